@@ -1,0 +1,67 @@
+"""Which reader handles which file: by extension (after .gz/.zst) or --input-format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+from storyline.config import ReadConfig
+from storyline.errors import FormatError
+from storyline.io.base import Item
+from storyline.io.compression import strip_compression
+
+EXTENSIONS: dict[str, str] = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv",
+    ".parquet": "parquet", ".txt": "txt", ".html": "html", ".htm": "html", ".warc": "warc",
+}
+FORMATS = ("jsonl", "json", "csv", "tsv", "parquet", "txt", "html", "warc")
+
+
+def detect_format(path: str | Path, override: str | None = None) -> str:
+    """The reader name for ``path``; raises FormatError listing what is supported."""
+    if override is not None:
+        if override not in FORMATS:
+            raise FormatError(f"unknown input format {override!r}", where=str(path),
+                              hint=f"use one of: {', '.join(FORMATS)}")
+        return override
+    name, _ = strip_compression(Path(path))
+    for ext, fmt in EXTENSIONS.items():
+        if name.endswith(ext):
+            return fmt
+    raise FormatError(
+        f"cannot tell the format of {Path(path).name!r} from its extension",
+        where=str(path),
+        hint=f"supported extensions: {', '.join(EXTENSIONS)} (optionally .gz/.zst); "
+        f"or pass --input-format {{{','.join(FORMATS)}}}",
+    )
+
+
+def reader_for(fmt: str, root: Path | None) -> Callable[[Path, ReadConfig], Iterator[Item]]:
+    from storyline.io import html, jsonl, tabular, text, warc
+
+    table: dict[str, Callable[..., Iterator[Item]]] = {
+        "jsonl": jsonl.read_jsonl, "json": jsonl.read_json,
+        "csv": partial(tabular.read_delimited, delimiter=","),
+        "tsv": partial(tabular.read_delimited, delimiter="\t"),
+        "parquet": tabular.read_parquet, "txt": partial(text.read_txt, root=root),
+        "html": partial(html.read_html, root=root), "warc": warc.read_warc,
+    }
+    return table[fmt]
+
+
+def expand(path: Path) -> Iterator[tuple[Path, Path | None]]:
+    """Files under ``path`` (sorted, for determinism) with their root; globs are expanded."""
+    s = str(path)
+    if any(c in s for c in "*?[") and not path.exists():
+        parent = Path(s.split("*")[0].split("?")[0].split("[")[0]).parent
+        for p in sorted(Path(parent).glob(str(Path(s).relative_to(parent)))):
+            if p.is_file():
+                yield p, parent
+        return
+    if path.is_dir():
+        for p in sorted(path.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                yield p, path
+        return
+    yield path, None
