@@ -1,0 +1,145 @@
+"""Behaviour of storyline.normalize on realistic scraped wire copy."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.data import Article
+from storyline.errors import ConfigError
+from storyline.normalize import (
+    NormalizeConfig,
+    collapse_whitespace,
+    normalize,
+    normalize_article,
+    normalize_quotes_dashes,
+    normalize_text,
+    split_glued_sentences,
+    split_sentences,
+    strip_boilerplate,
+    unicode_nfkc,
+)
+
+WIRE_1 = (
+    "Published: May 1, 2024\n"
+    "AdvertisementSupported byBy Jane Doe and John Roe\n"
+    "LONDON, May 3 (AP) \u2014 The minister spoke on Twitter.The minister said.\u201cWe will "
+    "win,\u201d he said.\n"
+    "Share this article\n"
+    "(AP Photo/Jane Doe)\n"
+    "Read more about the vote in the full report, the paper said."
+)
+WIRE_2 = "CAIRO, Egypt (Reuters) - Talks resumed on Monday.Officials said 12 people died."
+WIRE_3 = "date 2024-05-01\nBy AP\nWASHINGTON \u2014 Lawmakers voted 51-49 at 9 a.m. on Tuesday."
+
+
+def test_unicode_and_typography() -> None:
+    assert unicode_nfkc("\ufb01le\u00a0x") == "file x"
+    assert normalize_quotes_dashes("\u201cYes\u201d \u2014 it\u2019s\u2026") == '"Yes" - it\'s...'
+
+
+def test_collapse_whitespace_keeps_paragraphs() -> None:
+    assert collapse_whitespace("  a \t b\r\n\r\n\n\nc  \n d ") == "a b\n\nc\nd"
+
+
+def test_wire_story_full() -> None:
+    n = normalize(WIRE_1)
+    assert n.text.startswith("The minister spoke on Twitter. The minister said. \"We will win,\"")
+    assert n.dateline == "LONDON" and n.source == "AP" and n.published == "2024-05-01"
+    for piece in ("Advertisement", "Supported by", "By Jane Doe and John Roe",
+                  "Share this article", "(AP Photo/Jane Doe)", "Published: May 1, 2024"):
+        assert piece in n.removed
+    # a real sentence that merely starts with "Read more" words stays
+    assert "Read more about the vote in the full report" in n.text
+
+
+def test_dateline_country_agency_and_glue() -> None:
+    n = normalize(WIRE_2)
+    assert (n.dateline, n.source) == ("CAIRO, Egypt", "Reuters")
+    assert n.text == "Talks resumed on Monday. Officials said 12 people died."
+
+
+def test_metadata_and_agency_byline() -> None:
+    n = normalize(WIRE_3)
+    assert n.published == "2024-05-01" and n.dateline == "WASHINGTON"
+    assert n.text == "Lawmakers voted 51-49 at 9 a.m. on Tuesday."
+    assert "By AP" in n.removed
+
+
+def test_updated_time_only_is_removed_without_date() -> None:
+    n = normalize("Updated 3:45 PM\nThe storm hit the coast.")
+    assert n.text == "The storm hit the coast." and n.published is None
+
+
+def test_boilerplate_mid_sentence_kept() -> None:
+    text = "Readers can subscribe to the service, and the advertisement ran on Monday."
+    assert strip_boilerplate(text) == text
+    assert normalize_text("Photo credits matter, he said.") == "Photo credits matter, he said."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. and U.K. agreed.",
+        "It grew 3.5 percent in version 2.1.3.",
+        "See reuters.com and www.bbc.co.uk or https://x.com/a.Bc today.",
+        "J.R.R. Tolkien wrote it at 5 p.m. for e.g. fun.",
+    ],
+)
+def test_glue_split_does_not_break(text: str) -> None:
+    assert split_glued_sentences(text) == text
+
+
+def test_glue_split_variants() -> None:
+    assert split_glued_sentences("Really?Yes!We won") == "Really? Yes! We won"
+    # quote parity decides whether the quote closes this sentence or opens the next
+    assert split_glued_sentences('She said: "We won."The end') == 'She said: "We won." The end'
+    assert split_glued_sentences('he said."The end') == 'he said. "The end'
+
+
+def test_split_sentences() -> None:
+    text = (
+        'Mr. Smith met Dr. Jones in the U.S. on Jan. 5. "We will win," he said. '
+        'Prices rose 3.5 percent... Then J. R. Ewing left.\nNew line here'
+    )
+    assert split_sentences(text) == [
+        "Mr. Smith met Dr. Jones in the U.S. on Jan. 5.",
+        '"We will win," he said.',
+        "Prices rose 3.5 percent...",
+        "Then J. R. Ewing left.",
+        "New line here",
+    ]
+    assert split_sentences('He said. "Next one.') == ["He said.", '"Next one.']
+
+
+@pytest.mark.parametrize("text", [WIRE_1, WIRE_2, WIRE_3])
+def test_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+def test_unknown_step() -> None:
+    with pytest.raises(ConfigError, match="collapse_whitespace"):
+        NormalizeConfig(steps=("nope",))
+
+
+def test_config_lowercase_and_subset() -> None:
+    cfg = NormalizeConfig(steps=("collapse_whitespace",), lowercase=True)
+    assert normalize("  Advertisement  X ", cfg).text == "advertisement x"
+
+
+def test_normalize_article() -> None:
+    art = Article(id="1", text=WIRE_2, source="ExistingSource")
+    out = normalize_article(art)
+    assert out.raw == WIRE_2 and out.text.startswith("Talks resumed")
+    assert out.source == "ExistingSource" and out.dateline == "CAIRO, Egypt"
+    assert out.meta["boilerplate_removed"] == ["CAIRO, Egypt (Reuters) -"]
+    assert art.text == WIRE_2 and art.meta == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_never_raises(text: str) -> None:
+    assert isinstance(normalize_text(text), str)
+    assert isinstance(split_sentences(text), list)
