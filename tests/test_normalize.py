@@ -143,3 +143,14 @@ def test_normalize_article() -> None:
 def test_never_raises(text: str) -> None:
     assert isinstance(normalize_text(text), str)
     assert isinstance(split_sentences(text), list)
+
+
+def test_ad_marker_glued_after_a_sentence_is_removed():
+    from storyline.normalize import normalize
+
+    out = normalize("He spoke on Twitter.AdvertisementThe minister left.\nIt rained.Advertisement\nEnd.")
+    assert "Advertisement" not in out.text
+    assert "He spoke on Twitter. The minister left." in out.text
+    assert out.removed.count("Advertisement") == 2
+    kept = normalize("The board approved the Advertisement Standards Act on Monday.")
+    assert "Advertisement Standards Act" in kept.text

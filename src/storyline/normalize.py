@@ -104,6 +104,13 @@ _BOILER_PREFIX = re.compile(
     r"(?=[A-Z\s])",
     re.MULTILINE,
 )
+# Markers glued after a sentence end, mid-line: "on Twitter.AdvertisementThe minister" or at
+# the end of a line: "on Twitter.Advertisement". Only capitalised ad markers, never "share".
+_BOILER_INLINE = re.compile(
+    r"(?<=[.!?\"'])[ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by)"
+    r"(?=[A-Z]|[ \t]*$)",
+    re.MULTILINE,
+)
 # Photo credits in parentheses anywhere: "(AP Photo/Jane Doe)", "(Photo: Reuters)".
 _PHOTO_PAREN = re.compile(
     r"\((?:[A-Z][\w.]*[ ])?(?:photo|photograph|image|file photo|pool photo)\b[^()\n]{0,80}\)",
@@ -129,6 +136,7 @@ def _strip_boilerplate(text: str, removed: list[str]) -> str:
     # repeated: "Supported byBy Jane Doe" leaves a byline once the marker is gone
     text = _BOILER_PREFIX.sub(_keep, text)
     text = _BOILER_LINE.sub(_keep, text)
+    text = _BOILER_INLINE.sub(_keep, text)
     text = _PHOTO_PAREN.sub(_keep, text)
     text = _BYLINE.sub(lambda m: _keep(m) + ("\n" if m.group(0).endswith("\n") else ""), text)
     return text
