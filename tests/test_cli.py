@@ -64,3 +64,27 @@ def test_bad_format_option(tmp_path):
     result = runner.invoke(app, ["read", str(src), "--format", "xml"])
     assert result.exit_code == 2
     assert "--format" in result.output
+
+
+def test_demo_end_to_end(tmp_path):
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--n", "300"])
+    assert result.exit_code == 0, result.output
+    assert "read 300 = accepted 300 + rejected 0" in result.output
+    page = (out / "report.html").read_text()
+    assert "duplicate pairs F1" in page
+    decisions = [json.loads(x) for x in (out / "decisions.jsonl").read_text().splitlines()]
+    assert len(decisions) == 300
+    assert any(not d["kept"] and d["duplicate_of"] for d in decisions)
+
+
+def test_dedup_command_writes_outputs(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    assert runner.invoke(app, ["synth", "--n", "200", "--out", str(corpus)]).exit_code == 0
+    out = tmp_path / "d"
+    result = runner.invoke(app, ["dedup", str(corpus), "--out", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.jsonl").read_text())
+    assert summary["read"] == 200 == summary["kept"] + summary["removed"] + summary["rejected"]
+    kept = (out / "deduped.jsonl").read_text().splitlines()
+    assert len(kept) == summary["kept"]

@@ -324,7 +324,8 @@ def demo(
     )
     (out / "report.html").write_text(page, encoding="utf-8")
     if not quiet:
-        render([summary], "table", sys.stdout)
+        rows = [{"measure": k, "value": v} for k, v in summary.items()]
+        render(rows, "table", sys.stdout)
         typer.echo(f"report: {out / 'report.html'}", err=True)
 
 

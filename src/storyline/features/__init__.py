@@ -1,0 +1,1 @@
+"""Feature extraction: shingles, MinHash signatures and friends."""

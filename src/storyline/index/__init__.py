@@ -1,0 +1,1 @@
+"""Candidate generators (LSH and others) sharing one insert / query / remove interface."""
