@@ -11,7 +11,8 @@ from typing import Any, TextIO
 FORMATS = ("json", "jsonl", "csv", "table")
 
 
-def _cell(value: Any) -> str:
+def format_cell(value: Any) -> str:
+    """One value as display text: floats to 4 significant digits, nested values as JSON."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -34,7 +35,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, stream: TextIO, *, title: s
         writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _cell(row.get(k)) for k in columns})
+            writer.writerow({k: format_cell(row.get(k)) for k in columns})
     elif fmt == "table":
         from rich.console import Console
         from rich.table import Table
@@ -44,7 +45,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, stream: TextIO, *, title: s
         for col in columns:
             table.add_column(col, overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
+            table.add_row(*(format_cell(row.get(c)) for c in columns))
         Console(file=stream, width=160).print(table)
     else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
