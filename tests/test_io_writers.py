@@ -81,3 +81,16 @@ def test_empty_parquet(tmp_path: Path) -> None:
     p = tmp_path / "e.parquet"
     assert write_records([], p) == 0
     assert pq.read_table(p).num_rows == 0
+
+
+def test_csv_unknown_later_key_is_a_clear_error_and_leaves_no_file(tmp_path):
+    import pytest
+
+    from storyline.errors import RecordError
+    from storyline.io import write_records
+
+    out = tmp_path / "x.csv"
+    with pytest.raises(RecordError, match="record 2"):
+        write_records([{"id": "a"}, {"id": "b", "extra": 1}], out)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from storyline.data import Rejected
-from storyline.errors import ConfigError
+from storyline.errors import ConfigError, RecordError
 
 WRITE_FORMATS = ("jsonl", "csv", "parquet")
 
@@ -76,6 +76,13 @@ def _write_csv(records: Iterable[dict[str, Any]], fh: TextIO) -> int:
         if writer is None:
             writer = csv.DictWriter(fh, fieldnames=list(rec))
             writer.writeheader()
+        extra = set(rec) - set(writer.fieldnames)
+        if extra:
+            raise RecordError(
+                f"record {n + 1} has fields {sorted(extra)} that the first record lacks",
+                where=f"record {n + 1}",
+                hint="CSV columns come from the first record; write .jsonl or .parquet instead",
+            )
         writer.writerow({k: _cell(v) for k, v in rec.items()})
         n += 1
     return n
