@@ -88,3 +88,15 @@ def test_dedup_command_writes_outputs(tmp_path):
     assert summary["read"] == 200 == summary["kept"] + summary["removed"] + summary["rejected"]
     kept = (out / "deduped.jsonl").read_text().splitlines()
     assert len(kept) == summary["kept"]
+
+
+def test_quiet_keeps_the_accounting_line(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "1", "text": "ok"}\n{bad\n', encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(
+        app, ["read", str(src), "-q", "--on-error", "skip", "--no-normalize", "--out", str(out)]
+    )
+    assert result.exit_code == 0
+    assert "read 2 = accepted 1 + rejected 1" in result.output
+    assert "wrote" not in result.output

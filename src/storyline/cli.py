@@ -55,7 +55,9 @@ EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of t
 FormatOpt = Annotated[
     str, typer.Option("--format", "-f", help=f"Result format: {'|'.join(FORMATS)}.")
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bars or summary (the accounting line stays).")
+]
 
 
 def _friendly(fn: Callable[..., None]) -> Callable[..., None]:
@@ -119,10 +121,9 @@ def _finish_read(stats: Any, rejects: Path | None, quiet: bool) -> None:
         from storyline.io import write_rejects
 
         write_rejects(stats.rejects, rejects)
-    if not quiet:
-        typer.echo(stats.accounting_line(), err=True)
-        if stats.rejected and rejects is None:
-            typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
+    typer.echo(stats.accounting_line(), err=True)  # even when quiet: nothing lost silently
+    if not quiet and stats.rejected and rejects is None:
+        typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
 
 
 @app.command()
