@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +14,9 @@ from storyline.config import FieldMap, ReadConfig
 from storyline.data import Article
 from storyline.errors import ConfigError, StorylineError
 from storyline.output import FORMATS, render
+
+if TYPE_CHECKING:
+    from storyline.io import ReadStats
 
 app = typer.Typer(
     name="storyline",
@@ -115,7 +118,17 @@ def _progress(items: Iterable[Article], label: str, quiet: bool) -> Iterator[Art
             bar.advance(task)
 
 
-def _finish_read(stats: Any, rejects: Path | None, quiet: bool) -> None:
+def _read_inputs(
+    inputs: Iterable[Path], config: ReadConfig, quiet: bool
+) -> tuple[Iterator[Article], ReadStats]:
+    """Stream articles from the inputs with a progress display; stats fill as it is consumed."""
+    from storyline.io import ReadStats, read_articles
+
+    stats = ReadStats()
+    return _progress(read_articles(inputs, config, stats), "reading", quiet), stats
+
+
+def _finish_read(stats: ReadStats, rejects: Path | None, quiet: bool) -> None:
     """Always print the accounting line (to stderr) and write the rejects file when asked."""
     if rejects is not None:
         from storyline.io import write_rejects
@@ -148,14 +161,14 @@ def read(
     quiet: QuietOpt = False,
 ) -> None:
     """Read articles from any supported format, clean them, and write or print them."""
-    from storyline.io import ReadStats, read_articles, write_records
+    from storyline.io import write_records
 
     _check_format(fmt)
     config = _read_config(
         input_format, id_field, text_field, title_field, published_field, on_error, encoding
     )
-    stats = ReadStats()
-    articles: Iterable[Article] = _progress(read_articles(inputs, config, stats), "reading", quiet)
+    stream, stats = _read_inputs(inputs, config, quiet)
+    articles: Iterable[Article] = stream
     if normalize:
         from storyline.normalize import normalize_article
 
@@ -230,15 +243,15 @@ def dedup(
     """
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
-    from storyline.io import ReadStats, read_articles, write_records
+    from storyline.io import write_records
 
     _check_format(fmt)
     config = _read_config(
         input_format, id_field, text_field, title_field, published_field, on_error, encoding
     )
     dconf = DedupConfig(threshold=threshold, num_perm=num_perm, keep=keep, workers=workers)
-    stats = ReadStats()
-    articles = list(_progress(read_articles(inputs, config, stats), "reading", quiet))
+    stream, stats = _read_inputs(inputs, config, quiet)
+    articles = list(stream)
     result = run_dedup(articles, dconf)
     out.mkdir(parents=True, exist_ok=True)
     decisions = result.to_records()
@@ -252,7 +265,7 @@ def dedup(
     _finish_read(stats, rejects, quiet)
 
 
-def _dedup_summary(result: Any, stats: Any) -> dict[str, Any]:
+def _dedup_summary(result: Any, stats: ReadStats) -> dict[str, Any]:
     return {
         "read": stats.read,
         "kept": result.n_kept,
@@ -282,16 +295,16 @@ def demo(
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
     from storyline.eval import pairwise_prf
-    from storyline.io import ReadStats, read_articles, write_records
+    from storyline.io import write_records
     from storyline.report import report_html
     from storyline.synth import duplicate_groups, generate
 
     out.mkdir(parents=True, exist_ok=True)
     corpus = out / "corpus.jsonl"
     write_records(generate(n, seed=seed), corpus)
-    stats = ReadStats()
     t0 = time.perf_counter()
-    articles = list(_progress(read_articles([corpus], ReadConfig(), stats), "reading", quiet))
+    stream, stats = _read_inputs([corpus], ReadConfig(), quiet)
+    articles = list(stream)
     result = run_dedup(articles, DedupConfig())
     elapsed = time.perf_counter() - t0
     decisions = result.to_records()
