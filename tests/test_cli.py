@@ -100,3 +100,34 @@ def test_quiet_keeps_the_accounting_line(tmp_path):
     assert result.exit_code == 0
     assert "read 2 = accepted 1 + rejected 1" in result.output
     assert "wrote" not in result.output
+
+
+def test_dedup_summary_counts_skipped_warc_records(tmp_path):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    body = "<html><body><article>" + "".join(
+        f"<p>Paragraph {i} of a long news story about the river flood in the valley town.</p>"
+        for i in range(12)
+    ) + "</article></body></html>"
+    warc = tmp_path / "crawl.warc.gz"
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for uri, ctype, payload in [
+            ("http://a.example/story", "text/html", body.encode()),
+            ("http://b.example/story", "text/html", body.encode()),
+            ("http://a.example/logo.png", "image/png", b"\x89PNG...."),
+        ]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            rec = writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(payload), http_headers=headers
+            )
+            writer.write_record(rec)
+    out = tmp_path / "d"
+    result = runner.invoke(app, ["dedup", str(warc), "--out", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    s = json.loads((out / "summary.jsonl").read_text())
+    assert s["skipped"] == 1 and s["removed"] == 1
+    assert s["read"] == s["kept"] + s["removed"] + s["rejected"] + s["skipped"]

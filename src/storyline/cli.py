@@ -266,11 +266,13 @@ def dedup(
 
 
 def _dedup_summary(result: Any, stats: ReadStats) -> dict[str, Any]:
+    """Counts that add up: read = kept + removed + rejected + skipped (non-article records)."""
     return {
         "read": stats.read,
         "kept": result.n_kept,
         "removed": result.n_removed,
         "rejected": stats.rejected,
+        "skipped": stats.skipped,
         "clusters": result.n_clusters,
     }
 
