@@ -345,6 +345,12 @@ def demo(
         typer.echo(f"report: {out / 'report.html'}", err=True)
 
 
+# Commands defined in storyline/commands/*.py register themselves on `app` when imported.
+from storyline.commands import load_all as _load_commands  # noqa: E402
+
+_load_commands()
+
+
 def main() -> None:
     """Entry point for the ``storyline`` script: project errors become one clear line, exit 2."""
     try:
