@@ -19,7 +19,7 @@ def test_shingle_counts_and_order_sensitivity():
     assert shingle_hashes("", k=5).size == 0
     assert not np.array_equal(shingle_hashes("a b c d e"), shingle_hashes("e d c b a"))
     s = shingle_hashes(words(0, 50))
-    assert s.dtype == np.uint64 and np.all(s[1:] > s[:-1])  # sorted unique
+    assert s.dtype == np.uint32 and np.all(s[1:] > s[:-1])  # sorted unique ids
 
 
 def test_tokenize_case_and_punctuation():
