@@ -150,19 +150,83 @@ def _strip_boilerplate(text: str, removed: list[str]) -> str:
             removed.append(s)
         return ""
 
-    # Each regex runs only when a literal it needs is present (same result, much faster).
-    if _has_ad_marker(text):
-        text = _BOILER_PREFIX.sub(_keep, text)
+    # Same results as plain .sub() with each regex, but each runs only where it can match.
+    if _could_have_prefix(text):
+        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, _keep)
         # repeated: "Supported byBy Jane Doe" leaves a byline once the marker is gone
-        text = _BOILER_PREFIX.sub(_keep, text)
+        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, _keep)
     text = _strip_boiler_lines(text, _keep)
     if _has_ad_marker(text):
-        text = _BOILER_INLINE.sub(_keep, text)
+        text = _BOILER_INLINE_FAST.sub(lambda m: m.group(1) + _keep_inline(m, removed), text)
     if "(" in text:
         text = _PHOTO_PAREN.sub(_keep, text)
     if text.startswith(("By ", "BY ")) or "\nBy " in text or "\nBY " in text:
-        text = _BYLINE.sub(lambda m: _keep(m) + ("\n" if m.group(0).endswith("\n") else ""), text)
+        text = _sub_at_line_starts(
+            _BYLINE,
+            _BYLINE_HINT,
+            ("By ", "BY "),
+            text,
+            lambda m: _keep(m) + ("\n" if m.group(0).endswith("\n") else ""),
+        )
     return text
+
+
+# _BOILER_INLINE with its lookbehind turned into a captured first character: a pattern that
+# starts with a character set lets the regex engine skip ahead instead of trying every position.
+_BOILER_INLINE_FAST = re.compile(
+    r"([.!?\"'])([ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by))"
+    r"(?=[A-Z]|[ \t]*$)",
+    re.MULTILINE,
+)
+_PREFIX_STARTS = (
+    "Advertisement", "advertisement", "ADVERTISEMENT", "Supported by", "supported by",
+    "Skip ", "skip ", "Sponsored content", "sponsored content",
+)
+_PREFIX_HINT = re.compile(r"\n(?:[Aa]dvertisement|ADVERTISEMENT|[Ss]upported by|[Ss]kip |[Ss]ponsored content)")
+_BYLINE_HINT = re.compile(r"\n(?:By|BY) ")
+
+
+def _keep_inline(m: re.Match[str], removed: list[str]) -> str:
+    s = m.group(2).strip()
+    if s:
+        removed.append(s)
+    return ""
+
+
+def _could_have_prefix(text: str) -> bool:
+    """True if some line starts with a _BOILER_PREFIX marker (checked at newlines only)."""
+    return text.startswith(_PREFIX_STARTS) or _PREFIX_HINT.search(text) is not None
+
+
+def _sub_at_line_starts(
+    pattern: re.Pattern[str],
+    hint: re.Pattern[str],
+    starts_with: tuple[str, ...],
+    text: str,
+    repl: Callable[[re.Match[str]], str],
+) -> str:
+    """``pattern.sub(repl, text)`` for a MULTILINE pattern anchored with ``^``, tried only at
+    line starts found by ``hint`` (a regex for "\\n" + the line's first characters).
+
+    Scanning for "\\n" is fast; trying the full pattern at every position is not.
+    """
+    cands = [0] if text.startswith(starts_with) else []
+    cands += [m.start() + 1 for m in hint.finditer(text)]
+    out: list[str] = []
+    pos = 0
+    for st in cands:
+        if st < pos:
+            continue
+        m = pattern.match(text, st)
+        if m is None:
+            continue
+        out.append(text[pos:st])
+        out.append(repl(m))
+        pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _has_ad_marker(text: str) -> bool:
@@ -176,6 +240,9 @@ def _has_ad_marker(text: str) -> bool:
 
 
 _BOILER_MAX_LINE = 400  # longest line _BOILER_LINE can match is well under this
+# First letters of the _BOILER_WORDS alternatives in any case, plus the non-ASCII letters that
+# IGNORECASE also equates with them (long s, dotless/dotted i); "" is an empty line.
+_BOILER_FIRST = frozenset("aAsStTrRcCgGiIpPvV\u017f\u0131\u0130")
 
 
 def _strip_boiler_lines(text: str, keep: Callable[[re.Match[str]], str]) -> str:
@@ -187,7 +254,10 @@ def _strip_boiler_lines(text: str, keep: Callable[[re.Match[str]], str]) -> str:
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):
-        if len(line) < _BOILER_MAX_LINE:
+        first = line[:1]
+        if first == " " or first == "\t":
+            first = line.lstrip(" \t")[:1]
+        if first in _BOILER_FIRST and len(line) < _BOILER_MAX_LINE:
             m = _BOILER_LINE_FULL.match(line)
             if m is not None:
                 lines[i] = keep(m)

@@ -93,7 +93,7 @@ def _token_kernel(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Token hashes of every document (flat uint64) and per-document token offsets."""
     n = offsets.shape[0] - 1
-    out = np.empty(buf.shape[0] // 2 + 1, dtype=np.uint64)
+    out = np.empty(buf.shape[0] // 2 + n + 1, dtype=np.uint64)  # >= tokens: each needs 2 bytes
     toff = np.zeros(n + 1, dtype=np.int64)
     m = 0
     for d in range(n):
@@ -102,28 +102,31 @@ def _token_kernel(
         h = basis
         in_tok = False
         while i < end:
-            c = np.int64(buf[i])
+            c = buf[i]
             width = 1
+            is_word = False
             if c < 0x80:
-                is_word = (
-                    (97 <= c <= 122) or (48 <= c <= 57) or (65 <= c <= 90) or c == 95
-                )
-                if 65 <= c <= 90:
+                if c >= 65 and c <= 90:
                     c += 32
+                    is_word = True
+                else:
+                    is_word = (c >= 97 and c <= 122) or (c >= 48 and c <= 57) or c == 95
             else:  # decode one UTF-8 sequence; malformed bytes count as separators
                 cp = np.int64(-1)
-                if c >= 0xF0 and i + 3 < end:
+                c0 = np.int64(c)
+                if c0 >= 0xF0 and i + 3 < end:
                     width = 4
-                    cp = ((c & 0x07) << 18) | ((np.int64(buf[i + 1]) & 0x3F) << 12)
+                    cp = ((c0 & 0x07) << 18) | ((np.int64(buf[i + 1]) & 0x3F) << 12)
                     cp |= ((np.int64(buf[i + 2]) & 0x3F) << 6) | (np.int64(buf[i + 3]) & 0x3F)
-                elif c >= 0xE0 and i + 2 < end:
+                elif c0 >= 0xE0 and i + 2 < end:
                     width = 3
-                    cp = ((c & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6)
+                    cp = ((c0 & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6)
                     cp |= np.int64(buf[i + 2]) & 0x3F
-                elif c >= 0xC0 and i + 1 < end:
+                elif c0 >= 0xC0 and i + 1 < end:
                     width = 2
-                    cp = ((c & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F)
-                is_word = 0 <= cp < table.shape[0] and table[cp]
+                    cp = ((c0 & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F)
+                if cp >= 0 and cp < table.shape[0]:
+                    is_word = table[cp]
             if is_word:
                 if not in_tok:
                     h = basis
@@ -134,15 +137,11 @@ def _token_kernel(
                     for j in range(width):
                         h = (h ^ np.uint64(buf[i + j])) * _FNV_PRIME
             elif in_tok:
-                if m == out.shape[0]:
-                    out = np.concatenate((out, np.empty(out.shape[0], dtype=np.uint64)))
                 out[m] = _mix64_scalar(h)
                 m += 1
                 in_tok = False
             i += width
         if in_tok:
-            if m == out.shape[0]:
-                out = np.concatenate((out, np.empty(out.shape[0] + 1, dtype=np.uint64)))
             out[m] = _mix64_scalar(h)
             m += 1
         toff[d + 1] = m
