@@ -24,6 +24,7 @@ paragraphs). Lower ``candidate_threshold`` to reach further, at the cost of more
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -609,8 +610,7 @@ def _feature_stream(
             for b in batches:
                 yield len(b), featurize(b, *args)
         return
-    ctx = get_context("spawn")  # safe with numba/threads on every platform
-    with ProcessPoolExecutor(max_workers=cfg.workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=cfg.workers, mp_context=_pool_context()) as pool:
         pending: list[tuple[int, Future[Features]]] = []
 
         def submit(b: list[str]) -> None:
@@ -625,6 +625,20 @@ def _feature_stream(
                 yield size, fut.result()
         for size, fut in pending:
             yield size, fut.result()
+
+
+def _pool_context() -> Any:
+    """Worker start method: ``fork`` on Linux after loading the compiled kernels once here
+    (workers start in milliseconds, nothing to re-import or re-load); ``spawn`` elsewhere
+    (``featurize`` is a top-level pure function, so spawned workers work the same).
+    Set STORYLINE_START_METHOD=spawn to force spawn (e.g. in a threaded host process).
+    """
+    method = os.environ.get("STORYLINE_START_METHOD") or (
+        "fork" if sys.platform.startswith("linux") else "spawn"
+    )
+    if method == "fork":
+        featurize(["warm up the kernels"])  # loaded once, inherited by every worker
+    return get_context(method)
 
 
 def dedup(

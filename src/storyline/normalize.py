@@ -160,7 +160,7 @@ def _strip_boilerplate(text: str, removed: list[str]) -> str:
         text = _BOILER_INLINE_FAST.sub(lambda m: m.group(1) + _keep_inline(m, removed), text)
     if "(" in text:
         text = _PHOTO_PAREN.sub(_keep, text)
-    if text.startswith(("By ", "BY ")) or "\nBy " in text or "\nBY " in text:
+    if text.startswith(("By ", "BY ")) or _BYLINE_HINT.search(text) is not None:
         text = _sub_at_line_starts(
             _BYLINE,
             _BYLINE_HINT,
