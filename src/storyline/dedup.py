@@ -38,7 +38,12 @@ import numpy as np
 
 from storyline.data import Article
 from storyline.errors import ConfigError
-from storyline.features.minhash import MAX_HASH, minhash_kernel, permutations
+from storyline.features.minhash import (
+    MAX_HASH,
+    is_empty_signature,
+    minhash_kernel,
+    permutations,
+)
 from storyline.features.shingles import (
     _basis,
     _multipliers,
@@ -47,7 +52,12 @@ from storyline.features.shingles import (
     encode_texts,
     word_char_table,
 )
-from storyline.index.lsh import candidate_pairs, optimal_params
+from storyline.index.lsh import (
+    band_hashes,
+    candidate_pairs,
+    optimal_params,
+    pairs_from_band_hashes,
+)
 
 _KEEP_BUILTIN = ("earliest", "longest", "first")
 
@@ -403,7 +413,10 @@ def exact_groups(exact: np.ndarray) -> np.ndarray:
 def candidates(
     sigs: np.ndarray, threshold: float, max_bucket: int = 500, seed: int = 1
 ) -> np.ndarray:
-    """LSH candidate pairs ``(p, 2)`` (row indices into ``sigs``, i < j), sorted unique."""
+    """LSH candidate pairs ``(p, 2)`` (row indices into ``sigs``, i < j), sorted unique.
+
+    Same pairs as :func:`storyline.index.lsh.pairs_from_band_hashes` on the band hashes.
+    """
     bands, rows = optimal_params(threshold, sigs.shape[1])
     return candidate_pairs(sigs, bands, rows, max_bucket=max_bucket, seed=seed)
 
@@ -432,6 +445,14 @@ def _overlap_kernel(flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) ->
         out[q, 0] = inter / (na + nb_ - inter)
         out[q, 1] = inter / min(na, nb_)
     return out
+
+
+def pair_overlaps(flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Pure form of :func:`overlaps`: ``(p, 2)`` Jaccard and containment of pairs of sets
+    ``flat[offsets[i]:offsets[i+1]]`` (sorted unique uint32 ids, as :func:`featurize` gives)."""
+    if pairs.shape[0] == 0:
+        return np.zeros((0, 2), dtype=np.float64)
+    return _overlap_kernel(flat, offsets, np.ascontiguousarray(pairs, dtype=np.int64))
 
 
 def overlaps(store: ShingleStore, pairs: np.ndarray) -> np.ndarray:
@@ -654,15 +675,18 @@ def dedup(
     cfg = config or DedupConfig()
     meta = _Meta([], [], [])
     store = ShingleStore(cfg.max_memory_mb << 20)
+    bands, rows = lsh_params(cfg)
     exact_parts: list[np.ndarray] = []
-    sig_parts: list[np.ndarray] = []
+    band_parts: list[np.ndarray] = []  # LSH needs band hashes only, not whole signatures
+    empty_parts: list[np.ndarray] = []
     len_parts: list[np.ndarray] = []
     done = 0
     try:
         for size, feats in _feature_stream(_batches(articles, cfg, meta), cfg):
             store.add(feats.flat, feats.offsets)
             exact_parts.append(feats.exact)
-            sig_parts.append(feats.sigs)
+            band_parts.append(band_hashes(feats.sigs, bands, rows, cfg.seed))
+            empty_parts.append(np.asarray(is_empty_signature(feats.sigs)).reshape(-1))
             len_parts.append(feats.lengths)
             done += size
             if progress is not None:
@@ -671,36 +695,43 @@ def dedup(
         if n == 0:
             return DedupResult()
         store.finish()
-        exact = np.concatenate(exact_parts)
-        sigs = np.concatenate(sig_parts)
-        del sig_parts, exact_parts
-        lengths = np.concatenate(len_parts)
         keeper, code, score = dedup_arrays(
-            exact, sigs, store, lengths, meta.published or None,
-            np.array(meta.keep_values) if meta.keep_values else None, cfg,
+            np.concatenate(exact_parts),
+            np.concatenate(band_parts),
+            np.concatenate(empty_parts),
+            store,
+            np.concatenate(len_parts),
+            meta.published or None,
+            np.array(meta.keep_values) if meta.keep_values else None,
+            cfg,
         )
     finally:
         store.close()
     return DedupResult(meta.ids, keeper, code, score)
 
 
+def lsh_params(cfg: DedupConfig) -> tuple[int, int]:
+    """(bands, rows) for the configured candidate threshold and permutation count."""
+    return optimal_params(cfg.candidate_threshold or cfg.threshold, cfg.num_perm)
+
+
 def dedup_arrays(
     exact: np.ndarray,
-    sigs: np.ndarray,
+    bands: np.ndarray,
+    empty: np.ndarray,
     store: ShingleStore,
     lengths: np.ndarray,
     published: Sequence[str | None] | None,
     keep_values: np.ndarray | None,
     cfg: DedupConfig,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stages 3-7 on a whole corpus's features: ``(keeper, code, score)`` per document."""
+    """Stages 3-7 on a whole corpus: exact keys, band hashes (``band_hashes`` of the
+    signatures with :func:`lsh_params`), empty-text mask and shingle sets ->
+    ``(keeper, code, score)`` per document."""
     n = exact.shape[0]
     exact_rep = exact_groups(exact)
-    reps = np.flatnonzero(exact_rep == np.arange(n))
-    pairs = candidates(
-        sigs[reps], cfg.candidate_threshold or cfg.threshold, cfg.max_bucket, cfg.seed
-    )
-    pairs = reps[pairs] if pairs.size else pairs
+    reps = np.flatnonzero((exact_rep == np.arange(n)) & ~empty)
+    pairs = pairs_from_band_hashes(bands[reps], reps, cfg.max_bucket)
     ok = verify(store, pairs, cfg.threshold, cfg.containment)
     edges = np.concatenate([np.stack([exact_rep, np.arange(n)], axis=1), pairs[ok]])
     roots = clusters(n, edges)
@@ -724,6 +755,8 @@ __all__ = [
     "exact_groups",
     "featurize",
     "keep_rank",
+    "lsh_params",
+    "pair_overlaps",
     "match_texts",
     "overlaps",
     "verify",

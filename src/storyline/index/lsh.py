@@ -125,17 +125,27 @@ def candidate_pairs(
     n = sigs.shape[0]
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    if n >= 1 << 31:
-        raise ConfigError(f"too many signatures for one candidate pass: {n}")
     valid = np.flatnonzero(~np.asarray(is_empty_signature(sigs))).astype(np.int64)
     if valid.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    bh = band_hashes(sigs[valid], bands, rows, seed)
+    return pairs_from_band_hashes(band_hashes(sigs[valid], bands, rows, seed), valid, max_bucket)
+
+
+def pairs_from_band_hashes(bh: np.ndarray, ids: np.ndarray, max_bucket: int = 500) -> np.ndarray:
+    """Candidate pairs from precomputed ``(n, bands)`` band hashes of documents ``ids``.
+
+    ``ids`` (ascending int64) name the rows; band hashes are all LSH needs, so a streaming
+    caller can keep them (8 bytes x bands per document) instead of whole signatures.
+    """
+    if ids.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    if int(ids[-1]) >= 1 << 31:
+        raise ConfigError(f"too many documents for one candidate pass: {int(ids[-1]) + 1}")
     chunks = []
-    for band in range(bands):
+    for band in range(bh.shape[1]):
         col = np.ascontiguousarray(bh[:, band])
         order = np.argsort(col, kind="stable")
-        chunks.append(_bucket_pairs(col, order, valid, max_bucket))
+        chunks.append(_bucket_pairs(col, order, ids, max_bucket))
     codes = np.unique(np.concatenate(chunks))
     return np.stack([codes >> 32, codes & 0xFFFFFFFF], axis=1).astype(np.int64)
 
