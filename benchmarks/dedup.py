@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -296,14 +297,19 @@ def main() -> None:
                    "--workers", str(args.workers), "--tmp", str(work)]
             cap = caps.get(system, args.timeout)
             t0 = time.perf_counter()
+            # own session, so a capped run is stopped with all its worker processes
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, start_new_session=True)
             try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=cap)
+                _, stderr = proc.communicate(timeout=cap)
             except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
                 rows[system] = {"skipped": f"not finished within the {cap:.0f} s cap (stopped)"}
                 print(f"  {system}: timed out", flush=True)
                 continue
             if proc.returncode != 0:
-                tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
+                tail = stderr.strip().splitlines()[-1:] or ["?"]
                 rows[system] = {"skipped": f"failed: {tail[0]}"}
                 continue
             got = json.loads(Path(out).read_text())
