@@ -283,6 +283,19 @@ def test_shingle_store_spill_gives_same_result():
         assert np.array_equal(flat[offs[j] : offs[j + 1]], f.flat[f.offsets[d] : f.offsets[d + 1]])
     st.close()
     assert spilled.to_records() == mem
+    # in memory with many chunks (one per batch), including empty sets
+    texts = ["", *[d.text for d in docs], ""]
+    parts = [featurize(texts[i : i + 6]) for i in range(0, len(texts), 6)]
+    mst = ShingleStore()
+    for p in parts:
+        mst.add(p.flat, p.offsets)
+    mst.finish()
+    whole = featurize(texts)
+    want = np.arange(len(texts))
+    flat, offs = mst.gather(want)
+    assert np.array_equal(flat, whole.flat) and np.array_equal(offs, whole.offsets)
+    flat, offs = mst.gather(np.array([0, 7, 46]))
+    assert offs[1] == 0 and np.array_equal(flat, whole.flat[whole.offsets[7] : whole.offsets[8]])
 
 
 def test_deterministic_across_workers_and_batches():

@@ -354,11 +354,9 @@ class ShingleStore:
         self._starts = []
         if self._file is not None:
             self._file.flush()
-        else:
-            self.flat = (
-                np.concatenate(self._chunks) if self._chunks else np.empty(0, dtype=np.uint32)
-            )
-            self._chunks = []
+        # in memory, chunks stay separate (no concatenated copy): element offset of each
+        sizes = np.array([c.shape[0] for c in self._chunks], dtype=np.int64)
+        self._chunk_starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
     def gather(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Shingle sets of ``docs`` (sorted unique indices) as one ``(flat, offsets)`` batch."""
@@ -366,9 +364,20 @@ class ShingleStore:
         sizes = hi - lo
         offsets = np.zeros(docs.size + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        if self._file is None:
-            return _gather_slices(self.flat, lo, sizes, offsets), offsets
         out = np.empty(int(offsets[-1]), dtype=np.uint32)
+        if out.size == 0:
+            return out, offsets
+        if self._file is None:
+            # a document never spans chunks (one chunk per added batch); empty sets copy nothing
+            which = np.searchsorted(self._chunk_starts, lo, side="right") - 1
+            which = np.minimum(which, len(self._chunks) - 1)
+            for c in np.unique(which[sizes > 0]):
+                sel = np.flatnonzero(which == c)
+                _gather_into(
+                    out, self._chunks[c], lo[sel] - self._chunk_starts[c], sizes[sel],
+                    offsets[sel],
+                )
+            return out, offsets
         fd = self._file.fileno()
         for j in range(docs.size):
             if sizes[j]:
@@ -383,11 +392,11 @@ class ShingleStore:
 
 
 @nb.njit(cache=True, nogil=True)
-def _gather_slices(flat: np.ndarray, lo: np.ndarray, sizes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    out = np.empty(offsets[-1], dtype=np.uint32)
+def _gather_into(
+    out: np.ndarray, chunk: np.ndarray, lo: np.ndarray, sizes: np.ndarray, dst: np.ndarray
+) -> None:
     for j in range(lo.shape[0]):
-        out[offsets[j] : offsets[j + 1]] = flat[lo[j] : lo[j] + sizes[j]]
-    return out
+        out[dst[j] : dst[j] + sizes[j]] = chunk[lo[j] : lo[j] + sizes[j]]
 
 
 # ---------------------------------------------------------------- stages 3-6
