@@ -139,15 +139,22 @@ def dedup(
     ids = result.ids
 
     def kept_articles() -> Iterator[dict[str, Any]]:
-        again = read_articles(inputs, config, ReadStats())
-        for i, art in enumerate(again):
+        hint = "do not modify the inputs while storyline dedup runs"
+        n = 0
+        for i, art in enumerate(read_articles(inputs, config, ReadStats())):
             if i >= len(ids) or art.id != ids[i]:
                 raise StorylineError(
                     f"input changed between the two passes (record {i + 1}: id {art.id!r})",
-                    hint="do not modify the inputs while storyline dedup runs",
+                    hint=hint,
                 )
+            n = i + 1
             if kept[i]:
                 yield art.to_dict()
+        if n != len(ids):
+            raise StorylineError(
+                f"input changed between the two passes ({n} articles, first pass {len(ids)})",
+                hint=hint,
+            )
 
     write_records(kept_articles(), out / "deduped.jsonl")
     summary = _dedup_summary(result, stats) | _reason_counts(result)
