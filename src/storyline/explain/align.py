@@ -140,25 +140,41 @@ def _opcodes(
 
 
 def word_diff(a: str, b: str) -> tuple[DiffOp, ...]:
-    """Word-level diff of two sentences; replacements come as delete then insert."""
-    ta, tb, opcodes = _opcodes(a, b)
+    """Word-level diff of two sentences; replacements come as delete then insert.
 
-    def piece(text: str, toks: list[tuple[str, int, int]], i1: int, i2: int) -> str:
-        # from the end of the previous token (so the leading space travels along) to this end
-        start = toks[i1 - 1][2] if i1 > 0 else 0
-        end = toks[i2 - 1][2] if i2 < len(toks) else len(text)
+    Exact on both sides: whitespace that differs around an equal word becomes a
+    whitespace-only delete/insert (renderers show nothing for it).
+    """
+    ta, tb, opcodes = _opcodes(a, b)
+    raw: list[tuple[str, str]] = []
+
+    def lead(text: str, toks: list[tuple[str, int, int]], i: int) -> str:
+        start = toks[i - 1][2] if i > 0 else 0
+        end = toks[i][1] if i < len(toks) else len(text)
         return text[start:end]
 
-    ops: list[DiffOp] = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            ops.append(DiffOp("equal", piece(a, ta, i1, i2)))
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                la, lb = lead(a, ta, i), lead(b, tb, j)
+                if la != lb:
+                    raw += [("delete", la), ("insert", lb)]
+                    la = ""
+                raw.append(("equal", la + ta[i][0]))
             continue
-        if i2 > i1:
-            ops.append(DiffOp("delete", piece(a, ta, i1, i2)))
-        if j2 > j1:
-            ops.append(DiffOp("insert", piece(b, tb, j1, j2)))
-    return tuple(op for op in ops if op.text)
+        raw += [("delete", lead(a, ta, i) + ta[i][0]) for i in range(i1, i2)]
+        raw += [("insert", lead(b, tb, j) + tb[j][0]) for j in range(j1, j2)]
+    tail_a, tail_b = lead(a, ta, len(ta)), lead(b, tb, len(tb))
+    raw += [("delete", tail_a), ("insert", tail_b)] if tail_a != tail_b else [("equal", tail_a)]
+    ops: list[DiffOp] = []
+    for op, text in raw:
+        if not text:
+            continue
+        if ops and ops[-1].op == op:
+            ops[-1] = DiffOp(op, ops[-1].text + text)
+        else:
+            ops.append(DiffOp(op, text))
+    return tuple(ops)
 
 
 def diff_regions(a: str, b: str) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:

@@ -104,7 +104,9 @@ def _sentences(c: Comparison) -> RenderableType:
         for op in p.diff:  # wdiff markers too, so the diff reads without colour
             lead = op.text[: len(op.text) - len(op.text.lstrip())]
             body = op.text[len(lead):]
-            if op.op == "delete":
+            if not body:
+                line.append(lead)
+            elif op.op == "delete":
                 line.append(lead + "[-" + body + "-]", style="red strike")
             elif op.op == "insert":
                 line.append(lead + "{+" + body + "+}", style="green")
