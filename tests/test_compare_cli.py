@@ -153,3 +153,39 @@ def test_pairs_batch_on_semeval_training_file(tmp_path):
     overall = np.array([g["scores"]["overall"] for g in gold])
     if rows[0]["scorer"] != "alignment":  # TEMPORARY until the link branch's Linker is merged
         assert np.corrcoef(sim, -overall)[0, 1] > 0.4
+
+
+class _FakeStore:
+    """Stands in for storyline.store.Store (the service branch's SQLite store)."""
+
+    rows = {
+        "w1": {"id": "w1", "text": "cleaned", "original": Path(WIRE).read_text(encoding="utf-8"),
+               "title": "Quake kills 12", "source": "AP", "published": "2026-11-23"},
+        "u1": {"id": "u1", "text": Path(UPDATE).read_text(encoding="utf-8"), "title": None},
+    }
+
+    @classmethod
+    def open(cls, path):
+        return cls()
+
+    def get_article(self, aid):
+        return self.rows.get(aid)
+
+    def close(self):
+        pass
+
+
+def test_articles_by_id_from_a_store(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    fake = types.ModuleType("storyline.store")
+    fake.Store = _FakeStore  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "storyline.store", fake)
+    r = runner.invoke(app, ["compare", "--store", str(tmp_path / "x.db"), "w1", "u1", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["a"]["id"] == "w1" and d["a"]["title"] == "Quake kills 12"
+    assert ("12", "15") in {(f["a"], f["b"]) for f in d["evidence"]["changed_facts"]}
+    r = runner.invoke(app, ["compare", "--store", str(tmp_path / "x.db"), "w1", "nope"])
+    assert r.exit_code == 2 and "no article with id 'nope'" in r.output

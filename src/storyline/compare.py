@@ -160,6 +160,13 @@ def _info(a: Article) -> ArticleInfo:
     return ArticleInfo(a.id, a.title, a.published, a.dateline, a.source)
 
 
+def _title_entities(a: Article) -> list[Fact]:
+    """Names in the headline count as the article's entities too (spans are not used)."""
+    if not a.title:
+        return []
+    return [f for f in extract_facts(a.title, a.published) if f.kind == "entity"]
+
+
 # ------------------------------------------------------------------ scoring
 
 
@@ -270,7 +277,7 @@ def compare(
         text_b=pb.text,
         changed_facts=facts,
         shared_quotes=quotes,
-        entities=entity_diff(facts_a, facts_b),
+        entities=entity_diff(_title_entities(pa) + facts_a, _title_entities(pb) + facts_b),
         boilerplate_a=removed_a,
         boilerplate_b=removed_b,
         scorer=scorer_name,

@@ -48,6 +48,11 @@ def compare_cmd(
                        "FILE#ID to pick the record with that id from a multi-record file."),
     ] = None,
     b: Annotated[str | None, typer.Argument(help="Second article (same forms as A).")] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="A and B are article ids in this storyline store (SQLite, "
+                     "see `storyline index`)."),
+    ] = None,
     pairs: Annotated[
         Path | None,
         typer.Option("--pairs", help="Batch mode: JSONL of pairs with text1, text2 and optional "
@@ -87,6 +92,7 @@ def compare_cmd(
     Examples:
       storyline compare wire.txt update.html
       storyline compare a.json b.json --format html --out diff.html
+      storyline compare --store news.db ID1 ID2 --format json
       storyline compare --pairs pairs.jsonl --out results.jsonl
     """
     config = _read_config(
@@ -107,7 +113,7 @@ def compare_cmd(
     if fmt not in PAIR_FORMATS:
         raise ConfigError(f"unknown --format {fmt!r} for a pair",
                           hint=f"use one of {', '.join(PAIR_FORMATS)}")
-    _pair(a, b, out, fmt, config, rejects, quiet)
+    _pair(a, b, out, fmt, config, rejects, quiet, store)
 
 
 # ------------------------------------------------------------------ one pair
@@ -142,14 +148,45 @@ def _load_one(spec: str, config: ReadConfig, stats: ReadStats) -> Article:
     return found[0]
 
 
+def _from_store(db: Path, ids: tuple[str, str], stats: ReadStats) -> list[Article]:
+    """Articles by id from a storyline store, with their original text when it was kept."""
+    try:
+        from storyline.store import Store
+    except ImportError as exc:
+        raise ConfigError("this storyline has no store support (storyline.store)",
+                          hint="compare files instead, or install a storyline with `index`") from exc
+    st = Store.open(db)
+    try:
+        out = []
+        for aid in ids:
+            row = st.get_article(aid)
+            stats.read += 1
+            if row is None:
+                raise InputError(f"no article with id {aid!r} in the store", where=str(db),
+                                 hint="list ids with `storyline index query` or check the id")
+            stats.accepted += 1
+            out.append(Article(
+                id=str(row["id"]), text=row.get("original") or row["text"],
+                title=row.get("title"), url=row.get("url"), source=row.get("source"),
+                published=row.get("published"), lang=row.get("lang"),
+                dateline=row.get("dateline"), where=f"{db}#{aid}",
+            ))
+        return out
+    finally:
+        st.close()
+
+
 def _pair(a: str, b: str, out: Path | None, fmt: str, config: ReadConfig,
-          rejects: Path | None, quiet: bool) -> None:
+          rejects: Path | None, quiet: bool, store: Path | None = None) -> None:
     from storyline.compare import compare
     from storyline.io import ReadStats
 
     stats = ReadStats()
-    art_a = _load_one(a, config, stats)
-    art_b = _load_one(b, config, stats)
+    if store is not None:
+        art_a, art_b = _from_store(store, (a, b), stats)
+    else:
+        art_a = _load_one(a, config, stats)
+        art_b = _load_one(b, config, stats)
     result = compare(art_a, art_b)
     if fmt == "text":
         from rich.console import Console

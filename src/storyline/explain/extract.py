@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 __all__ = ["Fact", "QuoteSpan", "extract_facts", "extract_quote_spans"]
 
@@ -37,6 +38,16 @@ class QuoteSpan:
     end: int
 
 
+def _as_date(published: str | None) -> date | None:
+    """'2026-11-23' or '2026-11-23T06:10:00Z' as a date (relative dates resolve against it)."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published.strip()[:10])
+    except ValueError:
+        return None
+
+
 def _number_key(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
@@ -53,7 +64,7 @@ def extract_facts(text: str, published: str | None = None) -> list[Fact]:
     for n in extract_numbers(text):
         facts.append(Fact("number", n.text, _number_key(n.value), n.start, n.end,
                           (n.unit or "").lower()))
-    for d in extract_dates(text, published):
+    for d in extract_dates(text, _as_date(published)):
         kind = "weekday" if d.kind == "weekday" else "date"
         key = str(d.resolved) if d.resolved else " ".join(d.text.lower().split())
         if kind == "weekday":

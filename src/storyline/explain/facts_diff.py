@@ -186,6 +186,8 @@ def changed_facts(
     seen: set[tuple[str, str, str]] = set()
 
     def emit(fa: Fact, fb: Fact, ctx_a: str, ctx_b: str) -> None:
+        if _norm(fa.text).casefold() == _norm(fb.text).casefold():
+            return  # same words, keys differ only by resolution (e.g. a date's year)
         used_a.add((fa.start, fa.end))
         used_b.add((fb.start, fb.end))
         sig = (fa.kind, fa.key, fb.key)
