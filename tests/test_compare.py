@@ -117,7 +117,8 @@ def test_update_moved_paragraph_is_aligned_with_word_diff(update):
     aligned = update.to_dict()["evidence"]["sentences"]["aligned"]
     [curcio] = [p for p in aligned if "Curcio" in p["a"]]
     assert curcio["kind"] == "edited"
-    assert curcio["a_index"][0] > curcio["b_index"][0] - 3  # it moved up in B
+    assert curcio["moved"] is True and curcio["b_index"][0] < curcio["a_index"][0]
+    assert [p["moved"] for p in aligned].count(True) == 1  # only the moved paragraph
     changes = [(d["op"], d["text"].strip()) for d in curcio["diff"] if d["op"] != "equal"]
     assert changes == [("delete", "Monday"), ("insert", "Tuesday"),
                        ("delete", "250"), ("insert", "400")]
@@ -252,7 +253,7 @@ def test_schema(update):
     assert set(ev["entities"]) == {"shared", "only_a", "only_b"}
     assert set(ev["sentences"]) == {"counts", "aligned", "only_a", "only_b"}
     for p in ev["sentences"]["aligned"]:
-        assert set(p) == {"a", "b", "kind", "similarity", "a_index", "b_index", "diff"}
+        assert set(p) == {"a", "b", "kind", "similarity", "moved", "a_index", "b_index", "diff"}
         assert p["kind"] in ("same", "edited")
         if p["kind"] == "edited":
             assert "".join(x["text"] for x in p["diff"] if x["op"] != "insert") == p["a"]

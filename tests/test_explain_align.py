@@ -24,6 +24,7 @@ def test_reordered_sentences_are_matched_not_reported_as_added_and_dropped():
     assert [(p.a[0].index, p.b[0].index, p.kind) for p in al.pairs] == [
         (0, 1, "same"), (1, 2, "same"), (2, 0, "same")]
     assert al.only_a == [] and al.only_b == []
+    assert al.moved() == [False, False, True]
 
 
 def test_edited_sentence_gets_word_diff_and_unrelated_ones_stay_unmatched():

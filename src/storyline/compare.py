@@ -84,6 +84,7 @@ class Comparison:
             "a": len(self.sentences_a),
             "b": len(self.sentences_b),
             "same": sum(1 for p in pairs if p.kind == "same"),
+            "moved": sum(self.alignment.moved()),
             "edited": sum(1 for p in pairs if p.kind == "edited"),
             "only_a": len(self.alignment.only_a),
             "only_b": len(self.alignment.only_b),
@@ -114,11 +115,12 @@ class Comparison:
                             "b": p.b_text,
                             "kind": p.kind,
                             "similarity": p.similarity,
+                            "moved": moved,
                             "a_index": [s.index for s in p.a],
                             "b_index": [s.index for s in p.b],
                             "diff": [d.to_dict() for d in p.diff],
                         }
-                        for p in al.pairs
+                        for p, moved in zip(al.pairs, al.moved(), strict=True)
                     ],
                     "only_a": [{"index": s.index, "text": s.text} for s in al.only_a],
                     "only_b": [{"index": s.index, "text": s.text} for s in al.only_b],

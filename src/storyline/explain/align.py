@@ -82,6 +82,37 @@ class Alignment:
     only_a: list[Sentence] = field(default_factory=list)
     only_b: list[Sentence] = field(default_factory=list)
 
+    def moved(self) -> list[bool]:
+        """Per pair (in A order): True when the sentence moved, i.e. it is outside the longest
+        run of pairs whose B positions keep A's order (the fewest pairs that explain a move)."""
+        seq = [p.b[0].index for p in self.pairs]
+        keep = _longest_increasing(seq)
+        return [i not in keep for i in range(len(seq))]
+
+
+def _longest_increasing(seq: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (patience sorting)."""
+    import bisect
+
+    tails: list[int] = []  # smallest tail value of an increasing run of each length
+    tail_pos: list[int] = []
+    prev = [-1] * len(seq)
+    for i, v in enumerate(seq):
+        k = bisect.bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_pos.append(i)
+        else:
+            tails[k] = v
+            tail_pos[k] = i
+        prev[i] = tail_pos[k - 1] if k else -1
+    out: set[int] = set()
+    i = tail_pos[-1] if tail_pos else -1
+    while i >= 0:
+        out.add(i)
+        i = prev[i]
+    return out
+
 
 @dataclass(frozen=True, slots=True)
 class AlignConfig:

@@ -204,7 +204,7 @@ def comparison_html(c: Comparison) -> str:
     quote_b = [(q.span_b[0], q.span_b[1], "quote") for q in c.shared_quotes]
 
     rows_html = []
-    last_b = -1
+    moved = {id(p) for p, m in zip(c.alignment.pairs, c.alignment.moved(), strict=True) if m}
     for kind, sa, sb, pair in _rows(c):
         spans_a = _cell_spans(sa, fact_a + quote_a)
         spans_b = _cell_spans(sb, fact_b + quote_b)
@@ -217,10 +217,8 @@ def comparison_html(c: Comparison) -> str:
         tag_b = f'<span class=tag>B{"+".join(str(s.index + 1) for s in sb)}</span>' if sb else ""
         if pair is not None and pair.kind == "edited":
             tag_b += f"<span class=tag>edited, {pair.similarity:.0%} alike</span>"
-        if pair is not None:
-            if sb[0].index < last_b:
-                tag_b += "<span class=tag>moved</span>"
-            last_b = max(last_b, sb[-1].index)
+        if pair is not None and id(pair) in moved:
+            tag_b += "<span class=tag>moved</span>"
         rows_html.append(
             f'<tr class="{_e(kind)}"><td class=a>{_marked(text_a, spans_a)}{tag_a}</td>'
             f"<td class=b>{_marked(text_b, spans_b)}{tag_b}</td></tr>"
@@ -241,7 +239,7 @@ def comparison_html(c: Comparison) -> str:
         f'<span class="score">similarity <b>{c.similarity:.2f}</b></span>'
         f'<span class="muted">scorer: {_e(c.scorer)} · schema v{d["schema_version"]} · '
         f'sentences: {counts["same"]} same, {counts["edited"]} edited, '
-        f'{counts["only_a"]} only in A, {counts["only_b"]} only in B · '
+        f'{counts["only_a"]} only in A, {counts["only_b"]} only in B, {counts["moved"]} moved · '
         f"{len(c.shared_quotes)} shared quotes</span></p>",
         _dimension_chips(c),
         _fact_chips(c),

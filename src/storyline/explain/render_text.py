@@ -96,7 +96,7 @@ def _sentences(c: Comparison) -> RenderableType:
     n = c.counts()
     parts: list[RenderableType] = [Text(
         f"Sentences: A {n['a']}, B {n['b']}: {n['same']} same, {n['edited']} edited, "
-        f"{n['only_a']} only in A, {n['only_b']} only in B", style="bold")]
+        f"{n['only_a']} only in A, {n['only_b']} only in B, {n['moved']} moved", style="bold")]
     for p in c.alignment.pairs:
         if p.kind != "edited":
             continue
