@@ -151,8 +151,8 @@ def test_pairs_batch_on_semeval_training_file(tmp_path):
 
     sim = np.array([row["similarity"] for row in rows])
     overall = np.array([g["scores"]["overall"] for g in gold])
-    if rows[0]["scorer"] != "alignment":  # TEMPORARY until the link branch's Linker is merged
-        assert np.corrcoef(sim, -overall)[0, 1] > 0.4
+    assert rows[0]["scorer"] == "Linker"
+    assert np.corrcoef(sim, -overall)[0, 1] > 0.4
 
 
 class _FakeStore:

@@ -163,10 +163,16 @@ def _info(a: Article) -> ArticleInfo:
 
 
 def _title_entities(a: Article) -> list[Fact]:
-    """Names in the headline count as the article's entities too (spans are not used)."""
+    """Names in the headline count as the article's entities too (spans are not used).
+
+    The headline is read together with the body so that a capitalized headline word that the
+    body writes in lower case ('Earthquake kills 12') is not taken for a name.
+    """
     if not a.title:
         return []
-    return [f for f in extract_facts(a.title, a.published) if f.kind == "entity"]
+    joined = a.title + "\n\n" + a.text
+    n = len(a.title)
+    return [f for f in extract_facts(joined, a.published) if f.kind == "entity" and f.end <= n]
 
 
 # ------------------------------------------------------------------ scoring
@@ -253,10 +259,16 @@ def compare(
     dimensions: dict[str, float] | None = None
     signals: dict[str, float] = {}
     if scorer is not None:
-        score = scorer.score(scorer.featurize(pa), scorer.featurize(pb))
+        # pa/pb are already normalized (and the repeated headline is gone): featurize as is
+        score = scorer.score(scorer.featurize(pa, normalized=True),
+                             scorer.featurize(pb, normalized=True))
         relation, similarity = str(score.relation), float(score.similarity)
-        dimensions = _as_dict(getattr(score, "dimensions", None)) or None
+        dims = _as_dict(getattr(score, "dimensions", None))
+        # schema order (geography ... overall), whatever order the scorer used
+        dimensions = {k: dims[k] for k in DIMENSIONS if k in dims} or None
         signals = _as_dict(getattr(score, "signals", None))
+        if isinstance(getattr(score, "same_story", None), float):
+            signals["same_story"] = score.same_story  # P(same event), drives the relation
         scorer_name = type(scorer).__name__
     else:
         relation, similarity = _alignment_score(al, sa, sb, quotes)
