@@ -146,13 +146,17 @@ def test_pairs_batch_on_semeval_training_file(tmp_path):
     assert [row["pair_id"] for row in rows] == [g["pair_id"] for g in gold]
     assert all(row["scores"] == g["scores"] for row, g in zip(rows, gold, strict=True))
     assert all(row["schema_version"] == 1 and 0 <= row["similarity"] <= 1 for row in rows)
-    # the similarity must carry signal: it correlates with the human "overall" rating
+    # compare's similarity is the fitted scorer's, unchanged by compare's own normalization:
+    # it matches the human "overall" rating as well as the Linker does on these pairs (this is
+    # in-sample for the packaged model; its cross-validated numbers are in the link README)
     import numpy as np
 
     sim = np.array([row["similarity"] for row in rows])
     overall = np.array([g["scores"]["overall"] for g in gold])
     assert rows[0]["scorer"] == "Linker"
-    assert np.corrcoef(sim, -overall)[0, 1] > 0.4
+    assert np.corrcoef(sim, -overall)[0, 1] > 0.8
+    dims = np.array([row["dimensions"]["entities"] for row in rows])
+    assert np.corrcoef(dims, [g["scores"]["entities"] for g in gold])[0, 1] > 0.7
 
 
 class _FakeStore:

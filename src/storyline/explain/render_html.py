@@ -48,7 +48,7 @@ ul.chips{list-style:none;padding:0;margin:.2rem 0}ul.chips li{display:inline-blo
  padding:.05rem .45rem;border-radius:.8rem;background:#eef;font-size:.85rem}
 ul.chips.a li{background:#fdecec}ul.chips.b li{background:#eaf7ea}
 .legend span{margin-right:1rem}.facts{margin:.3rem 0 .8rem}
-table.sbs th{font-size:1rem;background:#f0f0f2}
+table.sbs th{font-size:1rem;background:#f0f0f2}.facts ul.chips{display:inline}
 """
 
 
@@ -186,7 +186,8 @@ def _dimension_chips(c: Comparison) -> str:
     chips = "".join(
         f"<li>{_e(k)} <b>{float(v):.1f}</b></li>" for k, v in c.dimensions.items()
     )
-    return f'<p class="muted">dimensions (1 same … 4 different):</p><ul class="chips">{chips}</ul>'
+    return ('<div class="facts"><b>dimensions</b> <span class=muted>(1 same … 4 different)</span> '
+            f'<ul class="chips">{chips}</ul></div>')
 
 
 def _fact_chips(c: Comparison) -> str:
