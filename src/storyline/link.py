@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,7 @@ _MODEL_FILE = "link-model.json"
 _LEAD_WORDS = 60
 _SHINGLE_K = 5
 _FACT_UNITS_SKIP = frozenset({"year", "time", "day", "age"})
+_HAS_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class ArticleFeatures:
     number_units: dict[str, frozenset[float]] = field(default_factory=dict)
     date_set: frozenset[date] = field(default=frozenset())
     weekdays: frozenset[str] = field(default=frozenset())
+    years: frozenset[int] = field(default=frozenset())
     quote_tokens: list[frozenset[str]] = field(default_factory=list)
 
 
@@ -156,6 +159,8 @@ SIGNALS = (
     "num_conflict",
     "date_agree",
     "weekday_conflict",
+    "year_agree",
+    "year_conflict",
     "quote",
     "dateline_same",
     "dateline_diff",
@@ -188,6 +193,8 @@ def compute_signals(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
         s["num_conflict"] = 0.0
     s["date_agree"] = _set_cos(a.date_set, b.date_set)
     s["weekday_conflict"] = float(bool(a.weekdays and b.weekdays and not (a.weekdays & b.weekdays)))
+    s["year_agree"] = _set_cos(a.years, b.years)
+    s["year_conflict"] = float(bool(a.years and b.years and not (a.years & b.years)))
     s["quote"] = _quote_overlap(a.quote_tokens, b.quote_tokens)
     if a.dateline and b.dateline:
         same = a.dateline.lower() == b.dateline.lower()
@@ -251,6 +258,8 @@ LEXICAL_FEATURES = (
     "num_conflict",
     "date_agree",
     "weekday_conflict",
+    "year_agree",
+    "year_conflict",
     "quote",
     "dateline_same",
     "dateline_diff",
@@ -265,6 +274,7 @@ EMBEDDING_FEATURES = (*LEXICAL_FEATURES, *_ramps(_RAMPED_EMB), "emb_x_ent")
 FEATURE_SIGNS = {f: 1 for f in EMBEDDING_FEATURES} | {
     "num_conflict": -1,
     "weekday_conflict": -1,
+    "year_conflict": -1,
     "dateline_diff": -1,
     "pub_gap": -1,
     "len_ratio": 0,
@@ -516,6 +526,10 @@ class Linker:
             number_units={u: frozenset(v) for u, v in num_units.items()},
             date_set=frozenset(d.resolved for d in dates if d.resolved is not None and d.kind != "month"),
             weekdays=frozenset(d.text.lower() for d in dates if d.kind == "weekday"),
+            years=frozenset(
+                [int(n.value) for n in numbers if n.unit == "year"]
+                + [d.resolved.year for d in dates if d.resolved is not None and _HAS_YEAR.search(d.text)]
+            ),
             quote_tokens=[frozenset(q.key.split()) for q in quotes],
         )
 
