@@ -193,3 +193,13 @@ def test_articles_by_id_from_a_store(tmp_path, monkeypatch):
     assert ("12", "15") in {(f["a"], f["b"]) for f in d["evidence"]["changed_facts"]}
     r = runner.invoke(app, ["compare", "--store", str(tmp_path / "x.db"), "w1", "nope"])
     assert r.exit_code == 2 and "no article with id 'nope'" in r.output
+
+
+@pytest.mark.slow
+def test_embeddings_variant_scores_the_pair():
+    pytest.importorskip("sentence_transformers")
+    r = runner.invoke(app, ["compare", WIRE, UPDATE, "--embeddings", "-f", "json", "-q"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["scorer"] == "Linker" and d["signals"]["embedding"] > 0.5
+    assert d["relation"] in ("revision", "near_duplicate")
