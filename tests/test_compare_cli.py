@@ -157,6 +157,12 @@ def test_pairs_batch_on_semeval_training_file(tmp_path):
     assert np.corrcoef(sim, -overall)[0, 1] > 0.8
     dims = np.array([row["dimensions"]["entities"] for row in rows])
     assert np.corrcoef(dims, [g["scores"]["entities"] for g in gold])[0, 1] > 0.7
+    # `storyline eval pairs` consumes the results file as it is (similarity + carried scores)
+    ev = runner.invoke(app, ["eval", "pairs", str(out), "--format", "json"])
+    assert ev.exit_code == 0, ev.output
+    metrics = {m["metric"]: m["value"] for m in json.loads(ev.stdout)}
+    assert abs(metrics["pearson(similarity, -overall)"] - np.corrcoef(sim, -overall)[0, 1]) < 1e-6
+    assert "pearson(geography)" in metrics
 
 
 class _FakeStore:
