@@ -119,6 +119,18 @@ def test_update_moved_paragraph_is_aligned_with_word_diff(update):
                        ("delete", "250"), ("insert", "400")]
 
 
+def test_update_summary_says_what_changed(update):
+    s = update.summary()
+    assert s.startswith("B is a revised version of A") or s.startswith("B is a near-copy of A")
+    assert "1 added, 2 dropped, 1 moved" in s
+    assert "12 \u2192 15" in s and "Monday \u2192 Tuesday" in s and "2 shared quotes" in s
+
+
+def test_summaries_of_the_other_pairs(syndicated, other_event):
+    assert syndicated.summary().startswith("B is a copy of A: 9 of 9 sentences unchanged")
+    assert "changed" not in other_event.summary() and "shared quote" not in other_event.summary()
+
+
 def test_update_counts_add_up(update):
     n = update.counts()
     assert n["same"] + n["edited"] + n["only_a"] == n["a"]
@@ -228,7 +240,8 @@ def test_schema(update):
     json.dumps(d)  # serializable as is
     assert d["schema_version"] == SCHEMA_VERSION == 1
     assert set(d) == {"schema_version", "relation", "similarity", "dimensions", "scorer",
-                      "a", "b", "evidence", "signals"}
+                      "summary", "a", "b", "evidence", "signals"}
+    assert isinstance(d["summary"], str) and d["summary"].endswith(".")
     assert d["relation"] in RELATIONS
     assert 0.0 <= d["similarity"] <= 1.0
     if d["dimensions"] is not None:

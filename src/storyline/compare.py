@@ -40,6 +40,14 @@ __all__ = ["DIMENSIONS", "RELATIONS", "SCHEMA_VERSION", "ArticleInfo", "Comparis
 SCHEMA_VERSION = 1
 DIMENSIONS = ("geography", "entities", "time", "narrative", "style", "tone", "overall")
 RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story", "related", "unrelated")
+_RELATION_TEXT = {
+    "duplicate": "B is a copy of A",
+    "near_duplicate": "B is a near-copy of A",
+    "revision": "B is a revised version of A",
+    "same_story": "A and B report the same story",
+    "related": "A and B are related but report different events",
+    "unrelated": "A and B are unrelated",
+}
 # Relations under which differing facts are changes of one story's facts (see facts_diff).
 SAME_STORY = frozenset({"duplicate", "near_duplicate", "revision", "same_story"})
 
@@ -90,6 +98,29 @@ class Comparison:
             "only_b": len(self.alignment.only_b),
         }
 
+    def summary(self) -> str:
+        """One readable sentence: the relation, then the strongest evidence for it."""
+        n = self.counts()
+        head = _RELATION_TEXT.get(self.relation, self.relation)
+        parts: list[str] = []
+        if self.relation in ("duplicate", "near_duplicate", "revision"):
+            parts.append(f"{n['same']} of {n['a']} sentences unchanged, {n['edited']} edited, "
+                         f"{n['only_b']} added, {n['only_a']} dropped"
+                         + (f", {n['moved']} moved" if n["moved"] else ""))
+        elif n["same"] or n["edited"]:
+            k = n["same"] + n["edited"]
+            parts.append(f"{k} sentence{'s' if k > 1 else ''} in common")
+        facts = [(f"{f.kind} " if f.kind == "dateline" else "") + f"{f.a} \u2192 {f.b}"
+                 for f in self.changed_facts if f.kind != "title"]
+        if facts:
+            parts.append("changed: " + ", ".join(facts[:4]) + (" ..." if len(facts) > 4 else ""))
+        if self.shared_quotes:
+            k = len(self.shared_quotes)
+            parts.append(f"{k} shared quote{'s' if k > 1 else ''}")
+        if self.entities.shared:
+            parts.append("shared names: " + ", ".join(self.entities.shared[:4]))
+        return head + (": " + "; ".join(parts) if parts else "") + "."
+
     def to_dict(self) -> dict[str, Any]:
         al = self.alignment
         return {
@@ -101,6 +132,7 @@ class Comparison:
                 else {k: round(float(v), 3) for k, v in self.dimensions.items()}
             ),
             "scorer": self.scorer,
+            "summary": self.summary(),
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "evidence": {

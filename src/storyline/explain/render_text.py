@@ -27,6 +27,8 @@ def _header(c: Comparison) -> RenderableType:
     t.append(f" {c.relation} ", style="bold white on blue")
     t.append(f"   similarity {c.similarity:.2f}", style="bold")
     t.append(f"   (scorer: {c.scorer})", style="dim")
+    t.append("\n")
+    t.append(c.summary())
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="dim")
     meta.add_column()
