@@ -76,7 +76,7 @@ def compare_cmd(
     embeddings: Annotated[
         bool,
         typer.Option("--embeddings/--no-embeddings", help="Score with the embeddings variant of "
-                     "the link model (needs storyline[embeddings]; slower)."),
+                     "the link model (needs the embeddings extra; slower)."),
     ] = False,
     model: Annotated[
         Path | None, typer.Option("--model", help="Link model JSON (default: the packaged one).")
