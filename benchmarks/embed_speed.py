@@ -64,7 +64,20 @@ def main() -> None:
     all_ref = emb.encode(texts)
 
     tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-    model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+    bert = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+
+    class Wrapped(torch.nn.Module):  # fixed positional signature for the exporter
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    token_type_ids: torch.Tensor) -> torch.Tensor:
+            out = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                            token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    model = Wrapped().eval()
     tmp = Path(tempfile.mkdtemp(prefix="storyline-onnx-"))
     fp32, int8 = tmp / "minilm.onnx", tmp / "minilm-int8.onnx"
     sample = tok(["hello world"], return_tensors="pt")
