@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
@@ -131,3 +132,123 @@ def test_dedup_summary_counts_skipped_warc_records(tmp_path):
     s = json.loads((out / "summary.jsonl").read_text())
     assert s["skipped"] == 1 and s["removed"] == 1
     assert s["read"] == s["kept"] + s["removed"] + s["rejected"] + s["skipped"]
+
+
+# ---------------------------------------------------------------- dedup on every input format
+
+STORY = " ".join(
+    f"The river rose {i} metres near the old mill on Monday, officials in the valley said."
+    for i in range(12)
+)
+OTHER = " ".join(
+    f"Shares of the shipping company fell {i} percent after the quarterly report came out."
+    for i in range(12)
+)
+ARTS = [
+    {"id": "orig", "text": STORY, "published": "2024-01-01"},
+    {"id": "copy", "text": "Advertisement\n" + STORY.upper() + "\nShare this article",
+     "published": "2024-01-02"},
+    {"id": "near", "text": STORY + " A spokesman declined to comment further on the matter.",
+     "published": "2024-01-03"},
+    {"id": "other", "text": OTHER, "published": "2024-01-01"},
+]
+
+
+def _html(text: str) -> str:
+    paras = "".join(f"<p>{line}</p>" for line in text.split("\n"))
+    return f"<html><body><article>{paras}</article></body></html>"
+
+
+def _write_format(tmp_path, fmt: str):
+    from storyline.io import write_records
+
+    if fmt in ("jsonl", "csv", "parquet"):
+        path = tmp_path / f"in.{fmt}"
+        write_records(ARTS, path)
+        return path, [a["id"] for a in ARTS]
+    if fmt == "txt":
+        d = tmp_path / "txt"
+        d.mkdir()
+        for a in ARTS:
+            (d / f"{a['id']}.txt").write_text(a["text"], encoding="utf-8")
+        return d, sorted(f"{a['id']}.txt" for a in ARTS)
+    if fmt == "html":
+        d = tmp_path / "html"
+        d.mkdir()
+        for a in ARTS:
+            (d / f"{a['id']}.html").write_text(_html(a["text"]), encoding="utf-8")
+        return d, None
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "in.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for a in ARTS:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                       protocol="HTTP/1.1")
+            rec = writer.create_warc_record(
+                f"http://x.example/{a['id']}", "response",
+                payload=io.BytesIO(_html(a["text"]).encode()), http_headers=headers,
+            )
+            writer.write_record(rec)
+    return path, None
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet", "txt", "html", "warc"])
+def test_dedup_every_input_format(tmp_path, fmt):
+    src, ids = _write_format(tmp_path, fmt)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["dedup", str(src), "--out", str(out), "--format", "json",
+                                 "--keep", "first"])
+    assert result.exit_code == 0, result.output
+    assert "read 4 = accepted 4 + rejected 0" in result.output
+    decisions = [json.loads(x) for x in (out / "decisions.jsonl").read_text().splitlines()]
+    assert len(decisions) == 4
+    if ids is not None:
+        assert [d["id"] for d in decisions] == ids
+    reasons = sorted(d["reason"].split(":")[0] for d in decisions)
+    # orig kept (cluster of 3), copy is exact after normalization (case, boilerplate),
+    # near is a near copy, other is unique
+    assert reasons == ["exact", "kept", "near", "unique"], decisions
+    near = next(d for d in decisions if d["reason"].startswith("near"))
+    assert near["reason"] == f"near: jaccard {near['score']:.2f}" and near["score"] >= 0.8
+    summary = json.loads((out / "summary.jsonl").read_text())
+    assert (summary["kept"], summary["removed"], summary["exact"], summary["near"]) == (2, 2, 1, 1)
+    printed = json.loads(result.stdout[result.stdout.index("["):result.stdout.rindex("]") + 1])
+    assert printed[0]["removed"] == 2
+    kept = [json.loads(x) for x in (out / "deduped.jsonl").read_text().splitlines()]
+    kept_ids = [d["id"] for d in decisions if d["kept"]]
+    assert [k["id"] for k in kept] == kept_ids
+
+
+def test_dedup_streams_kept_articles_in_input_order_with_all_fields(tmp_path):
+    from storyline.io import write_records
+
+    src = tmp_path / "in.jsonl"
+    recs = [dict(a, desk="world", title=f"T{i}") for i, a in enumerate(ARTS)] * 2
+    recs = [dict(r, id=f"{r['id']}-{i}") for i, r in enumerate(recs)]
+    write_records(recs, src)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["dedup", str(src), "--out", str(out), "--workers", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "read 8 = accepted 8 + rejected 0" in result.output
+    kept = [json.loads(x) for x in (out / "deduped.jsonl").read_text().splitlines()]
+    assert [k["id"] for k in kept] == ["orig-0", "other-3"]
+    assert kept[0]["text"] == recs[0]["text"] and kept[0]["meta"] == {"desk": "world"}
+    assert kept[0]["title"] == "T0"
+
+
+def test_dedup_skip_bad_records_keeps_positions_aligned(tmp_path):
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps(ARTS[0]), "{broken", json.dumps(ARTS[1]), json.dumps(ARTS[3])]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["dedup", str(src), "--out", str(out), "--on-error", "skip",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "read 4 = accepted 3 + rejected 1" in result.output
+    kept = [json.loads(x)["id"] for x in (out / "deduped.jsonl").read_text().splitlines()]
+    assert kept == ["orig", "other"]

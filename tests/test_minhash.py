@@ -1,12 +1,22 @@
+import json
+import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.errors import ConfigError
 from storyline.features.minhash import MAX_HASH, MinHasher, estimate_jaccard, is_empty_signature
-from storyline.features.shingles import char_shingle_hashes, shingle_hashes, tokenize
+from storyline.features.shingles import (
+    char_shingle_hashes,
+    combine_kgrams,
+    shingle_hashes,
+    token_hashes,
+    tokenize,
+)
 
 
 def words(start: int, stop: int) -> str:
@@ -19,7 +29,7 @@ def test_shingle_counts_and_order_sensitivity():
     assert shingle_hashes("", k=5).size == 0
     assert not np.array_equal(shingle_hashes("a b c d e"), shingle_hashes("e d c b a"))
     s = shingle_hashes(words(0, 50))
-    assert s.dtype == np.uint64 and np.all(s[1:] > s[:-1])  # sorted unique
+    assert s.dtype == np.uint32 and np.all(s[1:] > s[:-1])  # sorted unique ids
 
 
 def test_tokenize_case_and_punctuation():
@@ -65,24 +75,51 @@ def test_empty_text_signature():
     assert not is_empty_signature(mh.signature("a b c"))
 
 
-def test_signature_stable_across_processes():
+TEXTS = [
+    "the quick brown fox jumps over the lazy dog",
+    "Ünïcödé wörds, ÉCOLE and 東京 news; İstanbul ſtraße",
+    "",
+    "a b",
+]
+
+
+def test_signatures_identical_across_processes():
     code = (
+        "import json, sys;"
         "from storyline.features.minhash import MinHasher;"
-        "print(MinHasher(num_perm=8, seed=7).signature('the quick brown fox jumps over').tolist())"
+        "texts = json.loads(sys.stdin.read());"
+        "print(json.dumps(MinHasher(num_perm=32, seed=7).signatures(texts).tolist()))"
     )
-    outs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={"PYTHONHASHSEED": str(s)},
-        ).stdout
-        for s in (1, 2)
-    }
-    assert len(outs) == 1
-    here = MinHasher(num_perm=8, seed=7).signature("the quick brown fox jumps over").tolist()
-    assert outs.pop().strip() == str(here)
+    # a fresh interpreter with another str-hash seed than this one (PYTHONHASHSEED=0 is off)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(TEXTS),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    ).stdout.strip()
+    here = MinHasher(num_perm=32, seed=7).signatures(TEXTS).tolist()
+    assert json.loads(out) == here
+
+
+def test_signatures_depend_on_seed_only():
+    a = MinHasher(num_perm=16, seed=3).signatures(TEXTS)
+    assert np.array_equal(a, MinHasher(num_perm=16, seed=3).signatures(TEXTS))
+    assert not np.array_equal(a[:2], MinHasher(num_perm=16, seed=4).signatures(TEXTS)[:2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60))
+def test_compiled_tokenizer_matches_python_regex(text):
+    """The numba tokenizer finds exactly Python's \\w+ tokens of text.lower()."""
+    for k in (1, 3):
+        want = combine_kgrams(token_hashes(tokenize(text)), k)
+        assert np.array_equal(shingle_hashes(text, k), want)
+
+
+def test_lone_surrogates_do_not_crash():
+    assert shingle_hashes("abc \ud800 def", k=1).size == 2
 
 
 def test_invalid_params():

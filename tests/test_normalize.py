@@ -154,3 +154,79 @@ def test_ad_marker_glued_after_a_sentence_is_removed():
     assert out.removed.count("Advertisement") == 2
     kept = normalize("The board approved the Advertisement Standards Act on Monday.")
     assert "Advertisement Standards Act" in kept.text
+
+
+# ---------------------------------------------------------------- fast paths == plain regexes
+
+import re  # noqa: E402
+
+import storyline.normalize as N  # noqa: E402
+
+_REF_HSPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_REF_SPACE_NL = re.compile(r" +\n *|\n +")
+_REF_MANY_NL = re.compile(r"\n{3,}")
+
+
+def _ref_collapse(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _REF_HSPACE.sub(" ", text)
+    text = _REF_SPACE_NL.sub("\n", text)
+    return _REF_MANY_NL.sub("\n\n", text).strip()
+
+
+def _ref_strip_boilerplate(text: str) -> tuple[str, list[str]]:
+    """The straightforward sequence of .sub() calls the fast path must equal."""
+    removed: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        s = m.group(0).strip()
+        if s:
+            removed.append(s)
+        return ""
+
+    text = N._BOILER_PREFIX.sub(keep, text)
+    text = N._BOILER_PREFIX.sub(keep, text)
+    text = N._BOILER_LINE.sub(keep, text)
+    text = N._BOILER_INLINE.sub(keep, text)
+    text = N._PHOTO_PAREN.sub(keep, text)
+    text = N._BYLINE.sub(lambda m: keep(m) + ("\n" if m.group(0).endswith("\n") else ""), text)
+    return text, removed
+
+
+_PIECES = st.sampled_from([
+    "Advertisement", "ADVERTISEMENT", "Supported by", "Skip Advertisement", "Sponsored content",
+    "By Jane Doe", "BY AP", "By Reuters", "Share this article", "Read more", "Photo: AP",
+    "(AP Photo/Jane Doe)", "Image caption A flood", "Related coverage", "share", "Tweet",
+    "The minister said.", "Officials", "on Twitter.", "\"We won.\"", " ", "  ", "\t", "\n",
+    "\n\n\n", " \n ", "\r\n", "\u00a0", "\u017f", "Getty Images", "x", ".", "'", "(", ")",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=25).map("".join))
+def test_fast_boilerplate_equals_plain_regexes(text: str) -> None:
+    removed: list[str] = []
+    assert (N._strip_boilerplate(text, removed), removed) == _ref_strip_boilerplate(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(_PIECES, max_size=25).map("".join)))
+def test_fast_whitespace_equals_plain_regexes(text: str) -> None:
+    assert collapse_whitespace(text) == _ref_collapse(text)
+
+
+def test_fast_paths_on_wire_copies() -> None:
+    for text in (WIRE_1, WIRE_2, WIRE_3):
+        removed: list[str] = []
+        assert (N._strip_boilerplate(text, removed), removed) == _ref_strip_boilerplate(text)
+        assert collapse_whitespace(text) == _ref_collapse(text)
+
+
+def test_normalize_for_matching_strips_word_noise_only() -> None:
+    from storyline.normalize import normalize_for_matching
+
+    out = normalize_for_matching(WIRE_1)
+    for piece in ("Advertisement", "Supported by", "Jane Doe", "Share this", "AP Photo", "LONDON"):
+        assert piece not in out
+    assert "The minister spoke on Twitter.The minister said." in out  # glue left to the tokenizer
+    assert normalize_for_matching("Caf\u00e9\u00a0\ufb01le") == "Caf\u00e9 file"

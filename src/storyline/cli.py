@@ -209,62 +209,6 @@ def synth(
         typer.echo(f"wrote {count} articles to {out}", err=True)
 
 
-@app.command()
-@_friendly
-def dedup(
-    inputs: Inputs,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output directory for results.")
-    ] = Path("dedup-out"),
-    threshold: Annotated[
-        float, typer.Option("--threshold", help="Jaccard similarity of 5-word shingles to call a near copy.")
-    ] = 0.8,
-    num_perm: Annotated[int, typer.Option("--num-perm", help="MinHash permutations.")] = 128,
-    keep: Annotated[
-        str,
-        typer.Option("--keep", help="Which copy to keep: earliest|longest|first, or a field name."),
-    ] = "earliest",
-    workers: Annotated[int, typer.Option("--workers", help="Processes for signatures.")] = 1,
-    input_format: InputFormatOpt = None,
-    id_field: IdFieldOpt = "id",
-    text_field: TextFieldOpt = "text",
-    title_field: TitleFieldOpt = "title",
-    published_field: DateFieldOpt = "published",
-    on_error: OnErrorOpt = "fail",
-    rejects: RejectsOpt = None,
-    encoding: EncodingOpt = "utf-8",
-    fmt: FormatOpt = "table",
-    quiet: QuietOpt = False,
-) -> None:
-    """Find exact and near-duplicate articles, group them and keep one of each group.
-
-    Writes OUT/deduped.jsonl (the kept articles), OUT/decisions.jsonl (one line per article:
-    cluster_id, kept, duplicate_of, score, reason) and prints a summary.
-    """
-    from storyline.dedup import DedupConfig
-    from storyline.dedup import dedup as run_dedup
-    from storyline.io import write_records
-
-    _check_format(fmt)
-    config = _read_config(
-        input_format, id_field, text_field, title_field, published_field, on_error, encoding
-    )
-    dconf = DedupConfig(threshold=threshold, num_perm=num_perm, keep=keep, workers=workers)
-    stream, stats = _read_inputs(inputs, config, quiet)
-    articles = list(stream)
-    result = run_dedup(articles, dconf)
-    out.mkdir(parents=True, exist_ok=True)
-    decisions = result.to_records()
-    write_records(decisions, out / "decisions.jsonl")
-    kept = set(result.kept_ids)
-    write_records((a.to_dict() for a in articles if a.id in kept), out / "deduped.jsonl")
-    summary = _dedup_summary(result, stats)
-    write_records([summary], out / "summary.jsonl")
-    if not quiet:
-        render([summary], fmt, sys.stdout)
-    _finish_read(stats, rejects, quiet)
-
-
 def _dedup_summary(result: Any, stats: ReadStats) -> dict[str, Any]:
     """Counts that add up: read = kept + removed + rejected + skipped (non-article records)."""
     return {

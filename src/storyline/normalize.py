@@ -26,6 +26,7 @@ __all__ = [
     "collapse_whitespace",
     "normalize",
     "normalize_article",
+    "normalize_for_matching",
     "normalize_quotes_dashes",
     "normalize_text",
     "split_glued_sentences",
@@ -70,16 +71,30 @@ def normalize_quotes_dashes(text: str) -> str:
 
 
 _HSPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")  # only runs or odd spaces: most text has none
-_SPACE_NL = re.compile(r" +\n *|\n +")
 _MANY_NL = re.compile(r"\n{3,}")
 
 
 def collapse_whitespace(text: str) -> str:
-    """Single spaces inside lines; keep paragraph breaks ('\\n' or '\\n\\n'), strip ends."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _HSPACE.sub(" ", text)
-    text = _SPACE_NL.sub("\n", text)
-    return _MANY_NL.sub("\n\n", text).strip()
+    """Single spaces inside lines; keep paragraph breaks ('\\n' or '\\n\\n'), strip ends.
+
+    Substring checks (C speed) skip each regex when it cannot match, which is the common case
+    for clean text; the result is the same as always running the regexes.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() or "\t" in text or "\x0b" in text or "\x0c" in text:
+        text = _HSPACE.sub(" ", text)
+    else:  # ASCII with only ' ' and '\n' as whitespace: runs of spaces become one space
+        while "  " in text:
+            text = text.replace("  ", " ")
+    # every run of horizontal space is now one " ", so plain replaces equal _SPACE_NL.sub
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if "\n " in text:
+        text = text.replace("\n ", "\n")
+    if "\n\n\n" in text:
+        text = _MANY_NL.sub("\n\n", text)
+    return text.strip()
 
 
 # ---------------------------------------------------------------- boilerplate
@@ -97,6 +112,9 @@ _BOILER_WORDS = (
 # A whole line that is only boilerplate (possibly several markers run together).
 _BOILER_LINE = re.compile(
     rf"^[ \t]*(?:(?:{_BOILER_WORDS})[ \t.:|,-]*)+$", re.IGNORECASE | re.MULTILINE
+)
+_BOILER_LINE_FULL = re.compile(
+    rf"[ \t]*(?:(?:{_BOILER_WORDS})[ \t.:|,-]*)+\Z", re.IGNORECASE
 )
 # Markers glued to the front of real text: "AdvertisementSupported byThe minister...".
 _BOILER_PREFIX = re.compile(
@@ -132,14 +150,119 @@ def _strip_boilerplate(text: str, removed: list[str]) -> str:
             removed.append(s)
         return ""
 
-    text = _BOILER_PREFIX.sub(_keep, text)
-    # repeated: "Supported byBy Jane Doe" leaves a byline once the marker is gone
-    text = _BOILER_PREFIX.sub(_keep, text)
-    text = _BOILER_LINE.sub(_keep, text)
-    text = _BOILER_INLINE.sub(_keep, text)
-    text = _PHOTO_PAREN.sub(_keep, text)
-    text = _BYLINE.sub(lambda m: _keep(m) + ("\n" if m.group(0).endswith("\n") else ""), text)
+    # Same results as plain .sub() with each regex, but each runs only where it can match.
+    if _could_have_prefix(text):
+        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, _keep)
+        # repeated: "Supported byBy Jane Doe" leaves a byline once the marker is gone
+        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, _keep)
+    text = _strip_boiler_lines(text, _keep)
+    if _has_ad_marker(text):
+        text = _BOILER_INLINE_FAST.sub(lambda m: m.group(1) + _keep_inline(m, removed), text)
+    if "(" in text:
+        text = _PHOTO_PAREN.sub(_keep, text)
+    if text.startswith(("By ", "BY ")) or _BYLINE_HINT.search(text) is not None:
+        text = _sub_at_line_starts(
+            _BYLINE,
+            _BYLINE_HINT,
+            ("By ", "BY "),
+            text,
+            lambda m: _keep(m) + ("\n" if m.group(0).endswith("\n") else ""),
+        )
     return text
+
+
+# _BOILER_INLINE with its lookbehind turned into a captured first character: a pattern that
+# starts with a character set lets the regex engine skip ahead instead of trying every position.
+_BOILER_INLINE_FAST = re.compile(
+    r"([.!?\"'])([ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by))"
+    r"(?=[A-Z]|[ \t]*$)",
+    re.MULTILINE,
+)
+_PREFIX_STARTS = (
+    "Advertisement", "advertisement", "ADVERTISEMENT", "Supported by", "supported by",
+    "Skip ", "skip ", "Sponsored content", "sponsored content",
+)
+_PREFIX_HINT = re.compile(r"\n(?:[Aa]dvertisement|ADVERTISEMENT|[Ss]upported by|[Ss]kip |[Ss]ponsored content)")
+_BYLINE_HINT = re.compile(r"\n(?:By|BY) ")
+
+
+def _keep_inline(m: re.Match[str], removed: list[str]) -> str:
+    s = m.group(2).strip()
+    if s:
+        removed.append(s)
+    return ""
+
+
+def _could_have_prefix(text: str) -> bool:
+    """True if some line starts with a _BOILER_PREFIX marker (checked at newlines only)."""
+    return text.startswith(_PREFIX_STARTS) or _PREFIX_HINT.search(text) is not None
+
+
+def _sub_at_line_starts(
+    pattern: re.Pattern[str],
+    hint: re.Pattern[str],
+    starts_with: tuple[str, ...],
+    text: str,
+    repl: Callable[[re.Match[str]], str],
+) -> str:
+    """``pattern.sub(repl, text)`` for a MULTILINE pattern anchored with ``^``, tried only at
+    line starts found by ``hint`` (a regex for "\\n" + the line's first characters).
+
+    Scanning for "\\n" is fast; trying the full pattern at every position is not.
+    """
+    cands = [0] if text.startswith(starts_with) else []
+    cands += [m.start() + 1 for m in hint.finditer(text)]
+    out: list[str] = []
+    pos = 0
+    for st in cands:
+        if st < pos:
+            continue
+        m = pattern.match(text, st)
+        if m is None:
+            continue
+        out.append(text[pos:st])
+        out.append(repl(m))
+        pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _has_ad_marker(text: str) -> bool:
+    """True if _BOILER_PREFIX or _BOILER_INLINE could match (all their markers contain these)."""
+    return (
+        "dvertisement" in text
+        or "ADVERTISEMENT" in text
+        or "upported by" in text
+        or "ponsored content" in text
+    )
+
+
+_BOILER_MAX_LINE = 400  # longest line _BOILER_LINE can match is well under this
+# First letters of the _BOILER_WORDS alternatives in any case, plus the non-ASCII letters that
+# IGNORECASE also equates with them (long s, dotless/dotted i); "" is an empty line.
+_BOILER_FIRST = frozenset("aAsStTrRcCgGiIpPvV\u017f\u0131\u0130")
+
+
+def _strip_boiler_lines(text: str, keep: Callable[[re.Match[str]], str]) -> str:
+    """``_BOILER_LINE.sub`` applied line by line, testing only lines short enough to match.
+
+    Boilerplate lines are short; real paragraphs are skipped by a length check instead of a
+    regex scan over every character. Matches never span lines, so the result is identical.
+    """
+    lines = text.split("\n")
+    changed = False
+    for i, line in enumerate(lines):
+        first = line[:1]
+        if first == " " or first == "\t":
+            first = line.lstrip(" \t")[:1]
+        if first in _BOILER_FIRST and len(line) < _BOILER_MAX_LINE:
+            m = _BOILER_LINE_FULL.match(line)
+            if m is not None:
+                lines[i] = keep(m)
+                changed = True
+    return "\n".join(lines) if changed else text
 
 
 def strip_boilerplate(text: str) -> str:
@@ -153,6 +276,9 @@ def strip_boilerplate(text: str) -> str:
 # sentence end, then an uppercase word of 2+ letters. Not "U.S." (caps before the dot),
 # not "3.5" (digit after), not "reuters.com" (lowercase after), not "J.R.R." (single caps).
 _GLUED = re.compile(r"(?<=[a-z0-9%)\]])([.!?]+)([\"')\]]?)(?=[A-Z][a-z])")
+# Every _GLUED match contains this; starting with a character set lets the regex engine skip
+# ahead quickly, unlike _GLUED's leading lookbehind (tried at every position).
+_GLUED_HINT = re.compile(r"[.!?][\"')\]]?[A-Z][a-z]")
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
 
 
@@ -161,7 +287,7 @@ def split_glued_sentences(text: str) -> str:
 
     URLs are protected so 'https://x.com/a.Bc' is not split.
     """
-    if not _GLUED.search(text):
+    if not _GLUED_HINT.search(text) or not _GLUED.search(text):
         return text
     spans = [m.span() for m in _URLISH.finditer(text)]
 
@@ -336,6 +462,22 @@ def normalize_article(article: Article, config: NormalizeConfig | None = None) -
         published=article.published or n.published,
         meta=meta,
     )
+
+
+def normalize_for_matching(text: str) -> str:
+    """A cheaper normalization for shingle matching (dedup): only steps that change words.
+
+    Word tokenization already ignores case, whitespace, punctuation and glued sentences, so
+    this keeps only what adds or merges *words*: NFKC for non-ASCII text, boilerplate
+    (ad/share/subscribe markers, photo credits, bylines) and leading metadata/datelines, in
+    one pass. Copies that differ only in that noise get the same word sequence.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():
+        text = normalize_quotes_dashes(unicodedata.normalize("NFKC", text))
+    text = _strip_boilerplate(text.strip(), [])
+    return _strip_header(text.lstrip(), Normalized(text=""))
 
 
 # ---------------------------------------------------------------- sentence splitting

@@ -1,21 +1,59 @@
-"""MinHash signatures, vectorized over shingles x permutations.
+"""MinHash signatures over shingle-id sets, computed by one numba kernel per batch.
 
-Uses the datasketch 32-bit scheme: ``((a * h + b) mod (2^61 - 1)) & (2^32 - 1)`` with a, b
-drawn from a seeded generator, so signatures are reproducible for a given seed anywhere.
+Permutation p is the multiply-add-shift hash ``((a_p * x + b_p) mod 2^64) >> 32`` of a 32-bit
+shingle id x, with 64-bit a_p (odd) and b_p drawn from a seeded generator (Dietzfelbinger's
+strongly universal scheme: one multiply and add per shingle and permutation, no modulo by a
+prime). Parameters depend only on the seed, so signatures are identical in every process and
+on every machine; :meth:`MinHasher.signatures` is a pure batch function texts -> uint32 array.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numba as nb
 import numpy as np
 
 from storyline.errors import ConfigError
-from storyline.features.shingles import char_shingle_hashes, shingle_hashes
+from storyline.features.shingles import (
+    char_shingle_batch,
+    char_shingle_hashes,
+    shingle_hashes,
+    word_shingle_batch,
+)
 
-MERSENNE_PRIME = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint32(0xFFFFFFFF)
-_CHUNK = 1 << 14  # shingles processed per step, bounds the (chunk, num_perm) temporary
+
+
+@nb.njit(cache=True, nogil=True)
+def minhash_kernel(flat: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(n, num_perm)`` uint32 signatures of the shingle-id sets ``flat[offsets[i]:offsets[i+1]]``.
+
+    An empty set gets the all-``MAX_HASH`` signature.
+    """
+    n = offsets.shape[0] - 1
+    num_perm = a.shape[0]
+    sigs = np.empty((n, num_perm), dtype=np.uint32)
+    acc = np.empty(num_perm, dtype=np.uint64)
+    for d in range(n):
+        acc[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
+        for i in range(offsets[d], offsets[d + 1]):
+            x = np.uint64(flat[i])
+            for p in range(num_perm):
+                v = a[p] * x + b[p]
+                if v < acc[p]:
+                    acc[p] = v
+        for p in range(num_perm):
+            sigs[d, p] = np.uint32(acc[p] >> np.uint64(32))
+    return sigs
+
+
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The seeded (a, b) uint64 parameters of the num_perm hash functions."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    a = rng.integers(0, 2**64, size=num_perm, dtype=np.uint64, endpoint=False) | np.uint64(1)
+    b = rng.integers(0, 2**64, size=num_perm, dtype=np.uint64, endpoint=False)
+    return a, b
 
 
 class MinHasher:
@@ -34,39 +72,37 @@ class MinHasher:
         self.seed = seed
         self.k = k
         self.char = char
-        rng = np.random.RandomState(seed)
-        self._a = rng.randint(1, int(MERSENNE_PRIME), size=num_perm, dtype=np.uint64)
-        self._b = rng.randint(0, int(MERSENNE_PRIME), size=num_perm, dtype=np.uint64)
+        self._a, self._b = permutations(num_perm, seed)
 
     def shingles(self, text: str) -> np.ndarray:
-        """Sorted unique uint64 shingle hashes of ``text`` under this hasher's settings."""
+        """Sorted unique uint32 shingle ids of ``text`` under this hasher's settings."""
         if self.char:
             return char_shingle_hashes(text, self.k, self.seed)
         return shingle_hashes(text, self.k, self.seed)
 
+    def shingle_batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Shingle sets of many texts as ``(flat uint32 ids, offsets)``."""
+        if self.char:
+            return char_shingle_batch(texts, self.k, self.seed)
+        return word_shingle_batch(texts, self.k, self.seed)
+
+    def signatures_from_batch(self, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Signatures of the sets in a ``(flat, offsets)`` shingle batch."""
+        return minhash_kernel(flat, offsets, self._a, self._b)
+
     def signature_from_shingles(self, shingles: np.ndarray) -> np.ndarray:
-        """MinHash signature (uint32, length num_perm) of a uint64 shingle-hash array."""
-        sig = np.full(self.num_perm, MAX_HASH, dtype=np.uint32)
-        if shingles.size == 0:
-            return sig
-        hv = (shingles & np.uint64(0xFFFFFFFF))[:, None]
-        with np.errstate(over="ignore"):
-            for start in range(0, hv.shape[0], _CHUNK):
-                part = hv[start : start + _CHUNK]
-                ph = ((part * self._a + self._b) % MERSENNE_PRIME) & np.uint64(0xFFFFFFFF)
-                np.minimum(sig, ph.min(axis=0).astype(np.uint32), out=sig)
-        return sig
+        """MinHash signature (uint32, length num_perm) of one shingle-id array."""
+        flat = np.ascontiguousarray(shingles, dtype=np.uint32)
+        offsets = np.array([0, flat.shape[0]], dtype=np.int64)
+        return self.signatures_from_batch(flat, offsets)[0]
 
     def signature(self, text: str) -> np.ndarray:
         """MinHash signature of one text."""
-        return self.signature_from_shingles(self.shingles(text))
+        return self.signatures([text])[0]
 
     def signatures(self, texts: Sequence[str]) -> np.ndarray:
         """Signatures of many texts as one compact ``(n, num_perm)`` uint32 array."""
-        out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
-        for i, t in enumerate(texts):
-            out[i] = self.signature(t)
-        return out
+        return self.signatures_from_batch(*self.shingle_batch(texts))
 
 
 def is_empty_signature(sig: np.ndarray) -> np.ndarray | bool:

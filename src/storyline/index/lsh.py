@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
+import numba as nb
 import numpy as np
 
 from storyline.errors import ConfigError
@@ -71,6 +72,46 @@ def band_hashes(sigs: np.ndarray, bands: int, rows: int, seed: int = 0) -> np.nd
         return _mix64(acc)
 
 
+@nb.njit(cache=True, nogil=True)
+def _bucket_pairs(keys: np.ndarray, order: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Pairs (as ``lo * 2^32 + hi``) of ids sharing a key; ``order`` sorts ``keys`` stably.
+
+    Members of a bucket come out in increasing id order (stable sort over ascending ids).
+    """
+    n = order.shape[0]
+    total = 0
+    i = 0
+    while i < n:  # first pass: count, so the output is allocated once
+        j = i + 1
+        while j < n and keys[order[j]] == keys[order[i]]:
+            j += 1
+        m = j - i
+        total += m * (m - 1) // 2 if m <= max_bucket else m - 1
+        i = j
+    out = np.empty(total, dtype=np.int64)
+    w = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and keys[order[j]] == keys[order[i]]:
+            j += 1
+        m = j - i
+        if m > 1:
+            if m <= max_bucket:
+                for x in range(i, j):
+                    a = ids[order[x]]
+                    for y in range(x + 1, j):
+                        out[w] = (a << 32) | ids[order[y]]
+                        w += 1
+            else:  # chain star from the smallest member: connectivity with O(m) pairs
+                a = ids[order[i]]
+                for y in range(i + 1, j):
+                    out[w] = (a << 32) | ids[order[y]]
+                    w += 1
+        i = j
+    return out
+
+
 def candidate_pairs(
     sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 500, seed: int = 0
 ) -> np.ndarray:
@@ -84,28 +125,29 @@ def candidate_pairs(
     n = sigs.shape[0]
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    valid = np.flatnonzero(~np.asarray(is_empty_signature(sigs)))
+    valid = np.flatnonzero(~np.asarray(is_empty_signature(sigs))).astype(np.int64)
     if valid.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    bh = band_hashes(sigs[valid], bands, rows, seed)
-    chunks: list[np.ndarray] = []
-    for band in range(bands):
-        col = bh[:, band]
-        order = np.argsort(col, kind="stable")
-        sc = col[order]
-        starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
-        sizes = np.diff(np.r_[starts, sc.size])
-        for s, m in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-            members = np.sort(valid[order[s : s + m]])
-            if m <= max_bucket:
-                ii, jj = np.triu_indices(m, 1)
-                chunks.append(np.stack([members[ii], members[jj]], axis=1))
-            else:
-                chunks.append(np.stack([np.full(m - 1, members[0]), members[1:]], axis=1))
-    if not chunks:
+    return pairs_from_band_hashes(band_hashes(sigs[valid], bands, rows, seed), valid, max_bucket)
+
+
+def pairs_from_band_hashes(bh: np.ndarray, ids: np.ndarray, max_bucket: int = 500) -> np.ndarray:
+    """Candidate pairs from precomputed ``(n, bands)`` band hashes of documents ``ids``.
+
+    ``ids`` (ascending int64) name the rows; band hashes are all LSH needs, so a streaming
+    caller can keep them (8 bytes x bands per document) instead of whole signatures.
+    """
+    if ids.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(chunks).astype(np.int64)
-    return np.unique(pairs, axis=0)
+    if int(ids[-1]) >= 1 << 31:
+        raise ConfigError(f"too many documents for one candidate pass: {int(ids[-1]) + 1}")
+    chunks = []
+    for band in range(bh.shape[1]):
+        col = np.ascontiguousarray(bh[:, band])
+        order = np.argsort(col, kind="stable")
+        chunks.append(_bucket_pairs(col, order, ids, max_bucket))
+    codes = np.unique(np.concatenate(chunks))
+    return np.stack([codes >> 32, codes & 0xFFFFFFFF], axis=1).astype(np.int64)
 
 
 class LSHIndex(Generic[K]):

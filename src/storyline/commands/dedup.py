@@ -1,0 +1,176 @@
+"""``storyline dedup``: exact and near-duplicate removal, streamed in two passes.
+
+Pass 1 reads the inputs once and keeps only ids, keep-policy fields and compact feature
+arrays (the library's :func:`storyline.dedup.dedup`); pass 2 reads the inputs again and
+writes the kept articles, so memory does not grow with the size of the texts.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from storyline.cli import (
+    DateFieldOpt,
+    EncodingOpt,
+    FormatOpt,
+    IdFieldOpt,
+    InputFormatOpt,
+    Inputs,
+    OnErrorOpt,
+    QuietOpt,
+    RejectsOpt,
+    TextFieldOpt,
+    TitleFieldOpt,
+    _check_format,
+    _dedup_summary,
+    _finish_read,
+    _friendly,
+    _read_config,
+    _read_inputs,
+    app,
+)
+from storyline.errors import StorylineError
+from storyline.output import render
+
+
+@contextmanager
+def _signature_progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rich counter of articles featurized (TTY only; nothing when quiet or piped)."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} articles"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading + signatures", total=None)
+        yield lambda done: bar.update(task, completed=done)
+
+
+@app.command()
+@_friendly
+def dedup(
+    inputs: Inputs,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output directory for results.")
+    ] = Path("dedup-out"),
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold", help="Jaccard similarity of word shingles to call a near copy."
+        ),
+    ] = 0.8,
+    containment: Annotated[
+        float,
+        typer.Option(
+            "--containment",
+            help="Also flag a text when this share of its shingles is inside a longer "
+            "candidate (0 disables).",
+        ),
+    ] = 0.9,
+    num_perm: Annotated[int, typer.Option("--num-perm", help="MinHash permutations.")] = 128,
+    shingle: Annotated[int, typer.Option("--shingle", help="Words per shingle.")] = 5,
+    keep: Annotated[
+        str,
+        typer.Option("--keep", help="Which copy to keep: earliest|longest|first, or a field name."),
+    ] = "earliest",
+    use_title: Annotated[
+        bool, typer.Option("--use-title", help="Match on title + text instead of text only.")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Processes computing signatures (same output for any).")
+    ] = 1,
+    input_format: InputFormatOpt = None,
+    id_field: IdFieldOpt = "id",
+    text_field: TextFieldOpt = "text",
+    title_field: TitleFieldOpt = "title",
+    published_field: DateFieldOpt = "published",
+    on_error: OnErrorOpt = "fail",
+    rejects: RejectsOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    fmt: FormatOpt = "table",
+    quiet: QuietOpt = False,
+) -> None:
+    """Find exact and near-duplicate articles, group them and keep one of each group.
+
+    Writes OUT/deduped.jsonl (the kept articles, as read), OUT/decisions.jsonl (one line per
+    article: id, cluster_id, kept, duplicate_of, score and reason: exact, "near: jaccard
+    0.91" or "contained: 0.97") and OUT/summary.jsonl, and prints the summary. Inputs are
+    read twice (signatures, then writing kept articles), so memory stays small.
+    """
+    from storyline.dedup import DedupConfig
+    from storyline.dedup import dedup as run_dedup
+    from storyline.io import ReadStats, read_articles, write_records
+
+    _check_format(fmt)
+    config = _read_config(
+        input_format, id_field, text_field, title_field, published_field, on_error, encoding
+    )
+    dconf = DedupConfig(
+        threshold=threshold,
+        num_perm=num_perm,
+        k=shingle,
+        keep=keep,
+        workers=workers,
+        use_title=use_title,
+        containment=containment if containment > 0 else None,
+    )
+    stream, stats = _read_inputs(inputs, config, quiet=True)  # our own bar below
+    with _signature_progress(quiet) as progress:
+        result = run_dedup(stream, dconf, progress=progress)
+    out.mkdir(parents=True, exist_ok=True)
+    write_records((d.to_dict() for d in result.iter_decisions()), out / "decisions.jsonl")
+
+    kept = result.kept_mask
+    ids = result.ids
+
+    def kept_articles() -> Iterator[dict[str, Any]]:
+        hint = "do not modify the inputs while storyline dedup runs"
+        n = 0
+        for i, art in enumerate(read_articles(inputs, config, ReadStats())):
+            if i >= len(ids) or art.id != ids[i]:
+                raise StorylineError(
+                    f"input changed between the two passes (record {i + 1}: id {art.id!r})",
+                    hint=hint,
+                )
+            n = i + 1
+            if kept[i]:
+                yield art.to_dict()
+        if n != len(ids):
+            raise StorylineError(
+                f"input changed between the two passes ({n} articles, first pass {len(ids)})",
+                hint=hint,
+            )
+
+    write_records(kept_articles(), out / "deduped.jsonl")
+    summary = _dedup_summary(result, stats) | _reason_counts(result)
+    write_records([summary], out / "summary.jsonl")
+    if not quiet:
+        render([summary], fmt, sys.stdout)
+    _finish_read(stats, rejects, quiet)
+
+
+def _reason_counts(result: Any) -> dict[str, int]:
+    from storyline.dedup import CONTAINED, EXACT, NEAR, VIA_CLUSTER
+
+    code = result.code
+    return {
+        "exact": int((code == EXACT).sum()),
+        "near": int((code == NEAR).sum()),
+        "contained": int((code == CONTAINED).sum()),
+        "via cluster": int((code == VIA_CLUSTER).sum()),
+    }
