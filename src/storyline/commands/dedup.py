@@ -104,6 +104,19 @@ def dedup(
     encoding: EncodingOpt = "utf-8",
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (this process) or spark (same results on Spark).")
+    ] = "local",
+    spark_master: Annotated[
+        str, typer.Option("--spark-master", help="--engine spark: master URL (local[N], yarn...).")
+    ] = "local[2]",
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option("--conf", help="--engine spark: a Spark setting key=value (repeatable)."),
+    ] = None,
+    out_format: Annotated[
+        str, typer.Option("--out-format", help="--engine spark: decisions as jsonl or parquet.")
+    ] = "jsonl",
 ) -> None:
     """Find exact and near-duplicate articles, group them and keep one of each group.
 
@@ -111,6 +124,10 @@ def dedup(
     article: id, cluster_id, kept, duplicate_of, score and reason: exact, "near: jaccard
     0.91" or "contained: 0.97") and OUT/summary.jsonl, and prints the summary. Inputs are
     read twice (signatures, then writing kept articles), so memory stays small.
+
+    --engine spark (JSONL/Parquet inputs: local paths or hdfs://, s3a:// URIs) gives the same
+    decisions; OUT/decisions and OUT/deduped are then Spark folders of part files in input
+    order, and OUT/summary.json holds the summary. See docs/README-spark.md.
     """
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
@@ -129,6 +146,12 @@ def dedup(
         use_title=use_title,
         containment=containment if containment > 0 else None,
     )
+    if engine != "local":
+        from storyline.distributed.cli_support import dedup_command
+
+        dedup_command(engine, inputs, out, dconf, config, spark_master, spark_conf, out_format,
+                      rejects, fmt, quiet)
+        return
     stream, stats = _read_inputs(inputs, config, quiet=True)  # our own bar below
     with _signature_progress(quiet) as progress:
         result = run_dedup(stream, dconf, progress=progress)

@@ -1,0 +1,47 @@
+"""The CLI side of ``--engine spark``: run, print the summary and the accounting line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from storyline.config import ReadConfig
+from storyline.dedup import DedupConfig
+from storyline.errors import ConfigError
+from storyline.output import render
+
+ENGINES = ("local", "spark")
+
+
+def dedup_command(
+    engine: str,
+    inputs: list[Path],
+    out: Path,
+    dconf: DedupConfig,
+    rc: ReadConfig,
+    master: str,
+    conf_items: list[str] | None,
+    out_format: str,
+    rejects: Path | None,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """``storyline dedup --engine spark``: same summary and accounting as the local engine."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown --engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    from storyline.distributed import dedup_spark
+    from storyline.distributed.session import parse_conf
+
+    conf = parse_conf(conf_items)
+    result = dedup_spark(
+        [str(p) for p in inputs], str(out), dconf, master=master, read_config=rc,
+        spark_conf=conf, out_format=out_format, rejects=rejects, quiet=quiet,
+    )
+    if not quiet:
+        render([result.summary()], fmt, sys.stdout)
+        typer.echo(f"wrote {', '.join(result.outputs.values())} ({result.seconds:.1f} s)", err=True)
+    typer.echo(result.accounting_line(), err=True)
+    if not quiet and result.rejected and rejects is None:
+        typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)

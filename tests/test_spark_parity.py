@@ -1,0 +1,186 @@
+"""Spark engine parity: `local[2]` Spark and the local engine give identical decisions.
+
+Skips cleanly when pyspark or Java is missing. One Spark session is shared by the module.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pyspark")
+
+from storyline.config import ReadConfig  # noqa: E402
+from storyline.dedup import DedupConfig, dedup  # noqa: E402
+from storyline.distributed.session import java_available  # noqa: E402
+from storyline.errors import FormatError  # noqa: E402
+from storyline.io import read_articles, write_records  # noqa: E402
+from storyline.synth import generate  # noqa: E402
+
+if not java_available():
+    pytest.skip("the Spark engine needs Java", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from storyline.distributed.session import get_session
+
+    session = get_session("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    yield session
+    session.stop()
+
+
+def _part_lines(folder: Path) -> list[str]:
+    """Lines of a Spark output directory, parts in name order (= input order)."""
+    lines: list[str] = []
+    for part in sorted(folder.glob("part-*")):
+        lines += part.read_text(encoding="utf-8").splitlines()
+    return lines
+
+
+def _local(paths: list[Path], cfg: DedupConfig, rc: ReadConfig | None = None
+           ) -> tuple[list[str], list[str]]:
+    """Local engine: decisions.jsonl lines and the kept articles' lines, as the CLI writes."""
+    articles = list(read_articles(paths, rc or ReadConfig()))
+    result = dedup(articles, cfg)
+    dec = [json.dumps(r, ensure_ascii=False, default=str) for r in result.to_records()]
+    kept = set(result.kept_ids)
+    arts = [json.dumps(a.to_dict(), ensure_ascii=False, default=str)
+            for a in articles if a.id in kept]
+    return dec, arts
+
+
+def _assert_parity(spark: Any, paths: list[Path], out: Path, cfg: DedupConfig) -> None:
+    from storyline.distributed import dedup_spark
+
+    local_dec, local_arts = _local(paths, cfg)
+    res = dedup_spark(paths, out, cfg, spark=spark)
+    spark_dec = _part_lines(out / "decisions")
+    assert len(spark_dec) == len(local_dec)
+    mismatched = [(a, b) for a, b in zip(spark_dec, local_dec, strict=True) if a != b]
+    assert not mismatched, mismatched[:3]
+    assert _part_lines(out / "deduped") == local_arts
+    reasons = [json.loads(line)["reason"] for line in local_dec]
+    removed = sum(r not in ("unique", "kept") for r in reasons)
+    assert removed > 0  # the corpus must actually contain duplicates
+    assert res.summary() == {
+        "read": len(local_dec), "kept": len(local_arts), "removed": removed,
+        "rejected": 0, "skipped": 0, "clusters": len(local_arts),
+        "exact": reasons.count("exact"),
+        "near": sum(r.startswith("near: ") for r in reasons),
+        "contained": sum(r.startswith("contained") for r in reasons),
+        "via cluster": sum(r.startswith("near (via") for r in reasons),
+    }
+    assert json.loads((out / "summary.json").read_text()) == res.summary()
+
+
+def test_parity_synth_1k(spark: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    write_records(generate(1000, seed=11), corpus)
+    _assert_parity(spark, [corpus], tmp_path / "out", DedupConfig())
+
+
+def _mixed_inputs(tmp_path: Path, n: int) -> list[Path]:
+    """JSONL + Parquet inputs given in file order, with exact copies and missing dates."""
+    records = list(generate(n, seed=5))
+    for r in records[::7]:
+        r["published"] = None
+    records += [dict(r, id=f"x{k}") for k, r in enumerate(records[: n // 20])]
+    random.Random(1).shuffle(records)
+    write_records(records[: n // 2], tmp_path / "a.jsonl")
+    write_records(records[n // 2 :], tmp_path / "b.parquet")
+    return [tmp_path / "b.parquet", tmp_path / "a.jsonl"]
+
+
+@pytest.mark.slow
+def test_parity_mixed_inputs_star_buckets_keep_longest(spark: Any, tmp_path: Path) -> None:
+    """Tiny bucket cap (star fallback for big buckets), another keep policy, title matching."""
+    cfg = DedupConfig(keep="longest", max_bucket=3, use_title=True)
+    _assert_parity(spark, _mixed_inputs(tmp_path, 400), tmp_path / "out", cfg)
+
+
+@pytest.mark.slow
+def test_parity_mixed_inputs_more_policies(spark: Any, tmp_path: Path) -> None:
+    paths = _mixed_inputs(tmp_path, 1500)
+    for n, cfg in enumerate([DedupConfig(keep="earliest", max_bucket=2),
+                             DedupConfig(keep="first", threshold=0.6, containment=None)]):
+        _assert_parity(spark, paths, tmp_path / f"out{n}", cfg)
+
+
+def test_bad_records_fail_or_skip_like_the_reader(spark: Any, tmp_path: Path) -> None:
+    from storyline.distributed import dedup_spark
+
+    corpus = tmp_path / "bad.jsonl"
+    good = [json.dumps(r) for r in generate(30, seed=2)]
+    lines = good[:10] + ["{not json"] + good[10:20] + ["", '{"id": "e", "text": "  "}'] + good[20:]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        dedup_spark([corpus], tmp_path / "o1", spark=spark)
+    assert err.value.where is not None and err.value.where.endswith("bad.jsonl:11")
+    rejects = tmp_path / "rejects.jsonl"
+    rc = ReadConfig(on_error="skip")
+    res = dedup_spark([corpus], tmp_path / "o2", read_config=rc, rejects=rejects, spark=spark)
+    assert (res.read, res.rejected) == (32, 2)
+    wheres = [json.loads(line)["where"] for line in rejects.read_text().splitlines()]
+    assert [w.rsplit(":", 1)[1] for w in wheres] == ["11", "23"]
+    local_dec, _ = _local([corpus], DedupConfig(), rc)
+    assert _part_lines(tmp_path / "o2" / "decisions") == local_dec
+
+
+def test_connected_components_min_label(spark: Any) -> None:
+    """Large-star/small-star labels every node with its component's smallest id."""
+    from storyline.distributed.components import connected_components
+
+    rng = random.Random(3)
+    n = 400
+    edges = [(rng.randrange(n), rng.randrange(n)) for _ in range(300)]
+    edges += [(i, i + 1) for i in range(1000, 1030)]  # a long chain needs many rounds
+    got = {r["node"]: r["comp"] for r in connected_components(
+        spark.createDataFrame(edges, "a long, b long")).collect()}
+    parent = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    want = {x: find(x) for a, b in edges for x in (a, b) if a != b}
+    assert got == want
+
+
+def test_cli_engine_spark(spark: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    corpus = tmp_path / "c.jsonl"
+    write_records(generate(200, seed=4), corpus)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["dedup", str(corpus), "--engine", "spark", "--out", str(out),
+                                   "--format", "json", "--out-format", "parquet"])
+    assert res.exit_code == 0, res.output
+    assert "read 200 = accepted 200 + rejected 0" in res.output
+    summary = json.loads(res.stdout[res.stdout.index("["):res.stdout.rindex("]") + 1])[0]
+    assert summary["read"] == 200 and summary["kept"] + summary["removed"] == 200
+    table = spark.read.parquet(str(out / "decisions")).orderBy("id").collect()
+    local_dec, _ = _local([corpus], DedupConfig())
+    want = sorted((json.loads(line) for line in local_dec), key=lambda d: d["id"])
+    assert [r.asDict() for r in table] == want
+    bad = CliRunner().invoke(app, ["dedup", str(corpus), "--engine", "spark", "--conf", "oops"])
+    assert bad.exit_code == 2 and "key=value" in bad.output
+
+
+@pytest.mark.slow
+def test_parity_synth_20k(spark: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    write_records(generate(20000, seed=0), corpus)
+    _assert_parity(spark, [corpus], tmp_path / "out", DedupConfig())
