@@ -238,11 +238,11 @@ class Store:
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     def existing_ids(self, ids: list[str]) -> dict[str, str]:
-        """id -> original text for the given ids that are already stored."""
+        """id -> original (pre-normalization) text for the given ids that are already stored."""
         out: dict[str, str] = {}
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            q = f"SELECT id, raw FROM articles WHERE id IN ({','.join('?' * len(part))})"
+            q = f"SELECT id, original FROM articles WHERE id IN ({','.join('?' * len(part))})"
             out.update((r[0], r[1]) for r in self.conn.execute(q, part))
         return out
 
@@ -252,7 +252,7 @@ class Store:
 
     _ARTICLE_SQL = """
         SELECT a.seq, a.id, a.title, a.url, a.source, a.published, a.lang, a.dateline, a.meta,
-               a.raw, a.text, a.ts, a.added_at,
+               a.original, a.text, a.ts, a.added_at, a.raw,
                d.duplicate_of, dd.id, d.score, d.reason,
                s.story_id, s.relation, n.id, s.similarity, s.is_new_story, s.novelty
         FROM articles a
@@ -275,19 +275,20 @@ class Store:
             "meta": json.loads(r[8]),
             "seen": r[11],
             "added_at": r[12],
-            "duplicate_of": r[14],
-            "dedup_score": r[15],
-            "dedup_reason": r[16],
-            "story_id": r[17],
-            "relation": r[18],
-            "nearest_id": r[19],
-            "similarity": r[20],
-            "is_new_story": None if r[21] is None else bool(r[21]),
-            "novelty": r[22],
+            "duplicate_of": r[15],
+            "dedup_score": r[16],
+            "dedup_reason": r[17],
+            "story_id": r[18],
+            "relation": r[19],
+            "nearest_id": r[20],
+            "similarity": r[21],
+            "is_new_story": None if r[22] is None else bool(r[22]),
+            "novelty": r[23],
         }
         if text:
-            d["raw"] = r[9]
+            d["original"] = r[9]
             d["text"] = r[10]
+            d["raw"] = r[13]
         return d
 
     def get_article(self, article_id: str, *, text: bool = True) -> dict[str, Any] | None:

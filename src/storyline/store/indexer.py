@@ -45,7 +45,8 @@ class AddResult:
 
 @dataclass(slots=True)
 class _Prepared:
-    article: Article  # normalized; raw holds the original
+    article: Article  # normalized; raw holds the record as read
+    original: str  # text before normalization
     content_hash: bytes
     shingles: np.ndarray
     sig: np.ndarray
@@ -115,7 +116,7 @@ class Indexer:
         cfg = self.store.config
         bh = band_hashes(sig[None, :], cfg.bands, cfg.rows, cfg.seed)[0].view(np.int64)
         digest = xxhash.xxh3_128_digest(norm.text.encode("utf-8"))
-        return _Prepared(norm, digest, shingles, sig, bh, to_ts(norm.published, ""))
+        return _Prepared(norm, article.text, digest, shingles, sig, bh, to_ts(norm.published, ""))
 
     # ------------------------------------------------------------------ lookups
 
@@ -232,6 +233,13 @@ class Indexer:
             if art.id not in known:
                 prepared[i] = self.prepare(art)
         results: list[AddResult] = []
+        with store.write_lock:
+            return self._add_locked(articles, prepared, results)
+
+    def _add_locked(
+        self, articles: list[Article], prepared: dict[int, _Prepared], results: list[AddResult]
+    ) -> list[AddResult]:
+        store = self.store
         try:
             with store.transaction() as conn:
                 self.catch_up()
@@ -242,7 +250,7 @@ class Indexer:
                         continue
                     p = prepared.get(i) or self.prepare(art)
                     res = self._insert(conn, p)
-                    known[art.id] = p.article.raw or art.text
+                    known[art.id] = p.original
                     results.append(res)
         except BaseException:
             # the in-memory assigner may hold articles that were rolled back: rebuild it
@@ -251,10 +259,10 @@ class Indexer:
             raise
         return results
 
-    def _existing(self, art: Article, stored_raw: str) -> AddResult:
+    def _existing(self, art: Article, stored_original: str) -> AddResult:
         row = self.store.get_article(art.id, text=False)
         assert row is not None
-        status = "exists" if (art.raw if art.raw is not None else art.text) == stored_raw else "conflict"
+        status = "exists" if art.text == stored_original else "conflict"
         return AddResult(
             art.id,
             status,
@@ -273,12 +281,13 @@ class Indexer:
         ts = p.ts or now
         dup_seq, score, reason = self._dedup(p)
         cur = conn.execute(
-            "INSERT INTO articles(id, title, url, source, published, lang, dateline, meta, raw, text,"
-            " content_hash, ts, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO articles(id, title, url, source, published, lang, dateline, meta, raw,"
+            " original, text, content_hash, ts, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 art.id, art.title, art.url, art.source, art.published, art.lang, art.dateline,
                 json.dumps(art.meta, ensure_ascii=False, sort_keys=True, default=str),
-                art.raw if art.raw is not None else art.text, art.text, p.content_hash, ts, now,
+                art.raw if art.raw is not None else p.original, p.original, art.text,
+                p.content_hash, ts, now,
             ),
         )
         seq = int(cur.lastrowid)

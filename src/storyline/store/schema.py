@@ -26,8 +26,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             lang         TEXT,
             dateline     TEXT,
             meta         TEXT NOT NULL DEFAULT '{}',
-            raw          TEXT NOT NULL,
-            text         TEXT NOT NULL,
+            raw          TEXT NOT NULL,  -- the record exactly as read (JSON line, HTML...)
+            original     TEXT NOT NULL,  -- article text before normalization
+            text         TEXT NOT NULL,  -- normalized text (what matching uses)
             content_hash BLOB NOT NULL,
             ts           TEXT NOT NULL,
             added_at     TEXT NOT NULL
