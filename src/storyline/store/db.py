@@ -40,7 +40,8 @@ class StoreConfig:
     seed: int = 1
     threshold: float = 0.8
     containment: float = 0.9
-    bands: int = 0  # 0: derived from threshold and num_perm at create time
+    candidate_threshold: float = 0.0  # LSH tuning; 0: threshold - 0.15 (LSH only proposes)
+    bands: int = 0  # 0: derived from candidate_threshold and num_perm at create time
     rows: int = 0
     max_candidates: int = 8
     assigner: str = "auto"
@@ -52,6 +53,8 @@ class StoreConfig:
             raise ConfigError(f"containment must be in (0, 1], got {self.containment}")
         if self.num_perm < 2 or self.k < 1:
             raise ConfigError("num_perm must be >= 2 and k >= 1", hint="use 128 and 5")
+        if not 0.0 <= self.candidate_threshold < 1.0:
+            raise ConfigError(f"candidate_threshold must be in [0, 1), got {self.candidate_threshold}")
         if self.max_candidates < 1:
             raise ConfigError(f"max_candidates must be >= 1, got {self.max_candidates}")
 
@@ -121,8 +124,11 @@ class Store:
         if cfg.bands == 0:
             from storyline.index.lsh import optimal_params
 
-            bands, rows = optimal_params(cfg.threshold, cfg.num_perm)
-            cfg = StoreConfig(**(asdict(cfg) | {"bands": bands, "rows": rows}))
+            ct = cfg.candidate_threshold or max(0.05, round(cfg.threshold - 0.15, 4))
+            bands, rows = optimal_params(ct, cfg.num_perm)
+            cfg = StoreConfig(
+                **(asdict(cfg) | {"bands": bands, "rows": rows, "candidate_threshold": ct})
+            )
         if cfg.bands * cfg.rows > cfg.num_perm:
             raise ConfigError(f"bands*rows = {cfg.bands * cfg.rows} exceeds num_perm {cfg.num_perm}")
         path.parent.mkdir(parents=True, exist_ok=True)
