@@ -204,7 +204,7 @@ def create_app(
         return story
 
     def _compare(a: str, b: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        from storyline.service.explain import compare_rows
+        from storyline.service.comparison import compare_rows
 
         ra, rb = store.get_article(a), store.get_article(b)
         if ra is None:
