@@ -1,0 +1,103 @@
+"""Adapter from the feature extractors (storyline.features) to the facts compare reasons about.
+
+Everything compare needs from an article text is a list of :class:`Fact` (a kind, the surface
+text, a comparison key and a span) plus quotes and entities. Keeping that conversion here means
+the extractors can change without touching the diff logic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+__all__ = ["Fact", "QuoteSpan", "extract_facts", "extract_quote_spans"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A comparable fact in an article.
+
+    ``kind``: number | date | weekday | entity. ``key`` decides equality across articles (a
+    number's value, a date's resolved day or wording, an entity's normalized name); ``unit``
+    is the noun a number counts ("people", "percent") or the entity kind.
+    """
+
+    kind: str
+    text: str
+    key: str
+    start: int
+    end: int
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    text: str
+    start: int
+    end: int
+
+
+def _as_date(published: str | None) -> date | None:
+    """'2026-11-23' or '2026-11-23T06:10:00Z' as a date (relative dates resolve against it)."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _number_key(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def extract_facts(text: str, published: str | None = None) -> list[Fact]:
+    """Numbers, dates, weekdays and entity mentions of ``text``, in order of position."""
+    try:
+        from storyline.features.entities import extract_entities
+        from storyline.features.facts import extract_dates, extract_numbers
+    except ImportError:  # TEMPORARY until the link branch's extractors are merged
+        return _fallback_facts(text)
+
+    facts: list[Fact] = []
+    for n in extract_numbers(text):
+        facts.append(Fact("number", n.text, _number_key(n.value), n.start, n.end,
+                          (n.unit or "").lower()))
+    for d in extract_dates(text, _as_date(published)):
+        kind = "weekday" if d.kind == "weekday" else "date"
+        key = str(d.resolved) if d.resolved else " ".join(d.text.lower().split())
+        if kind == "weekday":
+            key = d.text.lower().strip(" .,")
+        facts.append(Fact(kind, d.text, key, d.start, d.end))
+    for e in extract_entities(text):
+        facts.append(Fact("entity", e.text, e.key, e.start, e.end, e.kind))
+    facts.sort(key=lambda f: (f.start, f.end, f.kind))
+    return facts
+
+
+def extract_quote_spans(text: str) -> list[QuoteSpan]:
+    """Quoted speech in ``text`` (quote marks already straightened by normalization)."""
+    try:
+        from storyline.features.facts import extract_quotes
+    except ImportError:  # TEMPORARY until the link branch's extractors are merged
+        return [QuoteSpan(m.group(1), m.start(1), m.end(1)) for m in _QUOTE.finditer(text)]
+    return [QuoteSpan(q.text, q.start, q.end) for q in extract_quotes(text)]
+
+
+# ---- TEMPORARY fallback, removed once storyline.features.facts/entities are merged ----
+_QUOTE = re.compile(r'"([^"\n]{12,}?)"')
+_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+([a-z]+))?")
+_DAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_NAME = re.compile(r"(?<![\w.] )(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z]+)*")
+
+
+def _fallback_facts(text: str) -> list[Fact]:
+    facts = [Fact("number", m.group(1), _number_key(float(m.group(1).replace(",", ""))),
+                  m.start(1), m.end(1), m.group(2) or "") for m in _NUM.finditer(text)]
+    facts += [Fact("weekday", m.group(1), m.group(1).lower(), m.start(1), m.end(1))
+              for m in _DAY.finditer(text)]
+    facts += [Fact("entity", m.group(0), m.group(0).lower(), m.start(), m.end(), "MISC")
+              for m in _NAME.finditer(text) if not _DAY.fullmatch(m.group(0))]
+    facts.sort(key=lambda f: (f.start, f.end, f.kind))
+    return facts
