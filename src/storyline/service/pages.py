@@ -69,6 +69,43 @@ def _fact_terms(facts: list[Any], side: str) -> list[str]:
     return terms
 
 
+def diff_side(ops: list[Any], side: str) -> Markup:
+    """One side of a word diff: equal text plus this side's deletions (A) or insertions (B),
+    each escaped; the changed words are wrapped in <del>/<ins>."""
+    keep, tag = ("delete", "del") if side == "a" else ("insert", "ins")
+    out: list[str] = []
+    for d in ops:
+        if not isinstance(d, dict):
+            continue
+        op, text = d.get("op"), str(d.get("text", ""))
+        if op == "equal":
+            out.append(str(escape(text)))
+        elif op == keep:
+            lead = text[: len(text) - len(text.lstrip())]
+            out.append(f"{escape(lead)}<{tag}>{escape(text.lstrip())}</{tag}>")
+    return Markup("".join(out))
+
+
+def _aligned_rows(items: list[Any], terms_a: list[str], terms_b: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for x in items:
+        sa, sb = _sentence_text(x, "a"), _sentence_text(x, "b")
+        ops = x.get("diff") if isinstance(x, dict) else None
+        if ops:
+            ha, hb = diff_side(ops, "a"), diff_side(ops, "b")
+        else:
+            ha, hb = highlight(sa, terms_a), highlight(sb, terms_b)
+        kind = x.get("kind") if isinstance(x, dict) else None
+        rows.append({
+            "a": ha,
+            "b": hb,
+            "changed": sa != sb,
+            "kind": kind or ("same" if sa == sb else "edited"),
+            "moved": bool(x.get("moved")) if isinstance(x, dict) else False,
+        })
+    return rows
+
+
 def _sentence_text(x: Any, side: str) -> str:
     if isinstance(x, str):
         return x
@@ -119,14 +156,12 @@ def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
         ev = cmp.get("evidence") or {}
         facts = ev.get("changed_facts") or []
         sents = ev.get("sentences") or {}
-        aligned = [
-            (_sentence_text(x, "a"), _sentence_text(x, "b"),
-             x.get("similarity") if isinstance(x, dict) else None)
-            for x in sents.get("aligned") or []
-        ]
+        terms_a, terms_b = _fact_terms(facts, "a"), _fact_terms(facts, "b")
+        aligned = _aligned_rows(list(sents.get("aligned") or []), terms_a, terms_b)
         return _render(
             "compare.html", a=ra, b=rb, cmp=cmp, evidence=ev, facts=facts,
-            terms_a=_fact_terms(facts, "a"), terms_b=_fact_terms(facts, "b"), aligned=aligned,
+            terms_a=terms_a, terms_b=terms_b, aligned=aligned,
+            n_changed=sum(1 for r in aligned if r["changed"]),
             only_a=[_sentence_text(x, "a") for x in sents.get("only_a") or []],
             only_b=[_sentence_text(x, "b") for x in sents.get("only_b") or []],
         )
