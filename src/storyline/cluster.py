@@ -256,6 +256,23 @@ class _StoryState:
     id: str
     seq: int
     members: list[str] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)
+
+    def add_terms(self, terms: Mapping[str, float], keep: int = 64) -> None:
+        """Accumulate member terms for the label, pruned to the ``keep`` heaviest (bounded)."""
+        acc = self.terms
+        for t, w in terms.items():
+            acc[t] = acc.get(t, 0.0) + w
+        if len(acc) > 2 * keep:
+            self.terms = dict(top_terms(acc, keep))
+
+
+@dataclass(slots=True)
+class _Meta:
+    order: int
+    time: float | None
+    published: str | None
+    source: str | None
 
 
 def _default_scorer() -> Scorer:
@@ -291,12 +308,12 @@ class StoryTracker:
         self._features: dict[str, Any] = {}
         self._nodes: dict[str, _Node] = {}
         self._story_of: dict[str, str] = {}
+        self._meta: dict[str, _Meta] = {}  # small per-article record for story summaries
         self._stories: dict[str, _StoryState] = {}
         self._order = 0
         self._latest: float | None = None
         self.edges: list[tuple[str, str, float]] = []  # every scored pair (for the batch merge)
         self.record_edges = False  # batch: keep every scored pair for the merge pass
-        self.keep_nodes = False  # batch: keep every article's terms for story labels
         self._last_examined = 0
         self.pairs_scored = 0
         self.candidates_examined = 0
@@ -315,6 +332,11 @@ class StoryTracker:
 
     def story_of(self, article_id: str) -> str | None:
         return self._story_of.get(article_id)
+
+    def stories(self) -> list[Story]:
+        """The stories so far, largest first. A stream keeps the id its story got when it
+        started (from the first article *seen*); ``first_report`` is the earliest published."""
+        return build_stories(self._meta, self._story_of, self._stories, self.config.label_terms)
 
     def __len__(self) -> int:
         return len(self._story_of)
@@ -337,6 +359,7 @@ class StoryTracker:
             self._terms_of(feats),
         )
         self._order += 1
+        self._meta[node.id] = _Meta(node.order, node.time, article.published, article.source)
         return node
 
     def _evict(self, now: float | None) -> None:
@@ -350,8 +373,7 @@ class StoryTracker:
 
     def _forget(self, key: str) -> None:
         self._features.pop(key, None)
-        if not self.keep_nodes:
-            self._nodes.pop(key, None)
+        self._nodes.pop(key, None)
         if self._lsh is not None and key in self._lsh:
             self._lsh.remove(key)
 
@@ -445,7 +467,8 @@ class StoryTracker:
             self.edges.extend((k, node.id, cache[k].similarity) for k in cache)
         if best_story is None:
             sid = story_id_for(node.id)
-            self._stories[sid] = _StoryState(sid, len(self._stories), [node.id])
+            state = self._stories[sid] = _StoryState(sid, len(self._stories), [node.id])
+            state.add_terms(node.terms)
             self._story_of[node.id] = sid
             rel = cache[nearest_all].relation if nearest_all is not None else None
             return Assignment(
@@ -454,6 +477,7 @@ class StoryTracker:
         own = self._nearest(by_story[best_story], cache)
         assert own is not None
         self._stories[best_story].members.append(node.id)
+        self._stories[best_story].add_terms(node.terms)
         self._story_of[node.id] = best_story
         return Assignment(
             node.id,
@@ -523,7 +547,6 @@ def cluster_stories(
         )
     tracker = StoryTracker(linker, cfg)
     tracker.record_edges = cfg.merge
-    tracker.keep_nodes = True
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
     raw: dict[str, Assignment] = {}
     for feats_chunk, idx_chunk in _featurized_chunks(tracker.scorer, articles, order, cfg):
@@ -535,7 +558,7 @@ def cluster_stories(
     story_of = {aid: asg.story_id for aid, asg in raw.items()}
     if cfg.merge:
         story_of = _merge_stories(story_of, tracker.edges, cfg, [articles[i].id for i in order])
-    return _finish(articles, order, raw, story_of, tracker, cfg)
+    return _finish(articles, raw, story_of, tracker, cfg)
 
 
 def _featurized_chunks(
@@ -650,36 +673,73 @@ def _merge_stories(
     return {aid: root(sid) for aid, sid in story_of.items()}
 
 
+def build_stories(
+    meta: Mapping[str, _Meta],
+    story_of: Mapping[str, str],
+    states: Mapping[str, _StoryState],
+    label_terms: int,
+    rename: bool = False,
+) -> list[Story]:
+    """Stories from per-article records: members by (time, input order), undated last.
+
+    ``rename``: give each story the id derived from its first report (batch); otherwise keep
+    the tracker's id (stream). Labels come from ``states`` (empty when a story has none).
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for aid, sid in story_of.items():
+        members[sid].append(aid)
+    inf = math.inf
+
+    def key(aid: str) -> tuple[float, int]:
+        m = meta[aid]
+        return (m.time if m.time is not None else inf, m.order)
+
+    out: list[Story] = []
+    for sid, ids in members.items():
+        ids.sort(key=key)
+        dated = [meta[i] for i in ids if meta[i].time is not None]
+        state = states.get(sid)
+        out.append(
+            Story(
+                story_id_for(ids[0]) if rename else sid,
+                ids,
+                ids[0],
+                _label(state.terms if state else {}, label_terms),
+                dated[0].published if dated else None,
+                dated[-1].published if dated else None,
+                sorted({src for i in ids if (src := meta[i].source)}),
+            )
+        )
+    out.sort(key=lambda s: (-s.size, s.id))
+    return out
+
+
 def _finish(
     articles: Sequence[Article],
-    order: list[int],
     raw: dict[str, Assignment],
     story_of: dict[str, str],
     tracker: StoryTracker,
     cfg: ClusterConfig,
 ) -> StoryResult:
-    members: dict[str, list[int]] = defaultdict(list)
-    for i in order:  # time order, ties by input order
-        members[story_of[articles[i].id]].append(i)
-    stories: dict[str, Story] = {}
-    for sid, idx in members.items():
-        first = articles[idx[0]]
-        new_id = story_id_for(first.id)
-        dated = [articles[i].published for i in idx if parse_time(articles[i].published) is not None]
-        sources = sorted({src for i in idx if (src := articles[i].source)})
-        stories[sid] = Story(
-            new_id,
-            [articles[i].id for i in idx],
-            first.id,
-            _label([articles[i] for i in idx], tracker, cfg.label_terms),
-            min(dated, key=lambda p: parse_time(p) or 0.0) if dated else None,
-            max(dated, key=lambda p: parse_time(p) or 0.0) if dated else None,
-            sources,
-        )
+    stories = build_stories(tracker._meta, story_of, {}, cfg.label_terms, rename=True)
+    # labels: sum the term accumulators of every raw story merged into a final one
+    parts: dict[str, list[str]] = defaultdict(list)
+    for aid, asg in raw.items():
+        if asg.is_new_story:
+            parts[story_of[aid]].append(asg.story_id)
+    final_of: dict[str, Story] = {}
+    for st in stories:
+        final_of[story_of[st.first_report]] = st
+    for merged, raw_ids in parts.items():
+        terms: dict[str, float] = defaultdict(float)
+        for rid in raw_ids:
+            for t, w in tracker._stories[rid].terms.items():
+                terms[t] += w
+        final_of[merged].label = _label(terms, cfg.label_terms)
     out: list[Assignment] = []
     for a in articles:
         asg = raw[a.id]
-        st = stories[story_of[a.id]]
+        st = final_of[story_of[a.id]]
         out.append(
             Assignment(
                 a.id,
@@ -692,23 +752,14 @@ def _finish(
                 asg.candidates,
             )
         )
-    ordered = sorted(stories.values(), key=lambda s: (-s.size, s.id))
-    return StoryResult(out, ordered, tracker.pairs_scored, tracker.candidates_examined)
+    return StoryResult(out, stories, tracker.pairs_scored, tracker.candidates_examined)
 
 
-def _label(members: list[Article], tracker: StoryTracker, n: int) -> str:
-    """Top terms summed over the members' indexed terms (entities first when present)."""
-    total: dict[str, float] = defaultdict(float)
-    for a in members:
-        node = tracker._nodes.get(a.id)
-        if node is None:
-            continue
-        for t, w in node.terms.items():
-            total[t] += w
-    if not total:
-        return members[0].title or ""
-    ents = {t: w for t, w in total.items() if t.startswith("e:")}
+def _label(terms: Mapping[str, float], n: int) -> str:
+    """Top entities of a story (then top terms when there are fewer than ``n`` entities)."""
+    ents = {t: w for t, w in terms.items() if t.startswith("e:")}
     picked = [t[2:] for t, _ in top_terms(ents, n)]
     if len(picked) < n:
-        picked += [t for t, _ in top_terms(total, n * 2) if not t.startswith("e:")][: n - len(picked)]
+        words = [t for t, _ in top_terms(terms, 2 * n) if not t.startswith("e:")]
+        picked += [w for w in words if w not in picked][: n - len(picked)]
     return ", ".join(picked)
