@@ -1,0 +1,765 @@
+"""Story clustering: candidates -> scored pairs -> stories, first reports, streaming updates.
+
+One engine serves batch and streaming. Each article (in time order for batch, arrival order
+for a stream) is featurized, its candidates are found in a bounded index (salient terms with
+capped postings + MinHash bands, inside a time window), scored by the pair scorer (by default
+:class:`storyline.link.Linker`), and assigned to a story:
+
+* a story is a *candidate* when one of its members is among the article's candidates;
+* the article joins the candidate story with the highest **average** similarity over the
+  members it was scored against, if that average is >= ``threshold`` and at least
+  ``min(min_support, members in window)`` of those members score >= ``threshold`` (the
+  story's earliest and latest members are scored too when fewer were candidates). One similar
+  member is not enough to pull an article into a large story, so a chain A~B~C of pairwise
+  look-alikes does not glue two stories together (single-link would);
+* otherwise it starts a new story, whose id is derived from its first article's id.
+
+Batch mode (:func:`cluster_stories`) then runs a merge pass: sparse average-linkage over all
+scored pairs, merging two stories when their mean cross similarity is >= ``threshold`` with the
+same support rule. A stream never re-arranges stories it already reported, so batch and stream
+can differ: a stream keeps a story split when an early article was ambiguous and sees articles in
+arrival order, not publication order. The per-article cost of a stream depends on the window's
+density and the caps, not on how many stories were seen.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from storyline.data import Article
+from storyline.errors import ConfigError, InputError
+from storyline.index.terms import TermIndex, top_terms
+
+SAME_STORY_RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story")
+
+
+class PairScoreLike(Protocol):
+    """What clustering needs from a pair score (:class:`storyline.link.PairScore` has it)."""
+
+    @property
+    def similarity(self) -> float: ...
+
+    @property
+    def relation(self) -> str: ...
+
+
+class Scorer(Protocol):
+    """A pair scorer: :class:`storyline.link.Linker` or any stand-in with the same two verbs."""
+
+    def featurize(self, article: Article) -> Any: ...
+
+    def score(self, a: Any, b: Any) -> PairScoreLike: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """Settings for story clustering (batch and stream), validated on construction.
+
+    ``threshold``: average similarity an article needs to a story to join it.
+    ``window_days``: only articles published within this many days of each other are compared
+    (None: no window; articles without a date are always comparable).
+    ``k``: candidates scored per article. ``max_terms`` / ``max_postings``: per-article indexed
+    terms and the posting length beyond which a term is skipped as too common.
+    ``min_support``: members of a story that must each score >= threshold to join or merge it.
+    ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
+    ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
+    ``merge``: batch only, run the average-linkage merge pass after assignment.
+    ``chunk``: batch articles featurized and scored per step (with ``workers`` processes).
+    """
+
+    threshold: float = 0.5
+    window_days: float | None = 7.0
+    k: int = 20
+    max_terms: int = 40
+    max_postings: int = 300
+    min_support: int = 2
+    use_minhash: bool = True
+    num_perm: int = 64
+    lsh_threshold: float = 0.5
+    max_items: int | None = None
+    merge: bool = True
+    label_terms: int = 4
+    workers: int = 1
+    chunk: int = 2000
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be in [0, 1], got {self.threshold}", hint="use e.g. 0.5")
+        if self.window_days is not None and self.window_days <= 0:
+            raise ConfigError(
+                f"window_days must be > 0 or None, got {self.window_days}",
+                hint="use e.g. --window-days 7, or 0 for no window on the command line",
+            )
+        for name in ("k", "max_terms", "max_postings", "min_support", "label_terms", "workers", "chunk"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.num_perm < 2:
+            raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}")
+
+    @property
+    def window_s(self) -> float | None:
+        return None if self.window_days is None else self.window_days * 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where one article went. ``relation``/``nearest_id``/``similarity`` describe its nearest
+    scored member of its own story (or its nearest candidate at all for a new story; None when
+    nothing was comparable). ``novelty`` = 1 - best similarity to anything seen before."""
+
+    article_id: str
+    story_id: str
+    relation: str | None
+    nearest_id: str | None
+    similarity: float
+    is_new_story: bool
+    novelty: float
+    candidates: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.article_id,
+            "story_id": self.story_id,
+            "relation": self.relation,
+            "nearest_id": self.nearest_id,
+            "similarity": round(self.similarity, 6),
+            "is_new_story": self.is_new_story,
+            "novelty": round(self.novelty, 6),
+        }
+
+
+@dataclass(slots=True)
+class Story:
+    """One story: members in time order (ties: input order), its first report and a label."""
+
+    id: str
+    members: list[str]
+    first_report: str
+    label: str
+    first_seen: str | None
+    last_seen: str | None
+    sources: list[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story_id": self.id,
+            "label": self.label,
+            "size": self.size,
+            "first_report": self.first_report,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "members": list(self.members),
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(slots=True)
+class StoryResult:
+    """Batch output: one assignment per article (input order) and the stories, largest first."""
+
+    assignments: list[Assignment]
+    stories: list[Story]
+    pairs_scored: int = 0
+    candidates_examined: int = 0
+
+    @property
+    def story_of(self) -> dict[str, str]:
+        return {a.article_id: a.story_id for a in self.assignments}
+
+    def first_reports(self) -> dict[str, str]:
+        return {s.id: s.first_report for s in self.stories}
+
+    def assignment_records(self) -> list[dict[str, Any]]:
+        first = self.first_reports()
+        return [a.to_dict() | {"first_report": first[a.story_id]} for a in self.assignments]
+
+
+def story_id_for(first_article_id: str) -> str:
+    """Stable story id: derived from (and readable as) the id of the story's first article."""
+    return f"story:{first_article_id}"
+
+
+def parse_time(value: str | None) -> float | None:
+    """Epoch seconds of an ISO-8601 date/time (naive means UTC); None when absent or unparseable."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+# --- what the engine reads from a scorer's features -----------------------------------------
+
+
+def index_terms(features: Any, entity_weight: float = 0.5) -> dict[str, float]:
+    """Weighted salient keys of an article: TF-IDF terms plus entity keys (prefixed ``e:``).
+
+    Reads the :class:`storyline.link.ArticleFeatures` fields ``terms`` (TF-IDF weights) and
+    ``entity_keys``; a stand-in may use ``tfidf`` / ``entities`` (an iterable of keys) instead.
+    A scorer may define ``index_terms(features)`` to override this altogether.
+    """
+    terms: dict[str, float] = {}
+    tf = getattr(features, "terms", None)
+    if not isinstance(tf, Mapping):
+        tf = getattr(features, "tfidf", None)
+    if isinstance(tf, Mapping):
+        terms.update({str(t): float(w) for t, w in tf.items()})
+    ents = getattr(features, "entity_keys", None)
+    if ents is None:
+        ents = getattr(features, "entities", None)
+    if isinstance(ents, Mapping):  # kind -> keys
+        ents = [k for keys in ents.values() for k in keys]
+    keys = sorted({str(e) for e in ents or ()})
+    if keys:
+        w = entity_weight / math.sqrt(len(keys))
+        for e in keys:
+            terms[f"e:{e}"] = w
+    return terms
+
+
+def _shingles(features: Any) -> np.ndarray | None:
+    sh = getattr(features, "shingles", None)
+    return sh if isinstance(sh, np.ndarray) else None
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Node:
+    id: str
+    order: int
+    time: float | None
+    published: str | None
+    source: str | None
+    terms: dict[str, float]
+
+
+@dataclass(slots=True)
+class _StoryState:
+    id: str
+    seq: int
+    members: list[str] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)
+
+    def add_terms(self, terms: Mapping[str, float], keep: int = 64) -> None:
+        """Accumulate member terms for the label, pruned to the ``keep`` heaviest (bounded)."""
+        acc = self.terms
+        for t, w in terms.items():
+            acc[t] = acc.get(t, 0.0) + w
+        if len(acc) > 2 * keep:
+            self.terms = dict(top_terms(acc, keep))
+
+
+@dataclass(slots=True)
+class _Meta:
+    order: int
+    time: float | None
+    published: str | None
+    source: str | None
+
+
+def _default_scorer() -> Scorer:
+    from storyline.link import Linker  # imported lazily: cluster works with any Scorer
+
+    linker: Scorer = Linker.load()
+    return linker
+
+
+class StoryTracker:
+    """Streaming story clustering: ``add(article) -> Assignment``.
+
+    Keeps only what the time window (and ``max_items``) needs: features and index entries of
+    older articles are dropped, so memory and per-article work stay bounded on an endless stream.
+    """
+
+    def __init__(self, linker: Scorer | None = None, config: ClusterConfig | None = None):
+        self.config = config or ClusterConfig()
+        self.scorer: Scorer = linker if linker is not None else _default_scorer()
+        c = self.config
+        self._terms_of: Callable[[Any], dict[str, float]] = getattr(
+            self.scorer, "index_terms", index_terms
+        )
+        self.index: TermIndex[str] = TermIndex(c.max_terms, c.max_postings, c.max_items)
+        self._lsh: Any = None
+        self._hasher: Any = None
+        if c.use_minhash:
+            from storyline.features.minhash import MinHasher
+            from storyline.index.lsh import LSHIndex
+
+            self._hasher = MinHasher(num_perm=c.num_perm, seed=1)
+            self._lsh = LSHIndex(threshold=c.lsh_threshold, num_perm=c.num_perm)
+        self._features: dict[str, Any] = {}
+        self._nodes: dict[str, _Node] = {}
+        self._story_of: dict[str, str] = {}
+        self._meta: dict[str, _Meta] = {}  # small per-article record for story summaries
+        self._stories: dict[str, _StoryState] = {}
+        self._order = 0
+        self._latest: float | None = None
+        self.edges: list[tuple[str, str, float]] = []  # every scored pair (for the batch merge)
+        self.record_edges = False  # batch: keep every scored pair for the merge pass
+        self._last_examined = 0
+        self.pairs_scored = 0
+        self.candidates_examined = 0
+
+    # public API ---------------------------------------------------------------------------
+
+    def add(self, article: Article) -> Assignment:
+        """Assign one article to a story (a new one if nothing in the window is close enough)."""
+        feats = self.scorer.featurize(article)
+        return self._add_featurized(article, feats)
+
+    def add_many(self, articles: Iterable[Article]) -> Iterator[Assignment]:
+        """Assignments for many articles in order (same result as calling ``add`` on each)."""
+        for a in articles:
+            yield self.add(a)
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._story_of.get(article_id)
+
+    def stories(self) -> list[Story]:
+        """The stories so far, largest first. A stream keeps the id its story got when it
+        started (from the first article *seen*); ``first_report`` is the earliest published."""
+        return build_stories(self._meta, self._story_of, self._stories, self.config.label_terms)
+
+    def __len__(self) -> int:
+        return len(self._story_of)
+
+    # internals ----------------------------------------------------------------------------
+
+    def _prepare(self, article: Article, feats: Any) -> _Node:
+        if article.id in self._story_of:
+            raise InputError(
+                f"article id {article.id!r} was already seen",
+                where=article.where,
+                hint="give every article a unique id (e.g. --id-field)",
+            )
+        node = _Node(
+            article.id,
+            self._order,
+            parse_time(article.published),
+            article.published,
+            article.source,
+            self._terms_of(feats),
+        )
+        self._order += 1
+        self._meta[node.id] = _Meta(node.order, node.time, article.published, article.source)
+        return node
+
+    def _evict(self, now: float | None) -> None:
+        w = self.config.window_s
+        if now is None or w is None:
+            return
+        if self._latest is None or now > self._latest:
+            self._latest = now
+        for key in self.index.evict_before(self._latest - w):
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        self._features.pop(key, None)
+        self._nodes.pop(key, None)
+        if self._lsh is not None and key in self._lsh:
+            self._lsh.remove(key)
+
+    def _candidates(self, node: _Node, feats: Any) -> list[str]:
+        c = self.config
+        found = self.index.query(node.terms, c.k, node.time, c.window_s)
+        examined = self.index.last_examined
+        out = [key for key, _ in found]
+        if self._lsh is not None:
+            sig = self._signature(feats)
+            if sig is not None:
+                extra = [
+                    key
+                    for key in self._lsh.query(sig)
+                    if key in self._features and self._in_window(node, key)
+                ]
+                examined += len(extra)
+                have = set(out)
+                out.extend(key for key in extra[: c.k] if key not in have)
+        self.candidates_examined += examined
+        self._last_examined = examined
+        return out
+
+    def _in_window(self, node: _Node, key: str) -> bool:
+        w = self.config.window_s
+        other = self._nodes[key].time if key in self._nodes else None
+        return w is None or node.time is None or other is None or abs(other - node.time) <= w
+
+    def _signature(self, feats: Any) -> np.ndarray | None:
+        sh = _shingles(feats)
+        if sh is None or self._hasher is None:
+            return None
+        return np.asarray(self._hasher.signature_from_shingles(sh))
+
+    def _insert(self, node: _Node, feats: Any) -> None:
+        for key in self.index.insert(node.id, node.terms, node.time):
+            self._forget(key)
+        self._features[node.id] = feats
+        self._nodes[node.id] = node
+        if self._lsh is not None:
+            sig = self._signature(feats)
+            if sig is not None:
+                self._lsh.insert(node.id, sig)
+
+    def _score(self, feats: Any, key: str, cache: dict[str, PairScoreLike]) -> PairScoreLike:
+        got = cache.get(key)
+        if got is None:
+            got = self.scorer.score(self._features[key], feats)
+            cache[key] = got
+            self.pairs_scored += 1
+        return got
+
+    def _add_featurized(
+        self, article: Article, feats: Any, cache: dict[str, PairScoreLike] | None = None
+    ) -> Assignment:
+        node = self._prepare(article, feats)
+        self._evict(node.time)
+        cands = self._candidates(node, feats)
+        cache = {} if cache is None else cache
+        for key in cands:
+            self._score(feats, key, cache)
+        assignment = self._assign(node, feats, cache)
+        self._insert(node, feats)
+        return assignment
+
+    def _assign(self, node: _Node, feats: Any, cache: dict[str, PairScoreLike]) -> Assignment:
+        c = self.config
+        by_story: dict[str, list[str]] = defaultdict(list)
+        for key in cache:
+            if key in self._story_of:
+                by_story[self._story_of[key]].append(key)
+        best_story: str | None = None
+        best_avg = -1.0
+        for sid in sorted(by_story, key=lambda s: self._stories[s].seq):
+            members = self._live_members(sid, node)
+            need = min(c.min_support, len(members))
+            scored = by_story[sid]
+            if len(scored) < need:  # verify against the story's first and latest members
+                for key in self._support_members(members, scored, need):
+                    self._score(feats, key, cache)
+                    scored.append(key)
+            sims = [cache[k].similarity for k in scored]
+            avg = sum(sims) / len(sims)
+            support = sum(1 for s in sims if s >= c.threshold)
+            if avg >= c.threshold and support >= need and avg > best_avg:
+                best_story, best_avg = sid, avg
+        nearest_all = self._nearest(list(cache), cache)
+        best_sim = cache[nearest_all].similarity if nearest_all is not None else 0.0
+        novelty = 1.0 - best_sim
+        if self.record_edges:
+            self.edges.extend((k, node.id, cache[k].similarity) for k in cache)
+        if best_story is None:
+            sid = story_id_for(node.id)
+            state = self._stories[sid] = _StoryState(sid, len(self._stories), [node.id])
+            state.add_terms(node.terms)
+            self._story_of[node.id] = sid
+            rel = cache[nearest_all].relation if nearest_all is not None else None
+            return Assignment(
+                node.id, sid, rel, nearest_all, best_sim, True, novelty, self._last_examined
+            )
+        own = self._nearest(by_story[best_story], cache)
+        assert own is not None
+        self._stories[best_story].members.append(node.id)
+        self._stories[best_story].add_terms(node.terms)
+        self._story_of[node.id] = best_story
+        return Assignment(
+            node.id,
+            best_story,
+            cache[own].relation,
+            own,
+            cache[own].similarity,
+            False,
+            novelty,
+            self._last_examined,
+        )
+
+    def _live_members(self, sid: str, node: _Node) -> list[str]:
+        """Members still held (inside the window), oldest first."""
+        return [
+            m
+            for m in self._stories[sid].members
+            if m in self._features and self._in_window(node, m)
+        ]
+
+    @staticmethod
+    def _support_members(members: list[str], scored: list[str], need: int) -> list[str]:
+        have = set(scored)
+        picks: list[str] = []
+        for m in (members[0], members[-1], *members[1:-1]):
+            if len(scored) + len(picks) >= need:
+                break
+            if m not in have and m not in picks:
+                picks.append(m)
+        return picks
+
+    def _nearest(self, keys: Sequence[str], cache: Mapping[str, PairScoreLike]) -> str | None:
+        if not keys:
+            return None
+        return min(keys, key=lambda k: (-cache[k].similarity, self._nodes[k].order))
+
+
+# --- batch ------------------------------------------------------------------------------
+
+
+def _order_key(a: Article, i: int) -> tuple[float, int]:
+    t = parse_time(a.published)
+    return (t if t is not None else math.inf, i)
+
+
+def cluster_stories(
+    articles: Sequence[Article],
+    config: ClusterConfig | None = None,
+    linker: Scorer | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> StoryResult:
+    """Group ``articles`` into stories (batch): time-ordered assignment, then a merge pass.
+
+    Articles are processed by published time (undated ones last, ties by input order), so the
+    first member of a story is its first report. ``progress(n)`` is called as articles finish.
+    Same input and config give the same result.
+    """
+    cfg = config or ClusterConfig()
+    ids = [a.id for a in articles]
+    dup = [i for i, n in Counter(ids).items() if n > 1]
+    if dup:
+        first = next(a for a in articles if a.id == dup[0])
+        raise InputError(
+            f"{len(dup)} article ids occur more than once, e.g. {dup[0]!r}",
+            where=first.where,
+            hint="ids must be unique: dedup the input or choose another --id-field",
+        )
+    tracker = StoryTracker(linker, cfg)
+    tracker.record_edges = cfg.merge
+    order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
+    raw: dict[str, Assignment] = {}
+    for feats_chunk, idx_chunk in _featurized_chunks(tracker.scorer, articles, order, cfg):
+        for feats, i in zip(feats_chunk, idx_chunk, strict=True):
+            a = articles[i]
+            raw[a.id] = tracker._add_featurized(a, feats)
+            if progress is not None:
+                progress(1)
+    story_of = {aid: asg.story_id for aid, asg in raw.items()}
+    if cfg.merge:
+        story_of = _merge_stories(story_of, tracker.edges, cfg, [articles[i].id for i in order])
+    return _finish(articles, raw, story_of, tracker, cfg)
+
+
+def _featurized_chunks(
+    scorer: Scorer, articles: Sequence[Article], order: list[int], cfg: ClusterConfig
+) -> Iterator[tuple[list[Any], list[int]]]:
+    """Features in processing order, a chunk at a time (in ``workers`` processes when > 1)."""
+    for start in range(0, len(order), cfg.chunk):
+        idx = order[start : start + cfg.chunk]
+        chunk = [articles[i] for i in idx]
+        if cfg.workers > 1 and len(chunk) > 1:
+            yield _parallel_featurize(scorer, chunk, cfg.workers), idx
+        else:
+            many = getattr(scorer, "featurize_many", None)
+            feats = list(many(chunk)) if many is not None else [scorer.featurize(a) for a in chunk]
+            yield feats, idx
+
+
+_WORKER_SCORER: Any = None
+
+
+def _featurize_slice(chunk: list[Article]) -> list[Any]:
+    return [_WORKER_SCORER.featurize(a) for a in chunk]
+
+
+def _parallel_featurize(scorer: Scorer, chunk: list[Article], workers: int) -> list[Any]:
+    """Featurize in forked processes (the scorer is inherited, not pickled)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_SCORER
+    _WORKER_SCORER = scorer
+    step = max(1, math.ceil(len(chunk) / (workers * 4)))
+    parts = [chunk[i : i + step] for i in range(0, len(chunk), step)]
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return [scorer.featurize(a) for a in chunk]
+    with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
+        return [f for part in ex.map(_featurize_slice, parts) for f in part]
+
+
+def _merge_stories(
+    story_of: dict[str, str],
+    edges: list[tuple[str, str, float]],
+    cfg: ClusterConfig,
+    time_order: list[str],
+) -> dict[str, str]:
+    """Sparse average-linkage merge of stories over the scored pairs.
+
+    Linkage of two stories = mean similarity of their scored cross pairs; they merge when it is
+    >= threshold and at least ``min(min_support, cross pairs)`` of those pairs are >= threshold.
+    Greedy, highest linkage first (ties by story ids); a merged story keeps the id of its
+    earlier first member.
+    """
+    thr = cfg.threshold
+    rank = {aid: i for i, aid in enumerate(time_order)}
+    first_rank: dict[str, int] = {}
+    for aid, sid in story_of.items():
+        r = rank[aid]
+        if r < first_rank.get(sid, 1 << 62):
+            first_rank[sid] = r
+    # cross-story accumulators: (sum, count, support)
+    link: dict[str, dict[str, list[float]]] = defaultdict(dict)
+    for a, b, s in edges:
+        sa, sb = story_of[a], story_of[b]
+        if sa == sb:
+            continue
+        for x, y in ((sa, sb), (sb, sa)):
+            acc = link[x].setdefault(y, [0.0, 0.0, 0.0])
+            acc[0] += s
+            acc[1] += 1
+            acc[2] += s >= thr
+    heap: list[tuple[float, str, str]] = []
+
+    def push(x: str, y: str) -> None:
+        acc = link[x][y]
+        avg = acc[0] / acc[1]
+        if avg >= thr and acc[2] >= min(cfg.min_support, acc[1]):
+            heapq.heappush(heap, (-avg, min(x, y), max(x, y)))
+
+    for x in sorted(link):
+        for y in sorted(link[x]):
+            if x < y:
+                push(x, y)
+    alias: dict[str, str] = {}
+    while heap:
+        neg, x, y = heapq.heappop(heap)
+        if x in alias or y in alias or y not in link.get(x, {}):
+            continue
+        acc = link[x][y]
+        if acc[0] / acc[1] != -neg:
+            continue  # stale entry; the current value was pushed again
+        keep, gone = (x, y) if first_rank[x] <= first_rank[y] else (y, x)
+        alias[gone] = keep
+        for z, accz in link.pop(gone).items():
+            link[z].pop(gone, None)
+            if z == keep:
+                continue
+            tgt = link[keep].setdefault(z, [0.0, 0.0, 0.0])
+            for j in range(3):
+                tgt[j] += accz[j]
+            link[z][keep] = tgt
+        link[keep].pop(gone, None)
+        for z in sorted(link[keep]):
+            push(keep, z)
+
+    def root(s: str) -> str:
+        while s in alias:
+            s = alias[s]
+        return s
+
+    return {aid: root(sid) for aid, sid in story_of.items()}
+
+
+def build_stories(
+    meta: Mapping[str, _Meta],
+    story_of: Mapping[str, str],
+    states: Mapping[str, _StoryState],
+    label_terms: int,
+    rename: bool = False,
+) -> list[Story]:
+    """Stories from per-article records: members by (time, input order), undated last.
+
+    ``rename``: give each story the id derived from its first report (batch); otherwise keep
+    the tracker's id (stream). Labels come from ``states`` (empty when a story has none).
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for aid, sid in story_of.items():
+        members[sid].append(aid)
+    inf = math.inf
+
+    def key(aid: str) -> tuple[float, int]:
+        m = meta[aid]
+        return (m.time if m.time is not None else inf, m.order)
+
+    out: list[Story] = []
+    for sid, ids in members.items():
+        ids.sort(key=key)
+        dated = [meta[i] for i in ids if meta[i].time is not None]
+        state = states.get(sid)
+        out.append(
+            Story(
+                story_id_for(ids[0]) if rename else sid,
+                ids,
+                ids[0],
+                _label(state.terms if state else {}, label_terms),
+                dated[0].published if dated else None,
+                dated[-1].published if dated else None,
+                sorted({src for i in ids if (src := meta[i].source)}),
+            )
+        )
+    out.sort(key=lambda s: (-s.size, s.id))
+    return out
+
+
+def _finish(
+    articles: Sequence[Article],
+    raw: dict[str, Assignment],
+    story_of: dict[str, str],
+    tracker: StoryTracker,
+    cfg: ClusterConfig,
+) -> StoryResult:
+    stories = build_stories(tracker._meta, story_of, {}, cfg.label_terms, rename=True)
+    # labels: sum the term accumulators of every raw story merged into a final one
+    parts: dict[str, list[str]] = defaultdict(list)
+    for aid, asg in raw.items():
+        if asg.is_new_story:
+            parts[story_of[aid]].append(asg.story_id)
+    final_of: dict[str, Story] = {}
+    for st in stories:
+        final_of[story_of[st.first_report]] = st
+    for merged, raw_ids in parts.items():
+        terms: dict[str, float] = defaultdict(float)
+        for rid in raw_ids:
+            for t, w in tracker._stories[rid].terms.items():
+                terms[t] += w
+        final_of[merged].label = _label(terms, cfg.label_terms)
+    out: list[Assignment] = []
+    for a in articles:
+        asg = raw[a.id]
+        st = final_of[story_of[a.id]]
+        out.append(
+            Assignment(
+                a.id,
+                st.id,
+                asg.relation,
+                asg.nearest_id,
+                asg.similarity,
+                st.first_report == a.id,
+                asg.novelty,
+                asg.candidates,
+            )
+        )
+    return StoryResult(out, stories, tracker.pairs_scored, tracker.candidates_examined)
+
+
+def _label(terms: Mapping[str, float], n: int) -> str:
+    """Top entities of a story (then top terms when there are fewer than ``n`` entities)."""
+    ents = {t: w for t, w in terms.items() if t.startswith("e:")}
+    picked = [t[2:] for t, _ in top_terms(ents, n)]
+    if len(picked) < n:
+        words = [t for t, _ in top_terms(terms, 2 * n) if not t.startswith("e:")]
+        picked += [w for w in words if w not in picked][: n - len(picked)]
+    return ", ".join(picked)
