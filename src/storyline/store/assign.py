@@ -50,6 +50,8 @@ class Stored:
     story_id: str
     relation: str
     features: bytes | None
+    source: str | None = None
+    text: str | None = None  # normalized text (features may leave it out to save space)
 
 
 class StoryAssigner(Protocol):
@@ -125,9 +127,24 @@ class DuplicateGroupAssigner:
 
 
 def make_assigner(name: str) -> StoryAssigner:
-    """The assigner named in the store config; ``auto`` picks the best one installed."""
-    if name in ("auto", DuplicateGroupAssigner.name):
-        return DuplicateGroupAssigner()
-    from storyline.errors import ConfigError
+    """The assigner a store was built with; ``auto`` picks the story tracker when the fitted
+    pair scorer (storyline.link) is available, else duplicate groups."""
+    from storyline.errors import ConfigError, StorylineError
 
-    raise ConfigError(f"unknown story assigner {name!r}", hint="use 'auto' or 'duplicate-groups'")
+    if name == "auto":
+        try:
+            from storyline.store.tracker import TrackerAssigner
+
+            return TrackerAssigner()
+        except (ImportError, OSError, StorylineError):
+            return DuplicateGroupAssigner()
+    if name == DuplicateGroupAssigner.name:
+        return DuplicateGroupAssigner()
+    if name == "story-tracker":
+        from storyline.store.tracker import TrackerAssigner
+
+        return TrackerAssigner()
+    raise ConfigError(
+        f"unknown story assigner {name!r}",
+        hint="use 'auto', 'story-tracker' or 'duplicate-groups'",
+    )

@@ -196,7 +196,8 @@ class Indexer:
         n = 0
         while True:
             rows = conn.execute(
-                "SELECT a.seq, a.id, a.published, s.story_id, s.relation, f.data "
+                "SELECT a.seq, a.id, a.published, s.story_id, s.relation, f.data, a.source,"
+                " CASE WHEN f.data IS NULL THEN NULL ELSE a.text END "
                 "FROM articles a JOIN assignments s ON s.seq = a.seq "
                 "LEFT JOIN features f ON f.seq = a.seq "
                 "WHERE a.seq > ? ORDER BY a.seq LIMIT 2000",
@@ -205,7 +206,8 @@ class Indexer:
             if not rows:
                 return n
             self.assigner.restore(
-                Stored(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5]))
+                Stored(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5]),
+                       r[6], r[7])
                 for r in rows
             )
             self._restored_seq = int(rows[-1][0])

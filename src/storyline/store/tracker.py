@@ -1,0 +1,164 @@
+"""Story assignment by :class:`storyline.cluster.StoryTracker`, persisted in the store.
+
+The tracker's features for each article are serialized into the store when the article is
+added and fed back on reopen, so the tracker's in-memory state (term index, MinHash bands,
+story members inside its time window) is rebuilt without featurizing anything again.
+
+Features are pickled (protocol 5) and zlib-compressed, with the article text left out (the
+store already holds it) and put back on restore. Pickle is only safe for a store file you
+trust, like any local database you open yourself; the HTTP API never accepts features.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+from storyline.data import Article
+from storyline.store.assign import Assigned, Stored, ToAssign
+
+_TEXT_FROM_STORE = "\x00<text in store>"
+
+
+class _Recording:
+    """Wraps the scorer so the features the tracker computed can be persisted (no recompute)."""
+
+    def __init__(self, scorer: Any):
+        self.scorer = scorer
+        self.last: Any = None
+
+    def featurize(self, article: Article) -> Any:
+        self.last = self.scorer.featurize(article)
+        return self.last
+
+    def score(self, a: Any, b: Any) -> Any:
+        return self.scorer.score(a, b)
+
+    def __getattr__(self, name: str) -> Any:  # index_terms and any other scorer hook
+        return getattr(self.scorer, name)
+
+
+def encode_features(feats: Any, text: str) -> bytes:
+    if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == text:
+        feats = dataclasses.replace(feats, text=_TEXT_FROM_STORE)  # type: ignore[type-var]
+    return zlib.compress(pickle.dumps(feats, protocol=5), 1)
+
+
+def decode_features(data: bytes, text: str | None) -> Any:
+    feats = pickle.loads(zlib.decompress(data))
+    if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == _TEXT_FROM_STORE:
+        feats = dataclasses.replace(feats, text=text or "")  # type: ignore[type-var]
+    return feats
+
+
+class TrackerAssigner:
+    """:class:`~storyline.store.assign.StoryAssigner` over a StoryTracker.
+
+    Duplicates found by the store's dedup join their original's story directly (no scoring,
+    no features kept: a copy adds nothing for linking); every other article goes through
+    ``StoryTracker.add``.
+    """
+
+    name = "story-tracker"
+    features_kind: str | None = "pickle-zlib/1"
+
+    def __init__(self, scorer: Any = None, config: Any = None):
+        from storyline.cluster import StoryTracker
+
+        if scorer is None:
+            from storyline.link import Linker
+
+            scorer = Linker.load()
+        self._recording = _Recording(scorer)
+        self._config = config
+        self._new = lambda: StoryTracker(self._recording, config)
+        self.tracker = self._new()
+
+    # -- the protocol ------------------------------------------------------------------
+
+    def assign(self, item: ToAssign) -> Assigned:
+        if item.duplicate_of is not None and item.duplicate_story is not None:
+            return self._duplicate(item)
+        a = self.tracker.add(item.article)
+        feats = self._recording.last
+        return Assigned(
+            story_id=a.story_id,
+            relation="new" if a.is_new_story else (a.relation or "same_story"),
+            is_new_story=a.is_new_story,
+            nearest_id=a.nearest_id,
+            similarity=round(float(a.similarity), 4),
+            novelty=round(float(a.novelty), 4),
+            label=self._label(a.story_id, item.article) if a.is_new_story else None,
+            features=encode_features(feats, item.article.text),
+        )
+
+    def peek(self, item: ToAssign) -> Assigned:
+        """Nearest stored article within the tracker's window and its story (state untouched)."""
+        if item.duplicate_of is not None and item.duplicate_story is not None:
+            return self._duplicate(item)
+        t = self.tracker
+        feats = self._recording.scorer.featurize(item.article)
+        from storyline.cluster import _Node, parse_time
+
+        node = _Node(item.article.id, -1, parse_time(item.article.published),
+                     item.article.published, item.article.source, t._terms_of(feats))
+        best: tuple[float, str, Any] | None = None
+        for key in t._candidates(node, feats):
+            s = t.scorer.score(t._features[key], feats)
+            if best is None or s.similarity > best[0]:
+                best = (float(s.similarity), key, s)
+        threshold = t.config.threshold
+        if best is None or best[0] < threshold:
+            return Assigned("", "new", True, best[1] if best else None,
+                            best[0] if best else None, 1.0 - (best[0] if best else 0.0))
+        sid = t.story_of(best[1]) or ""
+        return Assigned(sid, str(best[2].relation), False, best[1], round(best[0], 4),
+                        round(1.0 - best[0], 4))
+
+    def restore(self, rows: Iterable[Stored]) -> None:
+        for r in rows:
+            if r.features is None:
+                continue  # duplicates carry no features: they joined their original's story
+            self._restore_one(r, decode_features(r.features, r.text))
+
+    def reset(self) -> None:
+        self.tracker = self._new()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _duplicate(item: ToAssign) -> Assigned:
+        assert item.duplicate_story is not None
+        return Assigned(item.duplicate_story, "duplicate", False, item.duplicate_of,
+                        round(item.duplicate_score, 4), round(1.0 - item.duplicate_score, 4))
+
+    def _label(self, story_id: str, article: Article) -> str | None:
+        if article.title:
+            return article.title.strip()[:200]
+        for s in self.tracker.stories():
+            if s.id == story_id:
+                return s.label or None
+        return None
+
+    def _restore_one(self, r: Stored, feats: Any) -> None:
+        """Put one stored article back into the tracker under its stored story, unscored.
+
+        Uses the tracker's own steps (prepare, evict, insert) so windowing and caps behave
+        exactly as when the article was first added.
+        """
+        from storyline.cluster import _StoryState
+
+        t = self.tracker
+        art = Article(id=r.article_id, text="", published=r.published, source=r.source)
+        node = t._prepare(art, feats)
+        t._evict(node.time)
+        t._insert(node, feats)
+        t._story_of[node.id] = r.story_id
+        state = t._stories.get(r.story_id)
+        if state is None:
+            state = t._stories[r.story_id] = _StoryState(r.story_id, len(t._stories))
+        state.members.append(node.id)
+        state.add_terms(node.terms)
