@@ -11,6 +11,7 @@ import base64
 import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -57,6 +58,15 @@ class StoreConfig:
             raise ConfigError(f"candidate_threshold must be in [0, 1), got {self.candidate_threshold}")
         if self.max_candidates < 1:
             raise ConfigError(f"max_candidates must be >= 1, got {self.max_candidates}")
+
+
+def pack(text: str) -> bytes:
+    """Compress a text column: texts are most of a store's size and read only per article."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack(data: bytes | None) -> str | None:
+    return None if data is None else zlib.decompress(data).decode("utf-8")
 
 
 def utc_now() -> str:
@@ -249,7 +259,7 @@ class Store:
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             q = f"SELECT id, original FROM articles WHERE id IN ({','.join('?' * len(part))})"
-            out.update((r[0], r[1]) for r in self.conn.execute(q, part))
+            out.update((r[0], unpack(r[1]) or "") for r in self.conn.execute(q, part))
         return out
 
     def seq_of(self, article_id: str) -> int | None:
@@ -292,9 +302,9 @@ class Store:
             "novelty": r[23],
         }
         if text:
-            d["original"] = r[9]
-            d["text"] = r[10]
-            d["raw"] = r[13]
+            d["original"] = unpack(r[9])
+            d["text"] = unpack(r[10])
+            d["raw"] = unpack(r[13]) if r[13] is not None else d["original"]
         return d
 
     def get_article(self, article_id: str, *, text: bool = True) -> dict[str, Any] | None:
@@ -368,13 +378,13 @@ class Store:
             args.append(q)
         if cursor:
             last_ts, sid = decode_cursor(cursor)
-            where.append("(st.last_ts < ? OR (st.last_ts = ? AND st.id > ?))")
-            args += [last_ts, last_ts, sid]
+            where.append("(st.last_ts, st.id) < (?, ?)")
+            args += [last_ts, sid]
         sql = (
             self._STORY_SQL
             + " WHERE "
             + " AND ".join(where)
-            + " ORDER BY st.last_ts DESC, st.id ASC LIMIT ?"
+            + " ORDER BY st.last_ts DESC, st.id DESC LIMIT ?"
         )
         rows = self.conn.execute(sql, [*args, limit + 1]).fetchall()
         items = [self._story_row(r) for r in rows[:limit]]

@@ -21,7 +21,7 @@ from storyline.data import Article
 from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
 from storyline.index.lsh import band_hashes
 from storyline.store.assign import Assigned, Stored, StoryAssigner, ToAssign, make_assigner
-from storyline.store.db import Store, to_ts, utc_now
+from storyline.store.db import Store, pack, to_ts, unpack, utc_now
 
 
 @dataclass(slots=True)
@@ -126,8 +126,9 @@ class Indexer:
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def _near(self, p: _Prepared, exclude: int | None = None) -> list[Match]:
-        """Verified near copies among LSH candidates, best first (at most max_candidates checked)."""
+    def _near(self, p: _Prepared, first_only: bool = False) -> list[Match]:
+        """Verified near copies among LSH candidates, best first (at most max_candidates checked,
+        in order of estimated Jaccard; ``first_only`` stops at the first verified copy)."""
         if is_empty_signature(p.sig):
             return []
         conn = self.store.conn
@@ -139,7 +140,6 @@ class Indexer:
                     "SELECT seq FROM lsh_buckets WHERE band = ? AND hash = ?", (band, h)
                 )
             )
-        cands.discard(exclude if exclude is not None else -1)
         if not cands:
             return []
         ordered = sorted(cands)
@@ -148,15 +148,20 @@ class Indexer:
             part = ordered[start : start + 500]
             q = f"SELECT seq, sig FROM signatures WHERE seq IN ({','.join('?' * len(part))})"
             sigs.update((int(s), np.frombuffer(b, dtype="<u4")) for s, b in conn.execute(q, part))
-        ranked = sorted(ordered, key=lambda s: (-estimate_jaccard(p.sig, sigs[s]), s))
-        ranked = ranked[: self.store.config.max_candidates]
         cfg = self.store.config
+        est = {s: estimate_jaccard(p.sig, sigs[s]) for s in ordered}
+        # containment of a short text in a long one shows as a low Jaccard estimate: keep a
+        # wide margin, verify exactly, and let the estimate only decide the order of checks
+        floor = min(cfg.threshold, cfg.candidate_threshold) - 0.25
+        ranked = sorted((s for s in ordered if est[s] >= floor), key=lambda s: (-est[s], s))
         out: list[Match] = []
-        for seq in ranked:
-            text = conn.execute("SELECT text FROM articles WHERE seq = ?", (seq,)).fetchone()[0]
+        for seq in ranked[: cfg.max_candidates]:
+            text = unpack(conn.execute("SELECT text FROM articles WHERE seq = ?", (seq,)).fetchone()[0]) or ""
             jac, cont = _overlap(p.shingles, self.hasher.shingles(text))
             if jac >= cfg.threshold or cont >= cfg.containment:
                 out.append(Match(seq, jac, cont))
+                if first_only:
+                    break
         out.sort(key=lambda m: (-max(m.jaccard, m.containment), m.seq))
         return out
 
@@ -171,7 +176,7 @@ class Indexer:
         exact = self._exact(p.content_hash)
         if exact is not None:
             return self._root(exact), 1.0, "exact"
-        matches = self._near(p)
+        matches = self._near(p, first_only=True)
         if matches:
             m = matches[0]
             return self._root(m.seq), round(max(m.jaccard, m.containment), 4), m.reason(
@@ -207,7 +212,7 @@ class Indexer:
                 return n
             self.assigner.restore(
                 Stored(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5]),
-                       r[6], r[7])
+                       r[6], unpack(r[7]))
                 for r in rows
             )
             self._restored_seq = int(rows[-1][0])
@@ -288,7 +293,8 @@ class Indexer:
             (
                 art.id, art.title, art.url, art.source, art.published, art.lang, art.dateline,
                 json.dumps(art.meta, ensure_ascii=False, sort_keys=True, default=str),
-                art.raw if art.raw is not None else p.original, p.original, art.text,
+                None if art.raw is None or art.raw == p.original else pack(art.raw),
+                pack(p.original), pack(art.text),
                 p.content_hash, ts, now,
             ),
         )

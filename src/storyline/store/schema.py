@@ -26,9 +26,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             lang         TEXT,
             dateline     TEXT,
             meta         TEXT NOT NULL DEFAULT '{}',
-            raw          TEXT NOT NULL,  -- the record exactly as read (JSON line, HTML...)
-            original     TEXT NOT NULL,  -- article text before normalization
-            text         TEXT NOT NULL,  -- normalized text (what matching uses)
+            raw          BLOB,           -- zlib: the record as read (JSON line, HTML), NULL if = original
+            original     BLOB NOT NULL,  -- zlib: article text before normalization
+            text         BLOB NOT NULL,  -- zlib: normalized text (what matching uses)
             content_hash BLOB NOT NULL,
             ts           TEXT NOT NULL,
             added_at     TEXT NOT NULL
