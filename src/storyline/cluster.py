@@ -68,6 +68,7 @@ class ClusterConfig:
     (None: no window; articles without a date are always comparable).
     ``k``: candidates scored per article. ``max_terms`` / ``max_postings``: per-article indexed
     terms and the posting length beyond which a term is skipped as too common.
+    ``min_term_score``: shared term weight below which a pair is not worth scoring.
     ``min_support``: members of a story that must each score >= threshold to join or merge it.
     ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
     ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
@@ -78,8 +79,9 @@ class ClusterConfig:
     threshold: float = 0.5
     window_days: float | None = 7.0
     k: int = 20
-    max_terms: int = 40
-    max_postings: int = 300
+    max_terms: int = 32
+    max_postings: int = 200
+    min_term_score: float = 0.02
     min_support: int = 2
     use_minhash: bool = True
     num_perm: int = 64
@@ -249,6 +251,7 @@ class _Node:
     published: str | None
     source: str | None
     terms: dict[str, float]
+    sig: np.ndarray | None = None
 
 
 @dataclass(slots=True)
@@ -356,7 +359,7 @@ class StoryTracker:
             parse_time(article.published),
             article.published,
             article.source,
-            self._terms_of(feats),
+            dict(top_terms(self._terms_of(feats), self.config.max_terms)),
         )
         self._order += 1
         self._meta[node.id] = _Meta(node.order, node.time, article.published, article.source)
@@ -379,11 +382,11 @@ class StoryTracker:
 
     def _candidates(self, node: _Node, feats: Any) -> list[str]:
         c = self.config
-        found = self.index.query(node.terms, c.k, node.time, c.window_s)
+        found = self.index.query(node.terms, c.k, node.time, c.window_s, c.min_term_score)
         examined = self.index.last_examined
         out = [key for key, _ in found]
         if self._lsh is not None:
-            sig = self._signature(feats)
+            sig = node.sig = self._signature(feats)
             if sig is not None:
                 extra = [
                     key
@@ -413,10 +416,8 @@ class StoryTracker:
             self._forget(key)
         self._features[node.id] = feats
         self._nodes[node.id] = node
-        if self._lsh is not None:
-            sig = self._signature(feats)
-            if sig is not None:
-                self._lsh.insert(node.id, sig)
+        if self._lsh is not None and node.sig is not None:
+            self._lsh.insert(node.id, node.sig)
 
     def _score(self, feats: Any, key: str, cache: dict[str, PairScoreLike]) -> PairScoreLike:
         got = cache.get(key)

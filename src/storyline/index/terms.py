@@ -115,11 +115,13 @@ class TermIndex(Generic[K]):
         k: int = 20,
         time: float | None = None,
         window: float | None = None,
+        min_score: float = 0.0,
     ) -> list[tuple[K, float]]:
         """Top ``k`` keys by accumulated weight (ties: earlier insert first).
 
         With ``time`` and ``window`` (seconds), keys whose time is known and differs by more than
-        ``window`` are ignored. Terms whose postings exceed ``max_postings`` are skipped.
+        ``window`` are ignored. Terms whose postings exceed ``max_postings`` are skipped; keys
+        scoring below ``min_score`` (one weak shared term) are not returned.
         """
         acc: dict[K, float] = {}
         examined = 0
@@ -131,12 +133,17 @@ class TermIndex(Generic[K]):
             for key, dw in posting.items():
                 acc[key] = acc.get(key, 0.0) + w * dw
         self.last_examined = examined
-        if time is not None and window is not None:
-            items = self._items
-            for key in list(acc):
-                kt = items[key][1]
-                if kt is not None and abs(kt - time) > window:
-                    del acc[key]
         items = self._items
-        best = heapq.nsmallest(k, acc.items(), key=lambda kv: (-kv[1], items[kv[0]][2]))
-        return best
+        hits = [(key, v) for key, v in acc.items() if v >= min_score] if min_score > 0 else list(acc.items())
+        if time is not None and window is not None:
+            hits = [
+                (key, v)
+                for key, v in hits
+                if (kt := items[key][1]) is None or abs(kt - time) <= window
+            ]
+        if len(hits) > k:
+            hits.sort(key=lambda kv: -kv[1])
+            cut = hits[k - 1][1]
+            hits = [kv for kv in hits if kv[1] >= cut]  # keep ties at the cut, ordered below
+        hits.sort(key=lambda kv: (-kv[1], items[kv[0]][2]))
+        return hits[:k]

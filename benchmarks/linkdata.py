@@ -1,0 +1,111 @@
+"""Shared data preparation for fit_link.py and stories.py: pair signals for SemEval and synthetic
+pairs, with and without embeddings. Not a benchmark by itself."""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.data import Article
+from storyline.eval.pairs import LabelledPair, gold_ratings, synthetic_pairs
+from storyline.features.tfidf import IdfModel
+from storyline.link import ArticleFeatures, Linker, compute_signals
+from storyline.synth import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SEMEVAL = ROOT.parent / "shared" / "data" / "semeval2022-task8-en-train.jsonl"
+SAME_GROUP = ("duplicate", "near_duplicate", "revision", "same_story")
+# Similarity targets of synthetic relations on the SemEval scale mapped to [0, 1]:
+# same story = overall 1 -> 1.0; same topic, other event ~ overall 3 -> 1/3; unrelated = 4 -> 0.
+SYNTH_TARGET = {"near_duplicate": 1.0, "revision": 1.0, "same_story": 1.0, "related": 1 / 3, "unrelated": 0.0}
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+@dataclass
+class PairSet:
+    signals: list[dict[str, float]]
+    ratings: list[dict[str, float]]  # SemEval gold (empty for synthetic)
+    labels: list[str]  # synthetic relation (empty for SemEval)
+    feats: list[tuple[ArticleFeatures, ArticleFeatures]]
+
+
+def load_semeval(path: Path = SEMEVAL) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def embedder_or_none(want: bool) -> Any:
+    if not want:
+        return None
+    try:
+        from storyline.features.embeddings import Embedder
+
+        return Embedder.load()
+    except Exception as exc:  # missing extra: report and go on lexical-only
+        print(f"embeddings unavailable: {exc}")
+        return None
+
+
+def semeval_pairs(linker: Linker, records: Sequence[dict[str, Any]]) -> PairSet:
+    arts = []
+    for r in records:
+        pid = str(r.get("pair_id", len(arts)))
+        arts.append(Article(id=pid + "/1", text=r["text1"]))
+        arts.append(Article(id=pid + "/2", text=r["text2"]))
+    feats = linker.featurize_many(arts)
+    pairs = [(feats[2 * i], feats[2 * i + 1]) for i in range(len(records))]
+    return PairSet(
+        [compute_signals(a, b) for a, b in pairs],
+        [gold_ratings(r) for r in records],
+        [],
+        pairs,
+    )
+
+
+def synth_pairs(linker: Linker, n_records: int, seed: int, per_kind: int) -> PairSet:
+    recs = list(generate(n_records, seed=seed))
+    # As a user would: refine the background IDF on the corpus (the synthetic corpus reuses
+    # its background sentences across stories, which the corpus IDF down-weights).
+    idf = IdfModel.default().fit(r["text"] for r in recs)
+    linker = Linker(linker.model, embedder=linker.embedder, idf=idf)
+    pairs: list[LabelledPair] = synthetic_pairs(recs, seed=seed, per_kind=per_kind)
+    needed: dict[str, dict[str, Any]] = {}
+    for p in pairs:
+        needed[p.a["id"]] = dict(p.a)
+        needed[p.b["id"]] = dict(p.b)
+    ids = sorted(needed)
+    arts = [
+        Article(
+            id=i,
+            text=needed[i]["text"],
+            title=needed[i].get("title"),
+            published=needed[i].get("published"),
+            source=needed[i].get("source"),
+        )
+        for i in ids
+    ]
+    feats = dict(zip(ids, linker.featurize_many(arts), strict=True))
+    fp = [(feats[p.a["id"]], feats[p.b["id"]]) for p in pairs]
+    return PairSet([compute_signals(a, b) for a, b in fp], [], [p.relation for p in pairs], fp)
+
+
+def timed(label: str, t0: float) -> None:
+    print(f"  [{label}: {time.perf_counter() - t0:.1f}s]")
+
+
+def matrix(signals: Sequence[dict[str, float]], names: Sequence[str]) -> np.ndarray:
+    from storyline.link import design_row
+
+    return np.vstack([design_row(s, names) for s in signals]) if signals else np.zeros((0, len(names)))

@@ -1,0 +1,300 @@
+"""Named entities: people, places, organisations and other proper names.
+
+The default backend needs nothing: capitalized phrases and acronyms, a stop list of words that
+are capitalized only by position or convention (sentence starts, weekdays, months, titles), and
+cheap cues for the kind (titles and "said" for people, prepositions and suffixes for places,
+suffixes and acronyms for organisations). It is tuned for recall of *matching keys* across two
+articles, not for linguistic accuracy. With spaCy and an English model installed,
+``backend='spacy'`` (or ``'auto'``) uses it instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from storyline.errors import MissingDependencyError
+
+__all__ = ["KINDS", "Entity", "entity_key", "extract_entities"]
+
+KINDS = ("PERSON", "PLACE", "ORG", "MISC")
+Backend = Literal["auto", "rules", "spacy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One mention. ``key`` is the normalized form used to match mentions across articles."""
+
+    text: str
+    key: str
+    kind: str
+    start: int
+    end: int
+
+
+def entity_key(text: str) -> str:
+    """Lowercase, accents folded, punctuation and possessives dropped: 'Guentzel's' -> 'guentzel'."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = re.sub(r"['\u2019]s\b", "", t)
+    t = re.sub(r"[^\w\s]", "", t.lower())
+    return " ".join(t.split())
+
+
+# Words that are capitalized by position or convention, never names on their own.
+_STOP = frozenset(
+    """
+    a an the this that these those there their they them then than he she it its his her hers we
+    our us you your i me my mine who whom whose what when where why how which while after before
+    but and or nor so yet for of in on at by to from with without into onto over under about as
+    if because although though since until unless also still even just only not no yes all any
+    some many most more much few several each every both either neither other another such same
+    one two three four five six seven eight nine ten first second third last next new old
+    according meanwhile however moreover furthermore instead otherwise thus therefore already
+    earlier later now today tonight yesterday tomorrow here again once twice perhaps maybe
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    mr mrs ms dr prof sir madam mister miss st
+    president minister prime chancellor governor senator sen rep representative mayor chief
+    king queen prince princess pope judge justice secretary general gen col lt sgt capt officer
+    spokesman spokeswoman spokesperson director chairman chairwoman ceo head leader coach manager
+    police officials official authorities experts residents witnesses critics analysts sources
+    advertisement photo image video read share subscribe click related updated published posted
+    is are was were be been being has have had do does did will would can could should may might
+    must shall said says say told asked added noted according
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+_TITLES = frozenset(
+    """
+    mr mrs ms dr prof sir dame lord lady president minister chancellor governor senator sen rep
+    mayor judge justice secretary general gen col lt sgt capt coach manager captain striker
+    forward defender midfielder goalkeeper ceo chairman chairwoman spokesman spokeswoman
+    spokesperson director officer inspector commissioner ambassador king queen prince princess
+    pope bishop archbishop rev father sheikh premier chief leader star actor actress singer
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+_ORG_WORDS = frozenset(
+    """
+    inc corp corporation co ltd llc plc group company bank party ministry department council
+    university college school institute association agency committee commission court police
+    army navy force forces union league federation club fc united city rovers athletic airlines
+    airways motors pharma energy capital holdings partners foundation fund organisation
+    organization office service services authority board parliament congress senate assembly
+    government times post news press journal herald gazette tribune network media studios labs
+    technologies systems hospital church
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+_PLACE_WORDS = frozenset(
+    """
+    city county province state region district island islands bay river lake mountain mountains
+    valley coast street road avenue square airport station harbour harbor port beach park
+    village town peninsula gulf sea ocean strait desert
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+_PLACE_PREP = frozenset({"in", "at", "near", "from", "to", "across", "outside", "inside", "into"})
+_COUNTRIES = frozenset(
+    """
+    afghanistan albania algeria argentina armenia australia austria azerbaijan bangladesh belarus
+    belgium bolivia bosnia brazil bulgaria cambodia cameroon canada chile china colombia congo
+    croatia cuba cyprus czechia denmark ecuador egypt england estonia ethiopia finland france
+    gambia georgia germany ghana greece guatemala haiti honduras hungary iceland india indonesia
+    iran iraq ireland israel italy jamaica japan jordan kazakhstan kenya korea kosovo kuwait laos
+    latvia lebanon libya lithuania malaysia mali mexico moldova mongolia morocco mozambique
+    myanmar nepal netherlands nicaragua niger nigeria norway pakistan palestine panama paraguay
+    peru philippines poland portugal qatar romania russia rwanda scotland senegal serbia
+    singapore slovakia slovenia somalia spain sudan sweden switzerland syria taiwan tanzania
+    thailand tunisia turkey uganda ukraine uruguay uzbekistan venezuela vietnam wales yemen
+    zambia zimbabwe europe africa asia america americas antarctica oceania london paris berlin
+    moscow beijing tokyo washington delhi madrid rome kyiv kiev istanbul cairo sydney toronto
+    chicago boston seattle california texas florida york brussels geneva dubai mumbai
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+_NATIONALITY_SUFFIX = re.compile(r"(?:an|ian|ese|ish|i)$")
+
+_WORD = (
+    r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\."
+    r"|[A-Z][\w'\u2019.-]*[\w]|[A-Z]"
+)
+_CONNECT = r"(?:of|de|del|da|di|van|von|der|la|le|al|bin|for|the|&)"
+_PHRASE = re.compile(
+    rf"(?<![\w'])(?:{_WORD})(?:(?:[ ](?:{_CONNECT}[ ])?)(?:{_WORD}))*"
+)
+_ACRONYM = re.compile(r"^(?:[A-Z]\.)+[A-Z]?$|^[A-Z][A-Z0-9&]{1,7}s?$")
+_SENT_END = re.compile(r"[.!?\"':;\n(\[-]\s*$")
+_SAID_AFTER = re.compile(r"^,?\s*(?:said|says|told|added|wrote|tweeted|who|,\s*\d{1,3},)")
+
+
+def _is_common_word(word: str) -> bool:
+    """In more than 1% of English documents (packaged background), so likely not a name."""
+    from storyline.features.tfidf import background_probability, stem
+
+    return background_probability(stem(word)) > 0.01
+
+
+def _is_sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    return start == 0 or bool(_SENT_END.search(before)) or before.strip() == ""
+
+
+def _classify(words: list[str], text: str, start: int, end: int, is_acr: bool) -> str:
+    low = [w.lower().strip(".") for w in words]
+    prev = text[max(0, start - 40) : start].split()
+    prev_word = prev[-1].lower().strip(".,") if prev else ""
+    if low[-1] in _ORG_WORDS or (is_acr and len(words) == 1):
+        return "ORG"
+    if low[-1] in _PLACE_WORDS or (len(low) <= 2 and all(w in _COUNTRIES for w in low)):
+        return "PLACE"
+    if prev_word in _TITLES or (len(words) in (2, 3) and _SAID_AFTER.match(text[end : end + 12])):
+        return "PERSON"
+    if prev_word in _PLACE_PREP and len(words) <= 3:
+        return "PLACE"
+    if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
+        return "PERSON"
+    return "MISC"
+
+
+def _rules(text: str) -> list[Entity]:
+    lower_words = {w for w in re.findall(r"\b[a-z][\w'-]*\b", text)}
+    out: list[Entity] = []
+    for m in _PHRASE.finditer(text):
+        for start, words in _split_possessive(m.group(0), m.start()):
+            ent = _mention(text, start, words, lower_words)
+            if ent is not None:
+                out.append(ent)
+    return _resolve_short_mentions(out)
+
+
+def _split_possessive(phrase: str, start: int) -> list[tuple[int, list[str]]]:
+    """'Ottawa's Thomas Chabot' is two names: split after a possessive."""
+    parts: list[tuple[int, list[str]]] = []
+    cur: list[str] = []
+    cur_start = pos = start
+    for w in phrase.split(" "):
+        if not cur:
+            cur_start = pos
+        if w.endswith(("'s", "\u2019s")):
+            cur.append(w[:-2])
+            parts.append((cur_start, cur))
+            cur = []
+        else:
+            cur.append(w)
+        pos += len(w) + 1
+    if cur:
+        parts.append((cur_start, cur))
+    return parts
+
+
+def _mention(text: str, start: int, words: list[str], lower_words: set[str]) -> Entity | None:
+    # Drop leading/trailing stop words ("The Pittsburgh Penguins", "On Monday").
+    titled = False
+    while words and words[0].lower().strip(".") in _STOP:
+        titled = titled or words[0].lower().strip(".") in _TITLES
+        start += len(words[0]) + 1
+        words = words[1:]
+    while words and (words[-1].lower().strip(".") in _STOP or re.fullmatch(_CONNECT, words[-1])):
+        words = words[:-1]
+    if not words:
+        return None
+    # "Interior Minister Ali Yerlikaya", "Coach Pep Guardiola": the title is not part of the name
+    for i in range(len(words) - 2, -1, -1):
+        if words[i].lower().strip(".") in _TITLES:
+            start += sum(len(w) + 1 for w in words[: i + 1])
+            words = words[i + 1 :]
+            titled = True
+            break
+    phrase = " ".join(words)
+    end = start + len(phrase)
+    phrase_s = phrase.rstrip(".")
+    end -= len(phrase) - len(phrase_s)
+    is_acr = len(words) == 1 and bool(_ACRONYM.match(phrase_s))
+    if len(words) == 1 and not is_acr:
+        w = phrase_s.lower()
+        if len(w) < 2 or (
+            not titled
+            and _is_sentence_start(text, start)
+            and (w in lower_words or (_is_common_word(w) and w not in _COUNTRIES))
+        ):
+            return None  # capitalized only because it starts a sentence
+        if w in lower_words and not _is_sentence_start(text, start) and len(w) < 4:
+            return None
+    if len(phrase_s) > 40 or re.search(r"[A-Za-z]\d|\d[A-Za-z]{2}", phrase_s):
+        return None  # ids and scrape junk, not names
+    key = entity_key(phrase_s)
+    if not key or (key in _STOP and not is_acr):
+        return None
+    kind = "PERSON" if titled and len(words) <= 3 else _classify(words, text, start, end, is_acr)
+    return Entity(phrase_s, key, kind, start, end)
+
+
+def _resolve_short_mentions(ents: list[Entity]) -> list[Entity]:
+    """A lone surname after the full name ('Malkin' after 'Evgeni Malkin') is that person."""
+    full: dict[str, Entity] = {}
+    out: list[Entity] = []
+    for e in ents:
+        toks = e.key.split()
+        if e.kind == "PERSON" and len(toks) >= 2:
+            full.setdefault(toks[-1], e)
+            out.append(e)
+        elif len(toks) == 1 and toks[0] in full:
+            ref = full[toks[0]]
+            out.append(Entity(e.text, ref.key, "PERSON", e.start, e.end))
+        else:
+            out.append(e)
+    return out
+
+
+@lru_cache(maxsize=2)
+def _spacy_nlp(model: str) -> Any:
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - optional
+        raise MissingDependencyError(
+            "spaCy is not installed", hint="pip install spacy and an English model, or use backend='rules'"
+        ) from exc
+    try:
+        return spacy.load(model, disable=["lemmatizer"])
+    except OSError as exc:  # pragma: no cover - optional
+        raise MissingDependencyError(
+            f"spaCy model {model!r} is not installed", hint="install it, or use backend='rules'"
+        ) from exc
+
+
+_SPACY_KIND = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
+
+
+def _spacy(text: str, model: str) -> list[Entity]:  # pragma: no cover - optional
+    doc = _spacy_nlp(model)(text)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"):
+            continue
+        key = entity_key(ent.text.removeprefix("the ").removeprefix("The "))
+        if key:
+            kind = _SPACY_KIND.get(ent.label_, "MISC")
+            out.append(Entity(ent.text, key, kind, ent.start_char, ent.end_char))
+    return _resolve_short_mentions(out)
+
+
+def _spacy_available(model: str) -> bool:
+    try:
+        _spacy_nlp(model)
+    except MissingDependencyError:
+        return False
+    return True
+
+
+def extract_entities(
+    text: str, backend: Backend = "rules", spacy_model: str = "en_core_web_sm"
+) -> list[Entity]:
+    """Entity mentions in order of appearance.
+
+    ``backend='rules'`` (default, deterministic, no dependencies), ``'spacy'`` (requires spaCy
+    and ``spacy_model``), or ``'auto'`` (spaCy when installed, else rules).
+    """
+    if backend == "spacy" or (backend == "auto" and _spacy_available(spacy_model)):
+        return _spacy(text, spacy_model)
+    return _rules(text)

@@ -1,0 +1,1 @@
+"""Packaged data files: background IDF, fitted link model."""
