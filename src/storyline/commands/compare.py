@@ -35,7 +35,7 @@ from storyline.output import render
 if TYPE_CHECKING:
     from storyline.io import ReadStats
 
-PAIR_FORMATS = ("text", "json", "jsonl", "html")
+PAIR_FORMATS = ("text", "table", "json", "jsonl", "html")  # table: same as text
 BATCH_FORMATS = ("table", "json", "jsonl", "csv")
 
 
@@ -188,7 +188,7 @@ def _pair(a: str, b: str, out: Path | None, fmt: str, config: ReadConfig,
         art_a = _load_one(a, config, stats)
         art_b = _load_one(b, config, stats)
     result = compare(art_a, art_b)
-    if fmt == "text":
+    if fmt in ("text", "table"):
         from rich.console import Console
 
         from storyline.explain.render_text import print_comparison

@@ -20,7 +20,8 @@ class Fact:
 
     ``kind``: number | date | weekday | entity. ``key`` decides equality across articles (a
     number's value, a date's resolved day or wording, an entity's normalized name); ``unit``
-    is the noun a number counts ("people", "percent") or the entity kind.
+    is the noun a number counts ("people", "%"), a date's form (date | month | relative) or
+    the entity kind (PERSON | PLACE | ORG | MISC).
     """
 
     kind: str
@@ -69,7 +70,7 @@ def extract_facts(text: str, published: str | None = None) -> list[Fact]:
         key = str(d.resolved) if d.resolved else " ".join(d.text.lower().split())
         if kind == "weekday":
             key = d.text.lower().strip(" .,")
-        facts.append(Fact(kind, d.text, key, d.start, d.end))
+        facts.append(Fact(kind, d.text, key, d.start, d.end, "" if kind == "weekday" else d.kind))
     for e in extract_entities(text):
         facts.append(Fact("entity", e.text, e.key, e.start, e.end, e.kind))
     facts.sort(key=lambda f: (f.start, f.end, f.kind))

@@ -121,10 +121,69 @@ def _overlaps(start: int, end: int, region: tuple[int, int]) -> bool:
     return start < region[1] and region[0] < end
 
 
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)\b")
+
+
+def _canon(text: str) -> str:
+    """'April 12th,' and 'april 12' read the same."""
+    return " ".join(re.sub(r"[^\w\s]", " ", _ORDINAL.sub(r"\1", text.lower())).split())
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_DAY = re.compile(r"\b([a-z]{3})[a-z]*\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3})[a-z]*\b")
+_ISO = re.compile(r"^\d{4}-(\d\d)-(\d\d)$")
+
+
+def _month_day(f: Fact) -> tuple[int, int] | None:
+    """(month, day) of a date fact: from its resolved key or from its words."""
+    m = _ISO.match(f.key)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m = _MONTH_DAY.search(_canon(f.text))
+    if not m:
+        return None
+    mon, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    return (_MONTHS.index(mon) + 1, int(day)) if mon in _MONTHS else None
+
+
+def same_value(fa: Fact, fb: Fact) -> bool:
+    """Equal facts written differently: '12' and 'twelve', 'Jan 1' and 'January 01, 2020'."""
+    if fa.key == fb.key or _canon(fa.text) == _canon(fb.text):
+        return True
+    if fa.kind == "date" and fa.unit == fb.unit == "date":
+        # one side may lack the year (not resolvable without a publication date)
+        if _ISO.match(fa.key) and _ISO.match(fb.key):
+            return False
+        md = _month_day(fa)
+        return md is not None and md == _month_day(fb)
+    return False
+
+
+def compatible(fa: Fact, fb: Fact, *, strict: bool) -> bool:
+    """Whether fb can be a new value of fa: same kind and what they measure agrees.
+
+    Numbers: same unit (``strict``) or same-or-missing unit inside one edited sentence; dates:
+    same form ('September 2017' is not a new value of 'February 6, 2014'), and only exact
+    dates or months when ``strict`` (relative days are wording, not facts); names: same
+    entity kind unless one is unclassified.
+    """
+    if fa.kind != fb.kind:
+        return False
+    if fa.kind == "number":
+        if strict:
+            return bool(fa.unit) and fa.unit == fb.unit
+        return fa.unit == fb.unit or not fa.unit or not fb.unit
+    if fa.kind == "date":
+        return fa.unit == fb.unit and not (strict and fa.unit == "relative")
+    if fa.kind == "entity":
+        return fa.unit == fb.unit or "MISC" in (fa.unit, fb.unit)
+    return True
+
+
 def _pair_facts(xa: list[Fact], xb: list[Fact]) -> list[tuple[Fact, Fact]]:
     """Facts of one kind replaced in one region: in order when counts agree, else by unit."""
     if len(xa) == len(xb):
-        return list(zip(xa, xb, strict=True))
+        return [(fa, fb) for fa, fb in zip(xa, xb, strict=True) if compatible(fa, fb, strict=False)]
     pairs = []
     for fa in xa:
         same_unit = [fb for fb in xb if fb.unit and fb.unit == fa.unit]
@@ -146,16 +205,24 @@ def _facts_in_pairs(pair: AlignedPair, facts_a: Sequence[Fact], facts_b: Sequenc
     for tag, ra, rb in diff_regions(pair.a_text, pair.b_text):
         if tag != "replace":
             continue
-        in_a = [f for f, s, e in ja if _overlaps(s, e, ra)]
-        in_b = [f for f, s, e in jb if _overlaps(s, e, rb)]
+        in_a = [(f, s, e) for f, s, e in ja if _overlaps(s, e, ra)]
+        in_b = [(f, s, e) for f, s, e in jb if _overlaps(s, e, rb)]
         for kind in FACT_KINDS:
-            xa = [f for f in in_a if f.kind == kind]
-            xb = [f for f in in_b if f.kind == kind]
+            xa = [f for f, _, _ in in_a if f.kind == kind]
+            xb = [f for f, _, _ in in_b if f.kind == kind]
+            if kind == "entity" and not (_mostly(in_a, ra, kind) and _mostly(in_b, rb, kind)):
+                continue  # a rewritten clause that happens to hold a name is not a new name
             for fa, fb in _pair_facts(xa, xb):
                 moved = (kind, fb.key) in keys_a or (kind, fa.key) in keys_b
-                if fa.key != fb.key and not moved:
+                if not same_value(fa, fb) and not moved:
                     found.append((fa, fb))
     return found
+
+
+def _mostly(facts: list[tuple[Fact, int, int]], region: tuple[int, int], kind: str) -> bool:
+    """Whether facts of ``kind`` cover at least half of the changed region's characters."""
+    covered = sum(min(e, region[1]) - max(s, region[0]) for f, s, e in facts if f.kind == kind)
+    return covered * 2 >= region[1] - region[0]
 
 
 def _content_words(text: str, start: int, end: int, window: int = 8) -> set[str]:
@@ -186,7 +253,7 @@ def changed_facts(
     seen: set[tuple[str, str, str]] = set()
 
     def emit(fa: Fact, fb: Fact, ctx_a: str, ctx_b: str) -> None:
-        if _norm(fa.text).casefold() == _norm(fb.text).casefold():
+        if same_value(fa, fb):
             return  # same words, keys differ only by resolution (e.g. a date's year)
         used_a.add((fa.start, fa.end))
         used_b.add((fb.start, fb.end))
@@ -246,9 +313,7 @@ def _context_pairs(
     for fa in ca:
         wa = _content_words(text_a, fa.start, fa.end)
         for fb in cb:
-            if fa.kind != fb.kind:
-                continue
-            if fa.kind == "number" and not (fa.unit and fa.unit == fb.unit):
+            if not compatible(fa, fb, strict=True):
                 continue
             shared = len(wa & ctx_b[(fb.start, fb.end)] - {fa.unit})
             if shared >= min_shared:

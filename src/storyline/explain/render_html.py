@@ -103,13 +103,17 @@ def _diff_spans(pair: AlignedPair, side: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _rows(c: Comparison) -> list[tuple[str, list[Sentence], list[Sentence], AlignedPair | None]]:
+# (css class, A sentences, B sentences, the aligned pair when there is one)
+Row = tuple[str, list[Sentence], list[Sentence], AlignedPair | None]
+
+
+def _rows(c: Comparison) -> list[Row]:
     """Table rows in A's order; B-only sentences go right after their predecessor in B."""
     al = c.alignment
     pair_of_a = {p.a[0].index: p for p in al.pairs}
     in_pair_a = {s.index for p in al.pairs for s in p.a}
     only_a = {s.index for s in al.only_a}
-    rows: list[tuple[str, list[Sentence], list[Sentence], AlignedPair | None]] = []
+    rows: list[Row] = []
     for s in c.sentences_a:
         if s.index in pair_of_a:
             p = pair_of_a[s.index]
@@ -124,7 +128,31 @@ def _rows(c: Comparison) -> list[tuple[str, list[Sentence], list[Sentence], Alig
                 at = k + 1
                 break
         rows.insert(at, ("only_b", [], [s], None))
-    return rows
+    return _pack(rows)
+
+
+def _pack(rows: list[Row]) -> list[Row]:
+    """Runs of unmatched rows share lines (A-only left, B-only right), each side in order,
+    so two independent write-ups read side by side instead of as a staircase."""
+    out: list[Row] = []
+    k = 0
+    while k < len(rows):
+        if rows[k][0] not in ("only_a", "only_b"):
+            out.append(rows[k])
+            k += 1
+            continue
+        j = k
+        while j < len(rows) and rows[j][0] in ("only_a", "only_b"):
+            j += 1
+        lefts = [r[1] for r in rows[k:j] if r[0] == "only_a"]
+        rights = [r[2] for r in rows[k:j] if r[0] == "only_b"]
+        for n in range(max(len(lefts), len(rights))):
+            sa = lefts[n] if n < len(lefts) else []
+            sb = rights[n] if n < len(rights) else []
+            kind = " ".join(x for x, side in (("only_a", sa), ("only_b", sb)) if side)
+            out.append((kind, sa, sb, None))
+        k = j
+    return out
 
 
 def _dimensions(c: Comparison) -> str:
@@ -248,7 +276,7 @@ def comparison_html(c: Comparison) -> str:
         f"</tr></thead><tbody>{''.join(rows_html)}</tbody></table>",
         '<p class="legend muted"><span class=del>deleted</span><span class=ins>inserted</span>'
         "<span class=fact>changed fact</span><span class=quote>shared quote</span>"
-        "red row: only in A · green row: only in B · A3+4: sentence numbers</p>",
+        "red cell: only in A · green cell: only in B · A3+4: sentence numbers</p>",
         "<h2>Dimensions</h2>",
         _dimensions(c),
         f"<h2>Changed facts ({len(c.changed_facts)})</h2>",
