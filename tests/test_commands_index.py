@@ -38,7 +38,8 @@ def test_add_is_incremental_and_idempotent(tmp_path, corpus):
     assert r.exit_code == 0, r.output
     first = json.loads(r.stdout)[0]
     assert first["added"] == 120 and first["exists"] == 0
-    assert first["added"] == first["duplicates"] + first["new stories"]
+    assert first["added"] == first["duplicates"] + first["joined a story"] + first["new stories"]
+    assert first["joined a story"] > 0  # revisions and rewrites join their story
     assert "read 120 = accepted 120 + rejected 0" in r.output
     r = runner.invoke(app, ["index", "add", str(db), str(corpus), "-f", "json"])
     again = json.loads(r.stdout)[0]

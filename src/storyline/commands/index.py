@@ -113,7 +113,8 @@ def add(
         for res in indexer.add_many(stream, batch_size=batch_size):
             status[res.status] += 1
             if res.status == "added":
-                relation[res.relation or ""] += 1
+                kind = "new" if res.is_new_story else "duplicate" if res.duplicate_of else "joined"
+                relation[kind] += 1
             if out is not None:
                 results.append(res.to_dict())
         if out is not None:
@@ -127,6 +128,7 @@ def add(
             "conflict": status["conflict"],
             "rejected": stats.rejected,
             "duplicates": relation["duplicate"],
+            "joined a story": relation["joined"],
             "new stories": relation["new"],
             "stored articles": store.count("articles"),
             "stored stories": store.count("stories"),
