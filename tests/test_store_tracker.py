@@ -80,8 +80,8 @@ def test_tracker_assigns_stories_and_restores_without_featurizing(tmp_path) -> N
         assert res[2].story_id == res[0].story_id and not res[2].is_new_story
         assert res[2].relation == "same_story" and res[2].nearest_id == "q1"
         assert res[3].relation == "duplicate" and res[3].story_id == res[0].story_id
-        assert scorer.featurized == 3  # the exact copy is not featurized
-        assert s.count("features") == 3
+        assert scorer.featurized == 4
+        assert s.count("features") == 4
         assert s.check() == []
     fresh = WordScorer()
     with Store.open(path) as s:
@@ -117,3 +117,20 @@ def test_rolled_back_batch_rebuilds_tracker(tmp_path) -> None:
         assert r.is_new_story and r.status == "added"  # m1 was forgotten with the rollback
         assert assigner.tracker.story_of("q1") is not None
         assert s.check() == []
+
+
+def test_features_outside_the_window_are_dropped(tmp_path) -> None:
+    cfg = ClusterConfig(threshold=0.25, min_support=1, use_minhash=False, window_days=1.0)
+    with Store.create(tmp_path / "s.db") as s:
+        ix = Indexer(s, TrackerAssigner(WordScorer(), cfg))
+        ix.add_batch([Article(id="old", text=QUAKE, published="2024-03-01T00:00:00Z")])
+        ix.add_batch([Article(id="new", text=MATCH, published="2024-03-05T00:00:00Z")])
+        ix.add_batch([Article(id="newer", text=QUAKE2, published="2024-03-05T01:00:00Z")])
+        kept = [r[0] for r in s.conn.execute(
+            "SELECT a.id FROM features f JOIN articles a ON a.seq = f.seq ORDER BY a.seq")]
+        assert kept == ["new", "newer"]
+        assert s.check() == []
+    with Store.open(tmp_path / "s.db") as s:
+        ix = Indexer(s, TrackerAssigner(WordScorer(), cfg))
+        (r,) = ix.add_batch([Article(id="q3", text=QUAKE3, published="2024-03-05T02:00:00Z")])
+        assert r.story_id == s.get_article("newer")["story_id"]

@@ -259,12 +259,25 @@ class Indexer:
                     res = self._insert(conn, p)
                     known[art.id] = p.original
                     results.append(res)
+                self._drop_evicted(conn)
         except BaseException:
             # the in-memory assigner may hold articles that were rolled back: rebuild it
             self.assigner.reset()
             self._restored_seq = 0
             raise
         return results
+
+    def _drop_evicted(self, conn: Any) -> None:
+        """Delete stored features the assigner will never need again (outside its window)."""
+        evicted = getattr(self.assigner, "evicted", None)
+        ids = evicted() if evicted is not None else []
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            conn.execute(
+                "DELETE FROM features WHERE seq IN (SELECT seq FROM articles WHERE id IN "
+                f"({','.join('?' * len(part))}))",
+                part,
+            )
 
     def _existing(self, art: Article, stored_original: str) -> AddResult:
         row = self.store.get_article(art.id, text=False)

@@ -57,9 +57,9 @@ def decode_features(data: bytes, text: str | None) -> Any:
 class TrackerAssigner:
     """:class:`~storyline.store.assign.StoryAssigner` over a StoryTracker.
 
-    Duplicates found by the store's dedup join their original's story directly (no scoring,
-    no features kept: a copy adds nothing for linking); every other article goes through
-    ``StoryTracker.add``.
+    Every article goes through ``StoryTracker.add`` (copies too: they are part of a story's
+    support when later articles are scored); the store's dedup decision only names the
+    relation ``duplicate`` when the tracker put the copy in its original's story.
     """
 
     name = "story-tracker"
@@ -75,21 +75,41 @@ class TrackerAssigner:
         self._recording = _Recording(scorer)
         self._config = config
         self._new = lambda: StoryTracker(self._recording, config)
-        self.tracker = self._new()
+        self._evicted: list[str] = []
+        self.tracker = self._watch(self._new())
+
+    def _watch(self, tracker: Any) -> Any:
+        """Record the articles the tracker forgets (out of its window): their stored features
+        will never be read again, so the indexer can delete them and keep the store small."""
+        forget = tracker._forget
+
+        def _forget(key: str) -> None:
+            self._evicted.append(key)
+            forget(key)
+
+        tracker._forget = _forget
+        return tracker
+
+    def evicted(self) -> list[str]:
+        """Ids forgotten since the last call (their features may be dropped from the store)."""
+        out, self._evicted = self._evicted, []
+        return out
 
     # -- the protocol ------------------------------------------------------------------
 
     def assign(self, item: ToAssign) -> Assigned:
-        if item.duplicate_of is not None and item.duplicate_story is not None:
-            return self._duplicate(item)
         a = self.tracker.add(item.article)
         feats = self._recording.last
+        relation = "new" if a.is_new_story else (a.relation or "same_story")
+        nearest, similarity = a.nearest_id, float(a.similarity)
+        if item.duplicate_of is not None and a.story_id == item.duplicate_story:
+            relation, nearest, similarity = "duplicate", item.duplicate_of, item.duplicate_score
         return Assigned(
             story_id=a.story_id,
-            relation="new" if a.is_new_story else (a.relation or "same_story"),
+            relation=relation,
             is_new_story=a.is_new_story,
-            nearest_id=a.nearest_id,
-            similarity=round(float(a.similarity), 4),
+            nearest_id=nearest,
+            similarity=round(similarity, 4),
             novelty=round(float(a.novelty), 4),
             label=self._label(a.story_id, item.article) if a.is_new_story else None,
             features=encode_features(feats, item.article.text),
@@ -120,12 +140,12 @@ class TrackerAssigner:
 
     def restore(self, rows: Iterable[Stored]) -> None:
         for r in rows:
-            if r.features is None:
-                continue  # duplicates carry no features: they joined their original's story
-            self._restore_one(r, decode_features(r.features, r.text))
+            if r.features is not None:
+                self._restore_one(r, decode_features(r.features, r.text))
 
     def reset(self) -> None:
-        self.tracker = self._new()
+        self._evicted = []
+        self.tracker = self._watch(self._new())
 
     # -- helpers -------------------------------------------------------------------------
 
