@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.data import Article
-from storyline.store import Indexer, Store
+from storyline.store import Indexer, Store, StoreConfig
 from storyline.synth import generate
 
 
@@ -52,9 +52,11 @@ def _pct(xs: list[float], q: float) -> float:
     return float(np.percentile(np.array(xs) * 1000, q)) if xs else float("nan")
 
 
-def build(db: Path, recs: list[dict], log: list[str]) -> None:
+def build(db: Path, recs: list[dict], log: list[str], assigner: str) -> None:
     t0 = time.perf_counter()
-    with Store.create(db, exist_ok=True) as store:
+    if not db.exists():
+        Store.create(db, StoreConfig(assigner=assigner)).close()
+    with Store.open(db) as store:
         ix = Indexer(store)
         have = store.count("articles")
         todo = [_article(r) for r in recs[have:]]
@@ -144,6 +146,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of each phase")
     ap.add_argument("--db", type=Path, default=None, help="reuse/build the store here")
     ap.add_argument("--out", type=Path, default=None, help="also write the report here")
+    ap.add_argument("--assigner", default="auto", help="auto | story-tracker | duplicate-groups")
     args = ap.parse_args()
 
     log: list[str] = []
@@ -155,12 +158,13 @@ def main() -> None:
     say("wall time per request, including the client's own CPU on the same machine.")
     say(f"data: storyline.synth seed 7, first {args.n:,} articles stored, next {args.post:,} posted")
     say(f"machine: {platform.platform()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
-        f"sqlite {sqlite3.sqlite_version}")
+        f"sqlite {sqlite3.sqlite_version}; load average at start "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared machine)")
     recs = list(generate(args.n + args.post, seed=7))
     stored, posts = recs[: args.n], recs[args.n :]
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "stories.db"
-        build(db, stored, log)
+        build(db, stored, log, args.assigner)
         with Store.open(db) as s:
             story_ids = [r[0] for r in s.conn.execute("SELECT id FROM stories ORDER BY id")]
         port = _free_port()
@@ -198,6 +202,7 @@ def main() -> None:
         f"{_pct(sty, 100):>8.1f} {'':>8}")
     say(f"{'reads (both) throughput':<28} {reads_n:>6} {'':>8} {'':>8} {'':>8} "
         f"{reads_n / float(res['read_s']):>8.0f}")
+    say(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     say(f"errors: {res['errors']}; store after the run: {total:,} articles, consistent: {not problems}")
     ok_w = _pct(post, 99) < 50
     ok_r = max(_pct(lst, 99), _pct(sty, 99)) < 20

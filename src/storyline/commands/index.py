@@ -40,6 +40,15 @@ index_app = typer.Typer(
 app.add_typer(index_app, name="index")
 
 DbArg = Annotated[Path, typer.Argument(help="The store file (SQLite), e.g. stories.db.")]
+AssignerOpt = Annotated[
+    str,
+    typer.Option(
+        "--assigner",
+        help="How stories are formed (fixed when the store is created): story-tracker (fitted "
+        "pair scorer + streaming tracker), duplicate-groups (a story = a duplicate group; fast), "
+        "or auto (story-tracker when available).",
+    ),
+]
 
 
 @index_app.command("create")
@@ -50,14 +59,16 @@ def create(
         float, typer.Option("--threshold", help="Shingle Jaccard to call a near copy.")
     ] = 0.8,
     num_perm: Annotated[int, typer.Option("--num-perm", help="MinHash permutations.")] = 128,
+    assigner: AssignerOpt = "auto",
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
 ) -> None:
     """Create an empty store. Its matching settings are fixed from now on (stored in the file)."""
-    from storyline.store import Store, StoreConfig
+    from storyline.store import Indexer, Store, StoreConfig
 
     _check_format(fmt)
-    with Store.create(db, StoreConfig(threshold=threshold, num_perm=num_perm)) as store:
+    with Store.create(db, StoreConfig(threshold=threshold, num_perm=num_perm, assigner=assigner)) as store:
+        Indexer(store)  # resolves and records the assigner now
         row = store.stats()
     if not quiet:
         render([row], fmt, sys.stdout)
@@ -74,6 +85,7 @@ def add(
     create: Annotated[
         bool, typer.Option("--create/--no-create", help="Create the store if it does not exist.")
     ] = True,
+    assigner: AssignerOpt = "auto",
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write one result per article (.jsonl/.csv/.parquet)."),
@@ -95,7 +107,7 @@ def add(
     skipped (status 'exists'; 'conflict' when the stored text differs, the stored one is kept).
     After a crash, run the same command again. Prints a summary and the accounting line.
     """
-    from storyline.store import Indexer, Store
+    from storyline.store import Indexer, Store, StoreConfig
 
     _check_format(fmt)
     if batch_size < 1:
@@ -103,7 +115,10 @@ def add(
     config = _read_config(
         input_format, id_field, text_field, title_field, published_field, on_error, encoding
     )
-    store = Store.create(db, exist_ok=True) if create else Store.open(db)
+    if create and not db.exists():
+        store = Store.create(db, StoreConfig(assigner=assigner))
+    else:
+        store = Store.open(db)
     with store:
         indexer = Indexer(store)
         stream, stats = _read_inputs(inputs, config, quiet)

@@ -56,6 +56,11 @@ class StoreConfig:
             raise ConfigError("num_perm must be >= 2 and k >= 1", hint="use 128 and 5")
         if not 0.0 <= self.candidate_threshold < 1.0:
             raise ConfigError(f"candidate_threshold must be in [0, 1), got {self.candidate_threshold}")
+        if self.assigner not in ("auto", "story-tracker", "duplicate-groups"):
+            raise ConfigError(
+                f"unknown story assigner {self.assigner!r}",
+                hint="use auto, story-tracker or duplicate-groups",
+            )
         if self.max_candidates < 1:
             raise ConfigError(f"max_candidates must be >= 1, got {self.max_candidates}")
 

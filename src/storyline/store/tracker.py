@@ -27,11 +27,18 @@ class _Recording:
     """Wraps the scorer so the features the tracker computed can be persisted (no recompute)."""
 
     def __init__(self, scorer: Any):
+        import inspect
+
         self.scorer = scorer
         self.last: Any = None
+        params = inspect.signature(scorer.featurize).parameters
+        self._pre_normalized = "normalized" in params  # the store already normalized the text
 
     def featurize(self, article: Article) -> Any:
-        self.last = self.scorer.featurize(article)
+        if self._pre_normalized:
+            self.last = self.scorer.featurize(article, normalized=True)
+        else:
+            self.last = self.scorer.featurize(article)
         return self.last
 
     def score(self, a: Any, b: Any) -> Any:
@@ -120,7 +127,7 @@ class TrackerAssigner:
         if item.duplicate_of is not None and item.duplicate_story is not None:
             return self._duplicate(item)
         t = self.tracker
-        feats = self._recording.scorer.featurize(item.article)
+        feats = self._recording.featurize(item.article)
         from storyline.cluster import _Node, parse_time
 
         node = _Node(item.article.id, -1, parse_time(item.article.published),
@@ -155,13 +162,12 @@ class TrackerAssigner:
         return Assigned(item.duplicate_story, "duplicate", False, item.duplicate_of,
                         round(item.duplicate_score, 4), round(1.0 - item.duplicate_score, 4))
 
-    def _label(self, story_id: str, article: Article) -> str | None:
-        if article.title:
-            return article.title.strip()[:200]
-        for s in self.tracker.stories():
-            if s.id == story_id:
-                return s.label or None
-        return None
+    @staticmethod
+    def _label(story_id: str, article: Article) -> str | None:
+        """The first report's headline (or opening words); cheap, no pass over all stories."""
+        from storyline.store.assign import _label
+
+        return _label(article) or None
 
     def _restore_one(self, r: Stored, feats: Any) -> None:
         """Put one stored article back into the tracker under its stored story, unscored.
