@@ -48,6 +48,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc), for per-request CPU cost."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(xs: list[float], q: float) -> float:
     return float(np.percentile(np.array(xs) * 1000, q)) if xs else float("nan")
 
@@ -80,7 +86,7 @@ def build(db: Path, recs: list[dict], log: list[str], assigner: str) -> None:
 
 
 async def load(url: str, posts: list[dict], clients: int, reads: int, seconds: float,
-               story_ids: list[str]) -> dict[str, list[float] | int]:
+               story_ids: list[str], pid: int) -> dict[str, list[float] | int]:
     import httpx
 
     post_lat: list[float] = []
@@ -127,14 +133,14 @@ async def load(url: str, posts: list[dict], clients: int, reads: int, seconds: f
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_s(pid)
         await asyncio.gather(*(writer(client) for _ in range(clients)))
-        write_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        write_s, write_cpu = time.perf_counter() - t0, _cpu_s(pid) - c0
+        t0, c0 = time.perf_counter(), _cpu_s(pid)
         await asyncio.gather(*(reader(client) for _ in range(clients)))
-        read_s = time.perf_counter() - t0
-    return {"post": post_lat, "list": list_lat, "story": story_lat, "errors": errors,
-            "write_s": write_s, "read_s": read_s}  # type: ignore[dict-item]
+        read_s, read_cpu = time.perf_counter() - t0, _cpu_s(pid) - c0
+    return {"post": post_lat, "list": list_lat, "story": story_lat, "errors": errors,  # type: ignore[dict-item]
+            "write_s": write_s, "read_s": read_s, "write_cpu": write_cpu, "read_cpu": read_cpu}
 
 
 def main() -> None:
@@ -182,7 +188,9 @@ def main() -> None:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            res = asyncio.run(load(url, posts, args.clients, args.reads, args.seconds, story_ids))
+            res = asyncio.run(
+                load(url, posts, args.clients, args.reads, args.seconds, story_ids, server.pid)
+            )
         finally:
             server.terminate()
             server.wait(30)
@@ -202,6 +210,9 @@ def main() -> None:
         f"{_pct(sty, 100):>8.1f} {'':>8}")
     say(f"{'reads (both) throughput':<28} {reads_n:>6} {'':>8} {'':>8} {'':>8} "
         f"{reads_n / float(res['read_s']):>8.0f}")
+    say(f"server CPU per request (user+sys of the server process / requests): POST "
+        f"{1000 * float(res['write_cpu']) / max(1, len(post)):.1f} ms, reads "
+        f"{1000 * float(res['read_cpu']) / max(1, reads_n):.1f} ms")
     say(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     say(f"errors: {res['errors']}; store after the run: {total:,} articles, consistent: {not problems}")
     ok_w = _pct(post, 99) < 50

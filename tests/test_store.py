@@ -264,3 +264,13 @@ def test_concurrent_writers_threads_and_processes(tmp_path):
         assert s.count("articles") == 4 * 4 * 5 + 2 * 40
         ids = [r[0] for r in s.conn.execute("SELECT id FROM articles")]
         assert len(ids) == len(set(ids))
+
+
+def test_store_refuses_other_hashing_code(tmp_path):
+    path = tmp_path / "s.db"
+    with Store.create(path) as s:
+        Indexer(s).add_batch([art(1, BASE)])
+        with s.transaction() as conn:
+            conn.execute("UPDATE meta SET value = 'other' WHERE key = 'hashing'")
+    with Store.open(path) as s, pytest.raises(StoreError, match="rebuild"):
+        Indexer(s)

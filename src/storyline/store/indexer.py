@@ -87,6 +87,7 @@ class Indexer:
             assigner = make_assigner(name)
         self.assigner = assigner
         self._restored_seq = 0
+        self._check_hashing()
         stored = store.meta("assigner")
         if stored is None:
             with store.transaction() as conn:
@@ -99,6 +100,31 @@ class Indexer:
             raise StoreError(
                 f"{store.path} was built with story assigner {stored!r}, not {assigner.name!r}",
                 hint="use the same assigner, or build a new store",
+            )
+
+    def _check_hashing(self) -> None:
+        """Stored signatures and buckets are only comparable with the same hashing code: keep a
+        fingerprint (bands of a fixed probe text) and refuse a store this code would misread."""
+        probe = (
+            "Storyline probe: the quick brown fox jumps over the lazy dog, 12 times in 2024; "
+            "officials said the bridge would reopen on Monday after repairs."
+        )
+        cfg = self.store.config
+        sig = self.hasher.signature(probe)
+        bands = band_hashes(sig[None, :], cfg.bands, cfg.rows, cfg.seed)[0]
+        digest = xxhash.xxh3_64_hexdigest(sig.astype("<u4").tobytes() + bands.astype("<u8").tobytes())
+        stored = self.store.meta("hashing")
+        if stored is None:
+            with self.store.transaction() as conn:
+                conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('hashing', ?)", (digest,))
+        elif stored != digest:
+            from storyline.store.db import StoreError
+
+            raise StoreError(
+                f"{self.store.path} was built by a storyline whose shingling/MinHash differs from "
+                "this one, so its duplicate lookup would silently miss copies",
+                hint="rebuild it: storyline index export DB --text --out all.jsonl, then "
+                "storyline index add NEW.db all.jsonl",
             )
 
     # ------------------------------------------------------------------ pure preparation
