@@ -34,6 +34,7 @@ import numpy as np
 
 from storyline.data import Article
 from storyline.store import Indexer, Store, StoreConfig
+from storyline.store.db import to_ts
 from storyline.synth import generate
 
 
@@ -162,11 +163,14 @@ def main() -> None:
     say(f"{args.clients} concurrent asyncio httpx clients POST /articles one new article per request,")
     say("then GET /stories?limit=50 (half with a cursor) and GET /stories/{id}. Latency = client-side")
     say("wall time per request, including the client's own CPU on the same machine.")
-    say(f"data: storyline.synth seed 7, first {args.n:,} articles stored, next {args.post:,} posted")
+    say(f"data: storyline.synth seed 7, {args.n + args.post:,} articles in publication order: first "
+        f"{args.n:,} stored, next {args.post:,} posted")
     say(f"machine: {platform.platform()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
         f"sqlite {sqlite3.sqlite_version}; load average at start "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared machine)")
-    recs = list(generate(args.n + args.post, seed=7))
+    # a live feed arrives in publication order: sort the synthetic corpus by time, store the
+    # first N, post the next ones
+    recs = sorted(generate(args.n + args.post, seed=7), key=lambda r: to_ts(r.get("published"), "~"))
     stored, posts = recs[: args.n], recs[args.n :]
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "stories.db"

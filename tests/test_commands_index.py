@@ -134,3 +134,21 @@ def test_sigkill_during_add_then_resume(tmp_path):
         ids = [x[0] for x in s.conn.execute("SELECT id FROM articles")]
         assert len(set(ids)) == n
         assert set(ids) == {json.loads(x)["id"] for x in corpus.read_text().splitlines()}
+
+
+def test_add_orders_by_publication_time(tmp_path):
+    src = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "late", "text": "The late article about the harbour bridge.", "published": "2024-03-02T10:00:00Z"},
+        {"id": "undated", "text": "An article without a date about the weather."},
+        {"id": "early", "text": "The early article about the city budget.", "published": "2024-03-01T10:00:00+01:00"},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for order, expected in (("time", ["early", "late", "undated"]), ("input", ["late", "undated", "early"])):
+        db = tmp_path / f"{order}.db"
+        r = runner.invoke(app, ["index", "add", str(db), str(src), "--order", order, "-q"])
+        assert r.exit_code == 0, r.output
+        with Store.open(db) as s:
+            assert [x[0] for x in s.conn.execute("SELECT id FROM articles ORDER BY seq")] == expected
+    r = runner.invoke(app, ["index", "add", str(tmp_path / "x.db"), str(src), "--order", "random"])
+    assert r.exit_code == 2 and "--order" in r.output

@@ -86,6 +86,15 @@ def add(
         bool, typer.Option("--create/--no-create", help="Create the store if it does not exist.")
     ] = True,
     assigner: AssignerOpt = "auto",
+    order: Annotated[
+        str,
+        typer.Option(
+            "--order",
+            help="time: add in publication order (reads all input first; the story tracker "
+            "sees a stream as it happened); input: stream in file order (constant memory, for "
+            "inputs already in time order).",
+        ),
+    ] = "time",
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write one result per article (.jsonl/.csv/.parquet)."),
@@ -112,6 +121,8 @@ def add(
     _check_format(fmt)
     if batch_size < 1:
         raise ConfigError(f"--batch-size must be >= 1, got {batch_size}")
+    if order not in ("time", "input"):
+        raise ConfigError(f"unknown --order {order!r}", hint="use time or input")
     config = _read_config(
         input_format, id_field, text_field, title_field, published_field, on_error, encoding
     )
@@ -125,7 +136,10 @@ def add(
         status: Counter[str] = Counter()
         relation: Counter[str] = Counter()
         results: list[dict[str, Any]] = []
-        for res in indexer.add_many(stream, batch_size=batch_size):
+        articles: Any = stream
+        if order == "time":
+            articles = sorted(stream, key=_time_key)  # stable: ties keep input order
+        for res in indexer.add_many(articles, batch_size=batch_size):
             status[res.status] += 1
             if res.status == "added":
                 kind = "new" if res.is_new_story else "duplicate" if res.duplicate_of else "joined"
@@ -151,6 +165,13 @@ def add(
     if not quiet:
         render([summary], fmt, sys.stdout)
     _finish_read(stats, rejects, quiet)
+
+
+def _time_key(article: Any) -> str:
+    """Sort key: publication time as UTC text; undated articles go last (in input order)."""
+    from storyline.store.db import to_ts
+
+    return to_ts(article.published, "\uffff")
 
 
 @index_app.command("query")
