@@ -151,7 +151,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--reads", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of each phase")
-    ap.add_argument("--db", type=Path, default=None, help="reuse/build the store here")
+    ap.add_argument("--db", type=Path, default=None,
+                    help="build the store here once and reuse it (the load runs on a copy)")
     ap.add_argument("--out", type=Path, default=None, help="also write the report here")
     ap.add_argument("--assigner", default="auto", help="auto | story-tracker | duplicate-groups")
     args = ap.parse_args()
@@ -175,6 +176,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "stories.db"
         build(db, stored, log, args.assigner)
+        if args.db is not None:  # keep the built store pristine for reruns: load a copy
+            import shutil
+
+            run_db = Path(tmp) / "run.db"
+            shutil.copyfile(db, run_db)
+            db = run_db
         with Store.open(db) as s:
             story_ids = [r[0] for r in s.conn.execute("SELECT id FROM stories ORDER BY id")]
         port = _free_port()
