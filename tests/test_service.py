@@ -166,3 +166,14 @@ def test_script_in_article_is_inert_on_every_page(client, url):
     assert "<img" not in html.lower()
     assert "&lt;script&gt;" in html
     assert "script-src 'none'" in html  # CSP as a second line of defence
+
+
+def test_ids_with_slashes_and_spaces(client):
+    r = client.post("/articles", json={"id": "dir/sub file.txt", "text": "A short article in a folder."})
+    sid = r.json()["results"][0]["story_id"]
+    from urllib.parse import quote
+
+    assert client.get("/articles/" + quote("dir/sub file.txt")).json()["id"] == "dir/sub file.txt"
+    assert client.get("/stories/" + quote(sid)).status_code == 200
+    assert client.get("/ui/articles/" + quote("dir/sub file.txt")).status_code == 200
+    assert client.get("/ui/stories/" + quote(sid)).status_code == 200

@@ -165,7 +165,7 @@ def create_app(
         results = indexer.add_batch(articles)
         return {"results": [r.to_dict() for r in results]}
 
-    @app.get("/articles/{article_id}", tags=["read"])
+    @app.get("/articles/{article_id:path}", tags=["read"])
     def get_article(article_id: str) -> dict[str, Any]:
         """One stored article: text, metadata, dedup decision and story."""
         row = store.get_article(article_id)
@@ -195,7 +195,7 @@ def create_app(
                                         min_size=min_size)
         return {"stories": items, "next_cursor": nxt}
 
-    @app.get("/stories/{story_id}", tags=["read"])
+    @app.get("/stories/{story_id:path}", tags=["read"])
     def get_story(story_id: str) -> dict[str, Any]:
         """One story: members in time order (first report marked), label, sources."""
         story = store.get_story(story_id)

@@ -134,14 +134,14 @@ def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
         return _render("stories.html", stories=items, q=q or "", next_cursor=nxt,
                        min_size=min_size, stats=store.stats())
 
-    @app.get("/ui/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/ui/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
         story = store.get_story(story_id)
         if story is None:
             raise HTTPException(404, {"error": "NotFound", "message": f"no story {story_id!r}"})
         return _render("story.html", story=story)
 
-    @app.get("/ui/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/ui/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
         art = store.get_article(article_id)
         if art is None:
