@@ -73,17 +73,21 @@ def build(db: Path, recs: list[dict], log: list[str], assigner: str) -> None:
                 print(f"  built {have + i + len(todo[i:i + 500]):,}", file=sys.stderr, flush=True)
         n_added = len(todo)
         assigner = ix.assigner.name
+        store.compact()
     dt = time.perf_counter() - t0
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    with Store.open(db) as s:
+        free = s.stats()["free_bytes"]
     if n_added:
         log.append(f"build: {n_added:,} articles in {dt:.1f} s = {n_added / dt:,.0f} articles/s "
                    f"(assigner {assigner})")
     else:
         log.append(f"build: reused existing store ({have:,} articles, assigner {assigner})")
-    log.append(f"store size on disk: {size / 1e6:.1f} MB ({size / max(1, len(recs)):,.0f} bytes/article)")
+    log.append(f"store size on disk: {size / 1e6:.1f} MB ({size / max(1, len(recs)):,.0f} bytes/article), "
+               f"of which {free / 1e6:.1f} MB free pages (evicted features; reused by later adds)")
 
 
 async def load(url: str, posts: list[dict], clients: int, reads: int, seconds: float,

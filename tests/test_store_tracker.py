@@ -134,3 +134,14 @@ def test_features_outside_the_window_are_dropped(tmp_path) -> None:
         ix = Indexer(s, TrackerAssigner(WordScorer(), cfg))
         (r,) = ix.add_batch([Article(id="q3", text=QUAKE3, published="2024-03-05T02:00:00Z")])
         assert r.story_id == s.get_article("newer")["story_id"]
+
+
+def test_compact_returns_freed_pages(tmp_path) -> None:
+    with Store.create(tmp_path / "s.db") as s:
+        ix = Indexer(s, TrackerAssigner(WordScorer(), CFG))
+        ix.add_batch([Article(id=f"a{i}", text=f"{QUAKE} {MATCH} item {i} " * 40) for i in range(40)])
+        with s.transaction() as conn:  # what dropping evicted features does, all at once
+            conn.execute("DELETE FROM features")
+        assert s.stats()["free_bytes"] > 0
+        assert s.compact() > 0 and s.stats()["free_bytes"] == 0
+        assert s.check() == []

@@ -146,6 +146,7 @@ def add(
                 relation[kind] += 1
             if out is not None:
                 results.append(res.to_dict())
+        store.compact()
         if out is not None:
             from storyline.io import write_records
 

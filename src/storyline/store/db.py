@@ -188,6 +188,8 @@ class Store:
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            # takes effect only on a new, empty file (before WAL and tables): lets compact() shrink
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -417,6 +419,7 @@ class Store:
         rel = dict(c.execute("SELECT relation, count(*) FROM assignments GROUP BY relation").fetchall())
         page_size = int(c.execute("PRAGMA page_size").fetchone()[0])
         pages = int(c.execute("PRAGMA page_count").fetchone()[0])
+        free = int(c.execute("PRAGMA freelist_count").fetchone()[0])
         span = c.execute("SELECT min(ts), max(ts) FROM articles").fetchone()
         return {
             "path": str(self.path),
@@ -431,8 +434,18 @@ class Store:
             "first_seen": span[0],
             "last_seen": span[1],
             "bytes": page_size * pages,
+            "free_bytes": page_size * free,  # freed pages (e.g. evicted features), reused by later adds
             "assigner": self.meta("assigner") or self.config.assigner,
         }
+
+    def compact(self) -> int:
+        """Give freed pages (evicted features) back to the file system; returns bytes freed."""
+        c = self.conn
+        page = int(c.execute("PRAGMA page_size").fetchone()[0])
+        before = int(c.execute("PRAGMA page_count").fetchone()[0])
+        with self.write_lock:
+            c.executescript("PRAGMA incremental_vacuum;")  # execute() would stop after one page
+        return page * (before - int(c.execute("PRAGMA page_count").fetchone()[0]))
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
