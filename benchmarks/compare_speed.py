@@ -123,7 +123,7 @@ def main() -> None:
     compare(*pairs[0])  # warm up: model load, regex compilation
 
     class _NoScorer:  # evidence only: a constant scorer so no model time is counted
-        def featurize(self, a: Article) -> Article:
+        def featurize(self, a: Article, normalized: bool = False) -> Article:
             return a
 
         def score(self, fa: Any, fb: Any) -> Any:

@@ -73,3 +73,18 @@ def test_word_diff_reconstructs_both_sides(wa, wb):
     ops = word_diff(a, b)
     assert "".join(d.text for d in ops if d.op != "insert") == a
     assert "".join(d.text for d in ops if d.op != "delete") == b
+
+
+def test_long_articles_still_match_every_identical_sentence():
+    # 300 sentences: words shared by very many sentences are not used to find candidates,
+    # yet identical sentences made only of such words must still be matched
+    body = [f"The council of district {k} said the plan for road {k * 7} was the best." for k in range(300)]
+    common = "It is the one that the council said."
+    a = " ".join(body[:150] + [common] + body[150:])
+    rng = __import__("random").Random(3)
+    shuffled = body[:]
+    rng.shuffle(shuffled)
+    b = " ".join([common] + shuffled)
+    al = _align(a, b)
+    assert al.only_a == [] and al.only_b == []
+    assert all(p.kind == "same" for p in al.pairs) and len(al.pairs) == 301

@@ -10,7 +10,6 @@ schema documented in the README (``SCHEMA_VERSION``). Pure computation: no I/O h
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,6 +39,14 @@ __all__ = ["DIMENSIONS", "RELATIONS", "SCHEMA_VERSION", "ArticleInfo", "Comparis
 SCHEMA_VERSION = 1
 DIMENSIONS = ("geography", "entities", "time", "narrative", "style", "tone", "overall")
 RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story", "related", "unrelated")
+_RELATION_TEXT = {
+    "duplicate": "B is a copy of A",
+    "near_duplicate": "B is a near-copy of A",
+    "revision": "B is a revised version of A",
+    "same_story": "A and B report the same story",
+    "related": "A and B are related but report different events",
+    "unrelated": "A and B are unrelated",
+}
 # Relations under which differing facts are changes of one story's facts (see facts_diff).
 SAME_STORY = frozenset({"duplicate", "near_duplicate", "revision", "same_story"})
 
@@ -75,7 +82,7 @@ class Comparison:
     entities: EntityDiff
     boilerplate_a: list[str]
     boilerplate_b: list[str]
-    scorer: str = "alignment"
+    scorer: str = "Linker"
     signals: dict[str, float] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -90,6 +97,29 @@ class Comparison:
             "only_b": len(self.alignment.only_b),
         }
 
+    def summary(self) -> str:
+        """One readable sentence: the relation, then the strongest evidence for it."""
+        n = self.counts()
+        head = _RELATION_TEXT.get(self.relation, self.relation)
+        parts: list[str] = []
+        if self.relation in ("duplicate", "near_duplicate", "revision"):
+            parts.append(f"{n['same']} of {n['a']} sentences unchanged, {n['edited']} edited, "
+                         f"{n['only_b']} added, {n['only_a']} dropped"
+                         + (f", {n['moved']} moved" if n["moved"] else ""))
+        elif n["same"] or n["edited"]:
+            k = n["same"] + n["edited"]
+            parts.append(f"{k} sentence{'s' if k > 1 else ''} in common")
+        facts = [(f"{f.kind} " if f.kind == "dateline" else "") + f"{f.a} \u2192 {f.b}"
+                 for f in self.changed_facts if f.kind != "title"]
+        if facts:
+            parts.append("changed: " + ", ".join(facts[:4]) + (" ..." if len(facts) > 4 else ""))
+        if self.shared_quotes:
+            k = len(self.shared_quotes)
+            parts.append(f"{k} shared quote{'s' if k > 1 else ''}")
+        if self.entities.shared:
+            parts.append("shared names: " + ", ".join(self.entities.shared[:4]))
+        return head + (": " + "; ".join(parts) if parts else "") + "."
+
     def to_dict(self) -> dict[str, Any]:
         al = self.alignment
         return {
@@ -101,6 +131,7 @@ class Comparison:
                 else {k: round(float(v), 3) for k, v in self.dimensions.items()}
             ),
             "scorer": self.scorer,
+            "summary": self.summary(),
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "evidence": {
@@ -163,10 +194,16 @@ def _info(a: Article) -> ArticleInfo:
 
 
 def _title_entities(a: Article) -> list[Fact]:
-    """Names in the headline count as the article's entities too (spans are not used)."""
+    """Names in the headline count as the article's entities too (spans are not used).
+
+    The headline is read together with the body so that a capitalized headline word that the
+    body writes in lower case ('Earthquake kills 12') is not taken for a name.
+    """
     if not a.title:
         return []
-    return [f for f in extract_facts(a.title, a.published) if f.kind == "entity"]
+    joined = a.title + "\n\n" + a.text
+    n = len(a.title)
+    return [f for f in extract_facts(joined, a.published) if f.kind == "entity" and f.end <= n]
 
 
 # ------------------------------------------------------------------ scoring
@@ -174,11 +211,9 @@ def _title_entities(a: Article) -> list[Fact]:
 
 @lru_cache(maxsize=1)
 def _default_linker() -> Any:
-    """The fitted pair scorer, loaded once; None when storyline.link is not available."""
-    try:
-        from storyline.link import Linker
-    except ImportError:
-        return None
+    """The packaged fitted pair scorer (lexical variant), loaded once per process."""
+    from storyline.link import Linker
+
     return Linker.load()
 
 
@@ -190,39 +225,6 @@ def _as_dict(value: Any) -> dict[str, float]:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: float(v) for k, v in dataclasses.asdict(value).items() if v is not None}
     return {k: float(getattr(value, k)) for k in DIMENSIONS if getattr(value, k, None) is not None}
-
-
-_TOKEN = re.compile(r"\w+")
-
-
-def _alignment_score(al: Alignment, sa: list[Sentence], sb: list[Sentence],
-                     quotes: list[SharedQuote]) -> tuple[str, float]:
-    """Relation and similarity from the alignment alone (used when no fitted scorer exists).
-
-    Similarity is the share of both articles' words that sit in aligned sentences, weighted by
-    how similar the aligned sentences are.
-    """
-    def n_words(ss: Any) -> int:
-        return sum(len(_TOKEN.findall(s.text)) for s in ss)
-
-    total = n_words(sa) + n_words(sb)
-    if total == 0:
-        return "unrelated", 0.0
-    covered = sum(p.similarity * (n_words(p.a) + n_words(p.b)) for p in al.pairs)
-    sim = covered / total
-    if al.pairs and all(p.kind == "same" for p in al.pairs) and not al.only_a and not al.only_b:
-        return "duplicate", 1.0
-    if sim >= 0.9:
-        rel = "near_duplicate"
-    elif sim >= 0.35:
-        rel = "revision"
-    elif sim >= 0.1 or quotes:
-        rel = "same_story"
-    elif sim > 0.0:
-        rel = "related"
-    else:
-        rel = "unrelated"
-    return rel, sim
 
 
 # ------------------------------------------------------------------ the entry point
@@ -250,17 +252,16 @@ def compare(
     quotes = shared_quotes(extract_quote_spans(pa.text), extract_quote_spans(pb.text))
 
     scorer = linker if linker is not None else _default_linker()
-    dimensions: dict[str, float] | None = None
-    signals: dict[str, float] = {}
-    if scorer is not None:
-        score = scorer.score(scorer.featurize(pa), scorer.featurize(pb))
-        relation, similarity = str(score.relation), float(score.similarity)
-        dimensions = _as_dict(getattr(score, "dimensions", None)) or None
-        signals = _as_dict(getattr(score, "signals", None))
-        scorer_name = type(scorer).__name__
-    else:
-        relation, similarity = _alignment_score(al, sa, sb, quotes)
-        scorer_name = "alignment"
+    # pa/pb are already normalized (and the repeated headline is gone): featurize as is
+    score = scorer.score(scorer.featurize(pa, normalized=True),
+                         scorer.featurize(pb, normalized=True))
+    relation, similarity = str(score.relation), float(score.similarity)
+    dims = _as_dict(getattr(score, "dimensions", None))
+    # schema order (geography ... overall), whatever order the scorer used
+    dimensions = {k: dims[k] for k in DIMENSIONS if k in dims} or None
+    signals = _as_dict(getattr(score, "signals", None))
+    if isinstance(getattr(score, "same_story", None), float):
+        signals["same_story"] = score.same_story  # P(same event), drives the relation
 
     facts: list[ChangedFact] = []
     if relation in SAME_STORY:  # facts of two different events differ; they did not "change"
@@ -282,6 +283,6 @@ def compare(
         entities=entity_diff(_title_entities(pa) + facts_a, _title_entities(pb) + facts_b),
         boilerplate_a=removed_a,
         boilerplate_b=removed_b,
-        scorer=scorer_name,
+        scorer=type(scorer).__name__,
         signals=signals,
     )

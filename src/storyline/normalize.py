@@ -362,7 +362,8 @@ def split_sentences(text: str) -> list[str]:
         for m in _CANDIDATE.finditer(line):
             punct = m.group(1)
             if punct == ".":
-                w = _LAST_WORD.search(line, 0, m.start())
+                # look back a bounded window: scanning from 0 is quadratic on long lines
+                w = _LAST_WORD.search(line, max(0, m.start() - 64), m.start())
                 word = w.group(1) if w else ""
                 bare = word.lower().rstrip(".")
                 if bare in _ABBREV or (len(bare) == 1 and bare.isalpha()):

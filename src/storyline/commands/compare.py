@@ -73,6 +73,14 @@ def compare_cmd(
         typer.Option("--evidence/--no-evidence", help="--pairs: include the full evidence in "
                      "each result line (off: scores and relation only)."),
     ] = True,
+    embeddings: Annotated[
+        bool,
+        typer.Option("--embeddings/--no-embeddings", help="Score with the embeddings variant of "
+                     "the link model (needs the embeddings extra; slower)."),
+    ] = False,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Link model JSON (default: the packaged one).")
+    ] = None,
     input_format: InputFormatOpt = None,
     id_field: IdFieldOpt = "id",
     text_field: TextFieldOpt = "text",
@@ -103,7 +111,8 @@ def compare_cmd(
             raise ConfigError("give either two articles A B or --pairs FILE, not both")
         if out is None:
             raise ConfigError("--pairs needs --out RESULTS.jsonl", hint="add --out results.jsonl")
-        _batch(pairs, out, fmt or "table", evidence, config, rejects, quiet)
+        _batch(pairs, out, fmt or "table", evidence, config, rejects, quiet,
+               _linker(embeddings, model))
         return
     if a is None or b is None:
         raise ConfigError("compare needs two articles (A B) or --pairs FILE",
@@ -113,7 +122,21 @@ def compare_cmd(
     if fmt not in PAIR_FORMATS:
         raise ConfigError(f"unknown --format {fmt!r} for a pair",
                           hint=f"use one of {', '.join(PAIR_FORMATS)}")
-    _pair(a, b, out, fmt, config, rejects, quiet, store)
+    _pair(a, b, out, fmt, config, rejects, quiet, store, _linker(embeddings, model))
+
+
+def _linker(embeddings: bool, model: Path | None) -> Any:
+    """The pair scorer: None means compare's default (packaged lexical model, loaded once)."""
+    if not embeddings and model is None:
+        return None
+    from storyline.link import Linker
+
+    embedder = None
+    if embeddings:
+        from storyline.features.embeddings import Embedder
+
+        embedder = Embedder.load()
+    return Linker.load(model, embedder=embedder)
 
 
 # ------------------------------------------------------------------ one pair
@@ -177,7 +200,8 @@ def _from_store(db: Path, ids: tuple[str, str], stats: ReadStats) -> list[Articl
 
 
 def _pair(a: str, b: str, out: Path | None, fmt: str, config: ReadConfig,
-          rejects: Path | None, quiet: bool, store: Path | None = None) -> None:
+          rejects: Path | None, quiet: bool, store: Path | None = None,
+          linker: Any = None) -> None:
     from storyline.compare import compare
     from storyline.io import ReadStats
 
@@ -187,7 +211,7 @@ def _pair(a: str, b: str, out: Path | None, fmt: str, config: ReadConfig,
     else:
         art_a = _load_one(a, config, stats)
         art_b = _load_one(b, config, stats)
-    result = compare(art_a, art_b)
+    result = compare(art_a, art_b, linker)
     if fmt in ("text", "table"):
         from rich.console import Console
 
@@ -282,7 +306,7 @@ def _progress(total: int, quiet: bool) -> Any:
 
 
 def _batch(path: Path, out: Path, fmt: str, evidence: bool, config: ReadConfig,
-           rejects: Path | None, quiet: bool) -> None:
+           rejects: Path | None, quiet: bool, linker: Any = None) -> None:
     from storyline.compare import compare
     from storyline.io import ReadStats, write_records
 
@@ -301,7 +325,7 @@ def _batch(path: Path, out: Path, fmt: str, evidence: bool, config: ReadConfig,
             bar.start()
         try:
             for rec, art_a, art_b in items:
-                d = compare(art_a, art_b).to_dict()
+                d = compare(art_a, art_b, linker).to_dict()
                 relations[d["relation"]] += 1
                 carried = {k: v for k, v in rec.items() if not k.startswith("text")}
                 row: dict[str, Any] = {"pair_id": str(rec.get("pair_id") or art_a.id.split("/")[0])}

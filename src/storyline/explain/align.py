@@ -242,20 +242,28 @@ def align_sentences(
     cfg = config or _DEFAULT
     ta = [_tokens(s.text) for s in a]
     tb = [_tokens(s.text) for s in b]
-    # inverted index over B so only pairs sharing a token are scored (cheap on long articles)
+    # inverted index over B so only pairs sharing a token are scored; on long articles the
+    # tokens found in very many sentences ("the", "said") are not used to find candidates
+    # (a pair that passes the thresholds shares rarer words too), else it is quadratic
     postings: dict[str, list[int]] = {}
     for j, toks in enumerate(tb):
         for t in toks:
             postings.setdefault(t, []).append(j)
+    frequent = max(30, len(b) // 50)
+    exact_b: dict[str, list[int]] = {}  # identical sentences always meet, whatever their words
+    for j, s in enumerate(b):
+        exact_b.setdefault(" ".join(s.text.split()), []).append(j)
     na, nb = max(len(a), 1), max(len(b), 1)
     cands: list[tuple[float, float, int, int]] = []
     for i, toks in enumerate(ta):
-        seen: set[int] = set()
+        seen: set[int] = set(exact_b.get(" ".join(a[i].text.split()), ()))
         for t in toks:
-            seen.update(postings.get(t, ()))
+            js = postings.get(t, ())
+            if len(js) <= frequent:
+                seen.update(js)
         for j in seen:
             sim, shared = _dice(toks, tb[j])
-            exact = _same(a[i].text, b[j].text)
+            exact = sim == 1.0 and _same(a[i].text, b[j].text)
             if exact or (sim >= cfg.min_similarity and shared >= cfg.min_shared):
                 cands.append((-(sim + (1.0 if exact else 0.0)), abs(i / na - j / nb), i, j))
     cands.sort()

@@ -7,7 +7,6 @@ the extractors can change without touching the diff logic.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,11 +54,8 @@ def _number_key(value: float) -> str:
 
 def extract_facts(text: str, published: str | None = None) -> list[Fact]:
     """Numbers, dates, weekdays and entity mentions of ``text``, in order of position."""
-    try:
-        from storyline.features.entities import extract_entities
-        from storyline.features.facts import extract_dates, extract_numbers
-    except ImportError:  # TEMPORARY until the link branch's extractors are merged
-        return _fallback_facts(text)
+    from storyline.features.entities import extract_entities
+    from storyline.features.facts import extract_dates, extract_numbers
 
     facts: list[Fact] = []
     for n in extract_numbers(text):
@@ -79,26 +75,6 @@ def extract_facts(text: str, published: str | None = None) -> list[Fact]:
 
 def extract_quote_spans(text: str) -> list[QuoteSpan]:
     """Quoted speech in ``text`` (quote marks already straightened by normalization)."""
-    try:
-        from storyline.features.facts import extract_quotes
-    except ImportError:  # TEMPORARY until the link branch's extractors are merged
-        return [QuoteSpan(m.group(1), m.start(1), m.end(1)) for m in _QUOTE.finditer(text)]
+    from storyline.features.facts import extract_quotes
+
     return [QuoteSpan(q.text, q.start, q.end) for q in extract_quotes(text)]
-
-
-# ---- TEMPORARY fallback, removed once storyline.features.facts/entities are merged ----
-_QUOTE = re.compile(r'"([^"\n]{12,}?)"')
-_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+([a-z]+))?")
-_DAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_NAME = re.compile(r"(?<![\w.] )(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z]+)*")
-
-
-def _fallback_facts(text: str) -> list[Fact]:
-    facts = [Fact("number", m.group(1), _number_key(float(m.group(1).replace(",", ""))),
-                  m.start(1), m.end(1), m.group(2) or "") for m in _NUM.finditer(text)]
-    facts += [Fact("weekday", m.group(1), m.group(1).lower(), m.start(1), m.end(1))
-              for m in _DAY.finditer(text)]
-    facts += [Fact("entity", m.group(0), m.group(0).lower(), m.start(), m.end(), "MISC")
-              for m in _NAME.finditer(text) if not _DAY.fullmatch(m.group(0))]
-    facts.sort(key=lambda f: (f.start, f.end, f.kind))
-    return facts

@@ -15,6 +15,7 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -103,7 +104,10 @@ def header_changes(
 
 
 def _in_sentence(facts: Sequence[Fact], s: Sentence) -> list[Fact]:
-    return [f for f in facts if s.start <= f.start and f.end <= s.end]
+    """Facts inside the sentence; ``facts`` are sorted by start (extract_facts order)."""
+    lo = bisect.bisect_left(facts, s.start, key=lambda f: f.start)
+    hi = bisect.bisect_right(facts, s.end, key=lambda f: f.start)
+    return [f for f in facts[lo:hi] if f.end <= s.end]
 
 
 def _joined(sentences: Sequence[Sentence], facts: Sequence[Fact]) -> list[tuple[Fact, int, int]]:
@@ -245,6 +249,8 @@ def changed_facts(
     Call it only for two versions or reports of one story: for two different events of one
     kind, differing numbers are not changes of one fact.
     """
+    facts_a = sorted(facts_a, key=lambda f: (f.start, f.end))
+    facts_b = sorted(facts_b, key=lambda f: (f.start, f.end))
     sent_a = {s.index: s for p in alignment.pairs for s in p.a} | {s.index: s for s in alignment.only_a}
     sent_b = {s.index: s for p in alignment.pairs for s in p.b} | {s.index: s for s in alignment.only_b}
     out: list[ChangedFact] = []

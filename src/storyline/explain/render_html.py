@@ -47,8 +47,8 @@ tr.edited td{background:#fffdf3}
 ul.chips{list-style:none;padding:0;margin:.2rem 0}ul.chips li{display:inline-block;margin:.15rem;
  padding:.05rem .45rem;border-radius:.8rem;background:#eef;font-size:.85rem}
 ul.chips.a li{background:#fdecec}ul.chips.b li{background:#eaf7ea}
-.legend span{margin-right:1rem}.facts{margin:.3rem 0 .8rem}
-table.sbs th{font-size:1rem;background:#f0f0f2}
+.legend span{margin-right:1rem}.summary{margin:.2rem 0 .6rem;font-size:1rem}.facts{margin:.3rem 0 .8rem}
+table.sbs th{font-size:1rem;background:#f0f0f2}.facts ul.chips{display:inline}
 """
 
 
@@ -186,7 +186,8 @@ def _dimension_chips(c: Comparison) -> str:
     chips = "".join(
         f"<li>{_e(k)} <b>{float(v):.1f}</b></li>" for k, v in c.dimensions.items()
     )
-    return f'<p class="muted">dimensions (1 same … 4 different):</p><ul class="chips">{chips}</ul>'
+    return ('<div class="facts"><b>dimensions</b> <span class=muted>(1 same … 4 different)</span> '
+            f'<ul class="chips">{chips}</ul></div>')
 
 
 def _fact_chips(c: Comparison) -> str:
@@ -269,6 +270,7 @@ def comparison_html(c: Comparison) -> str:
         f'sentences: {counts["same"]} same, {counts["edited"]} edited, '
         f'{counts["only_a"]} only in A, {counts["only_b"]} only in B, {counts["moved"]} moved · '
         f"{len(c.shared_quotes)} shared quotes</span></p>",
+        f'<p class="summary">{_e(c.summary())}</p>',
         _dimension_chips(c),
         _fact_chips(c),
         '<table class="sbs"><thead><tr>'

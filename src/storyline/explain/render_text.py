@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["comparison_renderables", "print_comparison"]
 
 _MAX_LIST = 12
+_MAX_SENTENCES = 15  # per side: an unrelated pair would otherwise print both articles whole
 
 
 def _header(c: Comparison) -> RenderableType:
@@ -26,6 +27,8 @@ def _header(c: Comparison) -> RenderableType:
     t.append(f" {c.relation} ", style="bold white on blue")
     t.append(f"   similarity {c.similarity:.2f}", style="bold")
     t.append(f"   (scorer: {c.scorer})", style="dim")
+    t.append("\n")
+    t.append(c.summary())
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="dim")
     meta.add_column()
@@ -113,10 +116,12 @@ def _sentences(c: Comparison) -> RenderableType:
             else:
                 line.append(op.text)
         parts.append(line)
-    for s in c.alignment.only_a:
-        parts.append(Text("  - ", style="red") + Text(s.text, style="red"))
-    for s in c.alignment.only_b:
-        parts.append(Text("  + ", style="green") + Text(s.text, style="green"))
+    for mark, style, sents in (("-", "red", c.alignment.only_a), ("+", "green", c.alignment.only_b)):
+        for s in sents[:_MAX_SENTENCES]:
+            parts.append(Text(f"  {mark} ", style=style) + Text(s.text, style=style))
+        if len(sents) > _MAX_SENTENCES:
+            parts.append(Text(f"  {mark} ... {len(sents) - _MAX_SENTENCES} more "
+                              "(--format json or html shows all)", style="dim"))
     return Group(*parts)
 
 
