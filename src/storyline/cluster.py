@@ -28,7 +28,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -63,20 +63,35 @@ class Scorer(Protocol):
 class ClusterConfig:
     """Settings for story clustering (batch and stream), validated on construction.
 
-    ``threshold``: average similarity an article needs to a story to join it.
+    ``threshold``: average pair score an article needs to a story to join it. The defaults
+    (0.9 average, 0.99 support, on the Linker's same-story probability) were fitted on a
+    synthetic corpus (benchmarks/story_clusters.py, seed 5), never on the reported test data.
+    ``support_threshold``: score at which a member counts as supporting (default: ``threshold``);
+    set it above ``threshold`` to let a story absorb a member that is close to most of it
+    (average) and very close to a few (support), e.g. an update that reworded the original.
+    ``score_field``: which pair score decides: ``same_story`` (the Linker's same-event
+    probability; falls back to ``similarity`` for scorers without it) or ``similarity`` (graded,
+    topic-like relatedness: the setting for topic-level clustering such as WikiRef).
+    ``corpus_idf``: refine the scorer's IDF on the articles being clustered (batch: all of them
+    first; stream: each article as it arrives), so a corpus's own stock phrases stop counting as
+    shared evidence. Needs a scorer with an ``idf`` model (the Linker has one).
     ``window_days``: only articles published within this many days of each other are compared
     (None: no window; articles without a date are always comparable).
     ``k``: candidates scored per article. ``max_terms`` / ``max_postings``: per-article indexed
     terms and the posting length beyond which a term is skipped as too common.
     ``min_term_score``: shared term weight below which a pair is not worth scoring.
-    ``min_support``: members of a story that must each score >= threshold to join or merge it.
+    ``min_support``: members of a story that must each score >= support_threshold to join or
+    merge it (fewer when the story has fewer members in the window).
     ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
     ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
     ``merge``: batch only, run the average-linkage merge pass after assignment.
     ``chunk``: batch articles featurized and scored per step (with ``workers`` processes).
     """
 
-    threshold: float = 0.5
+    threshold: float = 0.9
+    support_threshold: float | None = 0.99
+    score_field: str = "same_story"
+    corpus_idf: bool = True
     window_days: float | None = 7.0
     k: int = 20
     max_terms: int = 32
@@ -103,8 +118,18 @@ class ClusterConfig:
         for name in ("k", "max_terms", "max_postings", "min_support", "label_terms", "workers", "chunk"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.support_threshold is not None and not 0.0 <= self.support_threshold <= 1.0:
+            raise ConfigError(f"support_threshold must be in [0, 1], got {self.support_threshold}")
+        if self.score_field not in ("same_story", "similarity"):
+            raise ConfigError(
+                f"score_field must be 'same_story' or 'similarity', got {self.score_field!r}"
+            )
         if self.num_perm < 2:
             raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}")
+
+    @property
+    def support_at(self) -> float:
+        return self.threshold if self.support_threshold is None else self.support_threshold
 
     @property
     def window_s(self) -> float | None:
@@ -113,9 +138,10 @@ class ClusterConfig:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where one article went. ``relation``/``nearest_id``/``similarity`` describe its nearest
-    scored member of its own story (or its nearest candidate at all for a new story; None when
-    nothing was comparable). ``novelty`` = 1 - best similarity to anything seen before."""
+    """Where one article went. ``relation``/``nearest_id``/``similarity``/``score`` describe its
+    nearest scored member of its own story (or its nearest candidate at all for a new story;
+    None when nothing was comparable). ``score`` is the deciding pair score (``score_field``);
+    ``novelty`` = 1 - the best score to anything seen before (1.0: nothing like it)."""
 
     article_id: str
     story_id: str
@@ -125,6 +151,7 @@ class Assignment:
     is_new_story: bool
     novelty: float
     candidates: int = 0
+    score: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +160,7 @@ class Assignment:
             "relation": self.relation,
             "nearest_id": self.nearest_id,
             "similarity": round(self.similarity, 6),
+            "score": round(self.score, 6),
             "is_new_story": self.is_new_story,
             "novelty": round(self.novelty, 6),
         }
@@ -278,6 +306,24 @@ class _Meta:
     source: str | None
 
 
+def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None) -> Scorer:
+    """A shallow copy of ``scorer`` with its own IDF model, fitted on ``texts`` when given.
+
+    The caller's scorer is never modified. Scorers without an ``idf`` model come back as is.
+    """
+    import copy
+
+    idf = getattr(scorer, "idf", None)
+    if idf is None or not hasattr(idf, "fit") or not hasattr(idf, "background"):
+        return scorer
+    fresh = type(idf)(idf.background, prior_docs=idf.prior_docs, min_prob=idf.min_prob, source=idf.source)
+    if texts is not None:
+        fresh.fit(texts)
+    out = copy.copy(scorer)
+    out.idf = fresh  # type: ignore[attr-defined]
+    return out
+
+
 def _default_scorer() -> Scorer:
     from storyline.link import Linker  # imported lazily: cluster works with any Scorer
 
@@ -296,6 +342,10 @@ class StoryTracker:
         self.config = config or ClusterConfig()
         self.scorer: Scorer = linker if linker is not None else _default_scorer()
         c = self.config
+        self._idf: Any = None
+        if c.corpus_idf:
+            self.scorer = with_corpus_idf(self.scorer)
+            self._idf = getattr(self.scorer, "idf", None)
         self._terms_of: Callable[[Any], dict[str, float]] = getattr(
             self.scorer, "index_terms", index_terms
         )
@@ -325,6 +375,8 @@ class StoryTracker:
 
     def add(self, article: Article) -> Assignment:
         """Assign one article to a story (a new one if nothing in the window is close enough)."""
+        if self._idf is not None:
+            self._idf.update(article.text)
         feats = self.scorer.featurize(article)
         return self._add_featurized(article, feats)
 
@@ -442,6 +494,7 @@ class StoryTracker:
 
     def _assign(self, node: _Node, feats: Any, cache: dict[str, PairScoreLike]) -> Assignment:
         c = self.config
+        val = self._value
         by_story: dict[str, list[str]] = defaultdict(list)
         for key in cache:
             if key in self._story_of:
@@ -456,24 +509,32 @@ class StoryTracker:
                 for key in self._support_members(members, scored, need):
                     self._score(feats, key, cache)
                     scored.append(key)
-            sims = [cache[k].similarity for k in scored]
+            sims = [val(cache[k]) for k in scored]
             avg = sum(sims) / len(sims)
-            support = sum(1 for s in sims if s >= c.threshold)
+            support = sum(1 for s in sims if s >= c.support_at)
             if avg >= c.threshold and support >= need and avg > best_avg:
                 best_story, best_avg = sid, avg
         nearest_all = self._nearest(list(cache), cache)
-        best_sim = cache[nearest_all].similarity if nearest_all is not None else 0.0
-        novelty = 1.0 - best_sim
+        best = val(cache[nearest_all]) if nearest_all is not None else 0.0
+        novelty = 1.0 - best
         if self.record_edges:
-            self.edges.extend((k, node.id, cache[k].similarity) for k in cache)
+            self.edges.extend((k, node.id, val(cache[k])) for k in cache)
         if best_story is None:
             sid = story_id_for(node.id)
             state = self._stories[sid] = _StoryState(sid, len(self._stories), [node.id])
             state.add_terms(node.terms)
             self._story_of[node.id] = sid
-            rel = cache[nearest_all].relation if nearest_all is not None else None
+            near = cache[nearest_all] if nearest_all is not None else None
             return Assignment(
-                node.id, sid, rel, nearest_all, best_sim, True, novelty, self._last_examined
+                node.id,
+                sid,
+                near.relation if near else None,
+                nearest_all,
+                near.similarity if near else 0.0,
+                True,
+                novelty,
+                self._last_examined,
+                best,
             )
         own = self._nearest(by_story[best_story], cache)
         assert own is not None
@@ -489,6 +550,7 @@ class StoryTracker:
             False,
             novelty,
             self._last_examined,
+            val(cache[own]),
         )
 
     def _live_members(self, sid: str, node: _Node) -> list[str]:
@@ -513,7 +575,12 @@ class StoryTracker:
     def _nearest(self, keys: Sequence[str], cache: Mapping[str, PairScoreLike]) -> str | None:
         if not keys:
             return None
-        return min(keys, key=lambda k: (-cache[k].similarity, self._nodes[k].order))
+        val = self._value
+        return min(keys, key=lambda k: (-val(cache[k]), self._nodes[k].order))
+
+    def _value(self, score: PairScoreLike) -> float:
+        """The deciding score of a pair (``score_field``, else ``similarity``)."""
+        return float(getattr(score, self.config.score_field, score.similarity))
 
 
 # --- batch ------------------------------------------------------------------------------
@@ -546,7 +613,10 @@ def cluster_stories(
             where=first.where,
             hint="ids must be unique: dedup the input or choose another --id-field",
         )
-    tracker = StoryTracker(linker, cfg)
+    scorer = linker if linker is not None else _default_scorer()
+    if cfg.corpus_idf:
+        scorer = with_corpus_idf(scorer, (a.text for a in articles))
+    tracker = StoryTracker(scorer, replace(cfg, corpus_idf=False))
     tracker.record_edges = cfg.merge
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
     raw: dict[str, Assignment] = {}
@@ -615,6 +685,7 @@ def _merge_stories(
     earlier first member.
     """
     thr = cfg.threshold
+    sup = cfg.support_at
     rank = {aid: i for i, aid in enumerate(time_order)}
     first_rank: dict[str, int] = {}
     for aid, sid in story_of.items():
@@ -631,7 +702,7 @@ def _merge_stories(
             acc = link[x].setdefault(y, [0.0, 0.0, 0.0])
             acc[0] += s
             acc[1] += 1
-            acc[2] += s >= thr
+            acc[2] += s >= sup
     heap: list[tuple[float, str, str]] = []
 
     def push(x: str, y: str) -> None:
@@ -751,6 +822,7 @@ def _finish(
                 st.first_report == a.id,
                 asg.novelty,
                 asg.candidates,
+                asg.score,
             )
         )
     return StoryResult(out, stories, tracker.pairs_scored, tracker.candidates_examined)

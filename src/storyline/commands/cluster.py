@@ -42,6 +42,8 @@ REPORT_STORIES = 50
 
 def cluster_config(
     threshold: float,
+    support_threshold: float | None,
+    score_field: str,
     window_days: float,
     k: int,
     min_support: int,
@@ -56,6 +58,8 @@ def cluster_config(
         raise ConfigError(f"--window-days must be >= 0, got {window_days}", hint="use 0 for no window")
     return ClusterConfig(
         threshold=threshold,
+        support_threshold=support_threshold,
+        score_field=score_field,
         window_days=window_days or None,
         k=k,
         min_support=min_support,
@@ -177,8 +181,24 @@ def cluster(
     ] = 7.0,
     threshold: Annotated[
         float,
-        typer.Option("--threshold", help="Average similarity an article needs to a story to join it."),
-    ] = 0.5,
+        typer.Option("--threshold", help="Average pair score an article needs to a story to join it."),
+    ] = 0.9,
+    support_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--support-threshold",
+            help="Score at which a story member counts as support (default 0.99; give the "
+            "same as --threshold for plain average linkage).",
+        ),
+    ] = 0.99,
+    score_field: Annotated[
+        str,
+        typer.Option(
+            "--score",
+            help="same_story: the scorer's same-event probability (stories); similarity: graded "
+            "relatedness (coarser, topic-like groups, with lower thresholds).",
+        ),
+    ] = "same_story",
     k: Annotated[int, typer.Option("--k", help="Candidates scored per article.")] = 20,
     min_support: Annotated[
         int, typer.Option("--min-support", help="Story members that must each be similar to join.")
@@ -225,7 +245,9 @@ def cluster(
     config = _read_config(
         input_format, id_field, text_field, title_field, published_field, on_error, encoding
     )
-    cconf = cluster_config(threshold, window_days, k, min_support, merge, minhash, workers)
+    cconf = cluster_config(
+        threshold, support_threshold, score_field, window_days, k, min_support, merge, minhash, workers
+    )
     linker = load_linker(model)
     out.mkdir(parents=True, exist_ok=True)
     stream_in, stats = _read_inputs(inputs, config, quiet or stream)
