@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -216,3 +216,19 @@ def test_stream_cost_does_not_grow_with_stories_seen() -> None:
     assert max(calls) <= cfg.k + cfg.min_support * cfg.k
     assert len(tracker.index) <= 24 * 6 + 1  # only the window is kept
     assert len(tracker._features) == len(tracker.index)
+
+
+def test_parallel_batch_equals_serial() -> None:
+    arts = []
+    groups = []
+    for g in range(12):  # 12 stories of 3 reports, two hours apart, sharing a topic word
+        ids = [f"g{g}m{m}" for m in range(3)]
+        groups.append((ids, 0.9))
+        arts += [art(i, f"topic{g % 3} key{g} w{m}", g * 2 + m * 0.1) for m, i in enumerate(ids)]
+    t = table(groups, {("g0m0", "g1m0"): 0.4})
+    base = ClusterConfig(threshold=0.5, support_threshold=None, chunk=7)
+    serial = cluster_stories(arts, base, linker=TableScorer(t))
+    par = cluster_stories(arts, replace(base, workers=2), linker=TableScorer(t))
+    assert par.assignment_records() == serial.assignment_records()
+    assert [s.to_dict() for s in par.stories] == [s.to_dict() for s in serial.stories]
+    assert len(serial.stories) == 12 and par.pairs_scored == serial.pairs_scored

@@ -85,6 +85,9 @@ class ClusterConfig:
     ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
     ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
     ``merge``: batch only, run the average-linkage merge pass after assignment.
+    ``merge_support``: a merge also needs supporting pairs for at least this fraction of the
+    smaller story's members, so two big groups touching through a few look-alike members (the
+    usual way two topics or two stories chain) stay apart.
     ``chunk``: batch articles featurized and scored per step (with ``workers`` processes).
     """
 
@@ -103,6 +106,7 @@ class ClusterConfig:
     lsh_threshold: float = 0.5
     max_items: int | None = None
     merge: bool = True
+    merge_support: float = 0.5
     label_terms: int = 4
     workers: int = 1
     chunk: int = 2000
@@ -124,6 +128,8 @@ class ClusterConfig:
             raise ConfigError(
                 f"score_field must be 'same_story' or 'similarity', got {self.score_field!r}"
             )
+        if not 0.0 <= self.merge_support <= 1.0:
+            raise ConfigError(f"merge_support must be in [0, 1], got {self.merge_support}")
         if self.num_perm < 2:
             raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}")
 
@@ -417,20 +423,28 @@ class StoryTracker:
         self._meta[node.id] = _Meta(node.order, node.time, article.published, article.source)
         return node
 
-    def _evict(self, now: float | None) -> None:
+    def _evict(self, now: float | None, drop: bool = True) -> list[str]:
+        """Forget articles older than the window; with ``drop=False`` their features stay
+        (returned keys: drop them later with ``_drop``)."""
         w = self.config.window_s
         if now is None or w is None:
-            return
+            return []
         if self._latest is None or now > self._latest:
             self._latest = now
-        for key in self.index.evict_before(self._latest - w):
-            self._forget(key)
+        gone = self.index.evict_before(self._latest - w)
+        for key in gone:
+            self._forget(key, drop)
+        return gone
 
-    def _forget(self, key: str) -> None:
-        self._features.pop(key, None)
-        self._nodes.pop(key, None)
+    def _forget(self, key: str, drop: bool = True) -> None:
+        if drop:
+            self._drop(key)
         if self._lsh is not None and key in self._lsh:
             self._lsh.remove(key)
+
+    def _drop(self, key: str) -> None:
+        self._features.pop(key, None)
+        self._nodes.pop(key, None)
 
     def _candidates(self, node: _Node, feats: Any) -> list[str]:
         c = self.config
@@ -621,8 +635,14 @@ def cluster_stories(
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
     raw: dict[str, Assignment] = {}
     for feats_chunk, idx_chunk in _featurized_chunks(tracker.scorer, articles, order, cfg):
-        for feats, i in zip(feats_chunk, idx_chunk, strict=True):
-            a = articles[i]
+        chunk = [articles[i] for i in idx_chunk]
+        if cfg.workers > 1:
+            for a, asg in zip(chunk, _assign_chunk_parallel(tracker, chunk, feats_chunk), strict=True):
+                raw[a.id] = asg
+            if progress is not None:
+                progress(len(chunk))
+            continue
+        for feats, a in zip(feats_chunk, chunk, strict=True):
             raw[a.id] = tracker._add_featurized(a, feats)
             if progress is not None:
                 progress(1)
@@ -630,6 +650,62 @@ def cluster_stories(
     if cfg.merge:
         story_of = _merge_stories(story_of, tracker.edges, cfg, [articles[i].id for i in order])
     return _finish(articles, raw, story_of, tracker, cfg)
+
+
+@dataclass(frozen=True, slots=True)
+class _LightScore:
+    """What clustering keeps of a pair score computed in a worker (cheap to send back)."""
+
+    similarity: float
+    relation: str
+    same_story: float
+
+
+_WORKER_FEATURES: dict[str, Any] = {}
+
+
+def _score_slice(pairs: list[tuple[str, str]]) -> list[tuple[float, str, float]]:
+    out = []
+    for a, b in pairs:
+        sc = _WORKER_SCORER.score(_WORKER_FEATURES[a], _WORKER_FEATURES[b])
+        out.append((float(sc.similarity), str(sc.relation), float(getattr(sc, "same_story", sc.similarity))))
+    return out
+
+
+def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: list[Any]) -> list[Assignment]:
+    """Same result as adding one by one: candidates (index only) first, then every candidate
+    pair scored in forked workers, then the sequential assignment. Features evicted from the
+    window meanwhile are kept until the chunk is done."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_SCORER, _WORKER_FEATURES
+    staged: list[tuple[_Node, Any, list[str], int]] = []
+    deferred: list[str] = []
+    for a, f in zip(chunk, feats, strict=True):
+        node = tracker._prepare(a, f)
+        deferred.extend(tracker._evict(node.time, drop=False))
+        cands = tracker._candidates(node, f)
+        tracker._insert(node, f)
+        staged.append((node, f, cands, tracker._last_examined))
+    pairs = [(c, node.id) for node, _, cands, _ in staged for c in cands]
+    _WORKER_SCORER, _WORKER_FEATURES = tracker.scorer, tracker._features
+    workers = tracker.config.workers
+    step = max(1, math.ceil(len(pairs) / (workers * 4)))
+    parts = [pairs[i : i + step] for i in range(0, len(pairs), step)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
+        results = [r for part in ex.map(_score_slice, parts) for r in part]
+    _WORKER_FEATURES = {}
+    scores = {p: _LightScore(*r) for p, r in zip(pairs, results, strict=True)}
+    tracker.pairs_scored += len(pairs)
+    out: list[Assignment] = []
+    for node, f, cands, examined in staged:
+        cache: dict[str, PairScoreLike] = {c: scores[(c, node.id)] for c in cands}
+        tracker._last_examined = examined
+        out.append(tracker._assign(node, f, cache))
+    for key in deferred:
+        tracker._drop(key)
+    return out
 
 
 def _featurized_chunks(
@@ -679,8 +755,9 @@ def _merge_stories(
 ) -> dict[str, str]:
     """Sparse average-linkage merge of stories over the scored pairs.
 
-    Linkage of two stories = mean similarity of their scored cross pairs; they merge when it is
-    >= threshold and at least ``min(min_support, cross pairs)`` of those pairs are >= threshold.
+    Linkage of two stories = mean score of their scored cross pairs; they merge when it is
+    >= threshold and the cross pairs scoring >= support_threshold number at least
+    ``min(min_support, cross pairs)`` and ``merge_support`` x the smaller story's size.
     Greedy, highest linkage first (ties by story ids); a merged story keeps the id of its
     earlier first member.
     """
@@ -688,7 +765,9 @@ def _merge_stories(
     sup = cfg.support_at
     rank = {aid: i for i, aid in enumerate(time_order)}
     first_rank: dict[str, int] = {}
+    size: dict[str, int] = defaultdict(int)
     for aid, sid in story_of.items():
+        size[sid] += 1
         r = rank[aid]
         if r < first_rank.get(sid, 1 << 62):
             first_rank[sid] = r
@@ -708,7 +787,8 @@ def _merge_stories(
     def push(x: str, y: str) -> None:
         acc = link[x][y]
         avg = acc[0] / acc[1]
-        if avg >= thr and acc[2] >= min(cfg.min_support, acc[1]):
+        need = max(min(cfg.min_support, acc[1]), cfg.merge_support * min(size[x], size[y]))
+        if avg >= thr and acc[2] >= need:
             heapq.heappush(heap, (-avg, min(x, y), max(x, y)))
 
     for x in sorted(link):
@@ -725,6 +805,7 @@ def _merge_stories(
             continue  # stale entry; the current value was pushed again
         keep, gone = (x, y) if first_rank[x] <= first_rank[y] else (y, x)
         alias[gone] = keep
+        size[keep] += size[gone]
         for z, accz in link.pop(gone).items():
             link[z].pop(gone, None)
             if z == keep:
