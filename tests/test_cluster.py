@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -79,7 +79,7 @@ def two_stories() -> tuple[list[Article], TableScorer]:
 
 def test_two_stories_and_same_kind_event() -> None:
     arts, scorer = two_stories()
-    res = cluster_stories(arts, ClusterConfig(threshold=0.5), linker=scorer)
+    res = cluster_stories(arts, ClusterConfig(threshold=0.5, support_threshold=None), linker=scorer)
     story = res.story_of
     assert story["a1"] == story["a2"] == story["a3"]
     assert story["b1"] == story["b2"]
@@ -115,7 +115,7 @@ def test_chaining_does_not_glue_stories() -> None:
         [(["a1", "a2", "a3"], 0.8)],
         {("x", "a3"): 0.6, ("x", "a1"): 0.1, ("x", "a2"): 0.1, ("y", "x"): 0.7},
     )
-    res = cluster_stories(arts, ClusterConfig(threshold=0.5), linker=TableScorer(t))
+    res = cluster_stories(arts, ClusterConfig(threshold=0.5, support_threshold=None), linker=TableScorer(t))
     s = res.story_of
     assert s["a1"] == s["a2"] == s["a3"]
     assert s["x"] != s["a1"]  # mean similarity to A is (0.6+0.1+0.1)/3 < 0.5
@@ -127,13 +127,13 @@ def test_support_checks_members_outside_candidates() -> None:
     arts = [art("a1", "p q", 0), art("a2", "p q", 1), art("a3", "p q r", 2), art("z", "r s", 3)]
     t = table([(["a1", "a2", "a3"], 0.9)], {("z", "a3"): 0.9, ("z", "a1"): 0.0})
     scorer = TableScorer(t)
-    res = cluster_stories(arts, ClusterConfig(threshold=0.5, min_support=2), linker=scorer)
+    res = cluster_stories(arts, ClusterConfig(threshold=0.5, support_threshold=None, min_support=2), linker=scorer)
     assert res.story_of["z"] != res.story_of["a1"]
 
 
 def test_deterministic_and_stable_ids() -> None:
     arts, scorer = two_stories()
-    cfg = ClusterConfig(threshold=0.5)
+    cfg = ClusterConfig(threshold=0.5, support_threshold=None)
     r1 = cluster_stories(arts, cfg, linker=scorer)
     r2 = cluster_stories(arts, cfg, linker=scorer)
     assert r1.assignment_records() == r2.assignment_records()
@@ -145,7 +145,7 @@ def test_deterministic_and_stable_ids() -> None:
 def test_first_report_ties_by_input_order() -> None:
     arts = [art("late", "k1 k2", 1), art("tie2", "k1 k2", 0), art("tie1", "k1 k2", 0)]
     t = table([(["late", "tie1", "tie2"], 0.9)], {})
-    res = cluster_stories(arts, ClusterConfig(threshold=0.5), linker=TableScorer(t))
+    res = cluster_stories(arts, ClusterConfig(threshold=0.5, support_threshold=None), linker=TableScorer(t))
     (story,) = res.stories
     assert story.first_report == "tie2" and story.members == ["tie2", "tie1", "late"]
 
@@ -153,8 +153,8 @@ def test_first_report_ties_by_input_order() -> None:
 def test_time_window_separates_stories() -> None:
     arts = [art("a", "k1 k2", 0), art("b", "k1 k2", 24 * 30)]
     t = table([(["a", "b"], 0.9)], {})
-    near = cluster_stories(arts, ClusterConfig(window_days=None), linker=TableScorer(t))
-    far = cluster_stories(arts, ClusterConfig(window_days=7), linker=TableScorer(t))
+    near = cluster_stories(arts, ClusterConfig(window_days=None, threshold=0.5, support_threshold=None), linker=TableScorer(t))
+    far = cluster_stories(arts, ClusterConfig(window_days=7, threshold=0.5, support_threshold=None), linker=TableScorer(t))
     assert near.story_of["a"] == near.story_of["b"]
     assert far.story_of["a"] != far.story_of["b"]
 
@@ -170,21 +170,21 @@ def test_merge_pass_joins_split_story() -> None:
     arts = [art("a", "m1 m2", 0), art("b", "m1 m3", 1), art("c", "m1 m2 m3", 2), art("d", "m1 m2 m3", 3)]
     t = table([(["c", "d"], 0.9)], {("a", "b"): 0.3, ("a", "c"): 0.9, ("a", "d"): 0.9,
                                      ("b", "c"): 0.6, ("b", "d"): 0.6})
-    stream = StoryTracker(TableScorer(t), ClusterConfig(threshold=0.5))
+    stream = StoryTracker(TableScorer(t), ClusterConfig(threshold=0.5, support_threshold=None))
     got = {x.article_id: x.story_id for x in stream.add_many(arts)}
     assert got["b"] != got["a"] and got["c"] == got["d"] == got["a"]
-    batch = cluster_stories(arts, ClusterConfig(threshold=0.5), linker=TableScorer(t))
+    batch = cluster_stories(arts, ClusterConfig(threshold=0.5, support_threshold=None), linker=TableScorer(t))
     assert len(set(batch.story_of.values())) == 1
-    nomerge = cluster_stories(arts, ClusterConfig(threshold=0.5, merge=False), linker=TableScorer(t))
+    nomerge = cluster_stories(arts, ClusterConfig(threshold=0.5, support_threshold=None, merge=False), linker=TableScorer(t))
     assert nomerge.story_of == got
 
 
 def test_stream_matches_batch_without_merge_on_sorted_input() -> None:
     arts, scorer = two_stories()
     ordered = sorted(arts, key=lambda a: a.published or "")
-    tracker = StoryTracker(scorer, ClusterConfig(threshold=0.5))
+    tracker = StoryTracker(scorer, ClusterConfig(threshold=0.5, support_threshold=None))
     stream = {x.article_id: x.story_id for x in tracker.add_many(ordered)}
-    batch = cluster_stories(arts, ClusterConfig(threshold=0.5, merge=False), linker=scorer)
+    batch = cluster_stories(arts, ClusterConfig(threshold=0.5, support_threshold=None, merge=False), linker=scorer)
     assert stream == batch.story_of
     with pytest.raises(InputError):
         tracker.add(ordered[0])
@@ -216,3 +216,19 @@ def test_stream_cost_does_not_grow_with_stories_seen() -> None:
     assert max(calls) <= cfg.k + cfg.min_support * cfg.k
     assert len(tracker.index) <= 24 * 6 + 1  # only the window is kept
     assert len(tracker._features) == len(tracker.index)
+
+
+def test_parallel_batch_equals_serial() -> None:
+    arts = []
+    groups = []
+    for g in range(12):  # 12 stories of 3 reports, two hours apart, sharing a topic word
+        ids = [f"g{g}m{m}" for m in range(3)]
+        groups.append((ids, 0.9))
+        arts += [art(i, f"topic{g % 3} key{g} w{m}", g * 2 + m * 0.1) for m, i in enumerate(ids)]
+    t = table(groups, {("g0m0", "g1m0"): 0.4})
+    base = ClusterConfig(threshold=0.5, support_threshold=None, chunk=7)
+    serial = cluster_stories(arts, base, linker=TableScorer(t))
+    par = cluster_stories(arts, replace(base, workers=2), linker=TableScorer(t))
+    assert par.assignment_records() == serial.assignment_records()
+    assert [s.to_dict() for s in par.stories] == [s.to_dict() for s in serial.stories]
+    assert len(serial.stories) == 12 and par.pairs_scored == serial.pairs_scored

@@ -28,7 +28,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -63,20 +63,38 @@ class Scorer(Protocol):
 class ClusterConfig:
     """Settings for story clustering (batch and stream), validated on construction.
 
-    ``threshold``: average similarity an article needs to a story to join it.
+    ``threshold``: average pair score an article needs to a story to join it. The defaults
+    (0.9 average, 0.99 support, on the Linker's same-story probability) were fitted on a
+    synthetic corpus (benchmarks/story_clusters.py, seed 5), never on the reported test data.
+    ``support_threshold``: score at which a member counts as supporting (default: ``threshold``);
+    set it above ``threshold`` to let a story absorb a member that is close to most of it
+    (average) and very close to a few (support), e.g. an update that reworded the original.
+    ``score_field``: which pair score decides: ``same_story`` (the Linker's same-event
+    probability; falls back to ``similarity`` for scorers without it) or ``similarity`` (graded,
+    topic-like relatedness: the setting for topic-level clustering such as WikiRef).
+    ``corpus_idf``: refine the scorer's IDF on the articles being clustered (batch: all of them
+    first; stream: each article as it arrives), so a corpus's own stock phrases stop counting as
+    shared evidence. Needs a scorer with an ``idf`` model (the Linker has one).
     ``window_days``: only articles published within this many days of each other are compared
     (None: no window; articles without a date are always comparable).
     ``k``: candidates scored per article. ``max_terms`` / ``max_postings``: per-article indexed
     terms and the posting length beyond which a term is skipped as too common.
     ``min_term_score``: shared term weight below which a pair is not worth scoring.
-    ``min_support``: members of a story that must each score >= threshold to join or merge it.
+    ``min_support``: members of a story that must each score >= support_threshold to join or
+    merge it (fewer when the story has fewer members in the window).
     ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
     ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
     ``merge``: batch only, run the average-linkage merge pass after assignment.
+    ``merge_support``: a merge also needs supporting pairs for at least this fraction of the
+    smaller story's members, so two big groups touching through a few look-alike members (the
+    usual way two topics or two stories chain) stay apart.
     ``chunk``: batch articles featurized and scored per step (with ``workers`` processes).
     """
 
-    threshold: float = 0.5
+    threshold: float = 0.9
+    support_threshold: float | None = 0.99
+    score_field: str = "same_story"
+    corpus_idf: bool = True
     window_days: float | None = 7.0
     k: int = 20
     max_terms: int = 32
@@ -88,6 +106,7 @@ class ClusterConfig:
     lsh_threshold: float = 0.5
     max_items: int | None = None
     merge: bool = True
+    merge_support: float = 0.5
     label_terms: int = 4
     workers: int = 1
     chunk: int = 2000
@@ -103,8 +122,20 @@ class ClusterConfig:
         for name in ("k", "max_terms", "max_postings", "min_support", "label_terms", "workers", "chunk"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.support_threshold is not None and not 0.0 <= self.support_threshold <= 1.0:
+            raise ConfigError(f"support_threshold must be in [0, 1], got {self.support_threshold}")
+        if self.score_field not in ("same_story", "similarity"):
+            raise ConfigError(
+                f"score_field must be 'same_story' or 'similarity', got {self.score_field!r}"
+            )
+        if not 0.0 <= self.merge_support <= 1.0:
+            raise ConfigError(f"merge_support must be in [0, 1], got {self.merge_support}")
         if self.num_perm < 2:
             raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}")
+
+    @property
+    def support_at(self) -> float:
+        return self.threshold if self.support_threshold is None else self.support_threshold
 
     @property
     def window_s(self) -> float | None:
@@ -113,9 +144,10 @@ class ClusterConfig:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where one article went. ``relation``/``nearest_id``/``similarity`` describe its nearest
-    scored member of its own story (or its nearest candidate at all for a new story; None when
-    nothing was comparable). ``novelty`` = 1 - best similarity to anything seen before."""
+    """Where one article went. ``relation``/``nearest_id``/``similarity``/``score`` describe its
+    nearest scored member of its own story (or its nearest candidate at all for a new story;
+    None when nothing was comparable). ``score`` is the deciding pair score (``score_field``);
+    ``novelty`` = 1 - the best score to anything seen before (1.0: nothing like it)."""
 
     article_id: str
     story_id: str
@@ -125,6 +157,7 @@ class Assignment:
     is_new_story: bool
     novelty: float
     candidates: int = 0
+    score: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +166,7 @@ class Assignment:
             "relation": self.relation,
             "nearest_id": self.nearest_id,
             "similarity": round(self.similarity, 6),
+            "score": round(self.score, 6),
             "is_new_story": self.is_new_story,
             "novelty": round(self.novelty, 6),
         }
@@ -278,6 +312,24 @@ class _Meta:
     source: str | None
 
 
+def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None) -> Scorer:
+    """A shallow copy of ``scorer`` with its own IDF model, fitted on ``texts`` when given.
+
+    The caller's scorer is never modified. Scorers without an ``idf`` model come back as is.
+    """
+    import copy
+
+    idf = getattr(scorer, "idf", None)
+    if idf is None or not hasattr(idf, "fit") or not hasattr(idf, "background"):
+        return scorer
+    fresh = type(idf)(idf.background, prior_docs=idf.prior_docs, min_prob=idf.min_prob, source=idf.source)
+    if texts is not None:
+        fresh.fit(texts)
+    out = copy.copy(scorer)
+    out.idf = fresh  # type: ignore[attr-defined]
+    return out
+
+
 def _default_scorer() -> Scorer:
     from storyline.link import Linker  # imported lazily: cluster works with any Scorer
 
@@ -296,6 +348,10 @@ class StoryTracker:
         self.config = config or ClusterConfig()
         self.scorer: Scorer = linker if linker is not None else _default_scorer()
         c = self.config
+        self._idf: Any = None
+        if c.corpus_idf:
+            self.scorer = with_corpus_idf(self.scorer)
+            self._idf = getattr(self.scorer, "idf", None)
         self._terms_of: Callable[[Any], dict[str, float]] = getattr(
             self.scorer, "index_terms", index_terms
         )
@@ -325,6 +381,8 @@ class StoryTracker:
 
     def add(self, article: Article) -> Assignment:
         """Assign one article to a story (a new one if nothing in the window is close enough)."""
+        if self._idf is not None:
+            self._idf.update(article.text)
         feats = self.scorer.featurize(article)
         return self._add_featurized(article, feats)
 
@@ -365,20 +423,28 @@ class StoryTracker:
         self._meta[node.id] = _Meta(node.order, node.time, article.published, article.source)
         return node
 
-    def _evict(self, now: float | None) -> None:
+    def _evict(self, now: float | None, drop: bool = True) -> list[str]:
+        """Forget articles older than the window; with ``drop=False`` their features stay
+        (returned keys: drop them later with ``_drop``)."""
         w = self.config.window_s
         if now is None or w is None:
-            return
+            return []
         if self._latest is None or now > self._latest:
             self._latest = now
-        for key in self.index.evict_before(self._latest - w):
-            self._forget(key)
+        gone = self.index.evict_before(self._latest - w)
+        for key in gone:
+            self._forget(key, drop)
+        return gone
 
-    def _forget(self, key: str) -> None:
-        self._features.pop(key, None)
-        self._nodes.pop(key, None)
+    def _forget(self, key: str, drop: bool = True) -> None:
+        if drop:
+            self._drop(key)
         if self._lsh is not None and key in self._lsh:
             self._lsh.remove(key)
+
+    def _drop(self, key: str) -> None:
+        self._features.pop(key, None)
+        self._nodes.pop(key, None)
 
     def _candidates(self, node: _Node, feats: Any) -> list[str]:
         c = self.config
@@ -442,6 +508,7 @@ class StoryTracker:
 
     def _assign(self, node: _Node, feats: Any, cache: dict[str, PairScoreLike]) -> Assignment:
         c = self.config
+        val = self._value
         by_story: dict[str, list[str]] = defaultdict(list)
         for key in cache:
             if key in self._story_of:
@@ -456,24 +523,32 @@ class StoryTracker:
                 for key in self._support_members(members, scored, need):
                     self._score(feats, key, cache)
                     scored.append(key)
-            sims = [cache[k].similarity for k in scored]
+            sims = [val(cache[k]) for k in scored]
             avg = sum(sims) / len(sims)
-            support = sum(1 for s in sims if s >= c.threshold)
+            support = sum(1 for s in sims if s >= c.support_at)
             if avg >= c.threshold and support >= need and avg > best_avg:
                 best_story, best_avg = sid, avg
         nearest_all = self._nearest(list(cache), cache)
-        best_sim = cache[nearest_all].similarity if nearest_all is not None else 0.0
-        novelty = 1.0 - best_sim
+        best = val(cache[nearest_all]) if nearest_all is not None else 0.0
+        novelty = 1.0 - best
         if self.record_edges:
-            self.edges.extend((k, node.id, cache[k].similarity) for k in cache)
+            self.edges.extend((k, node.id, val(cache[k])) for k in cache)
         if best_story is None:
             sid = story_id_for(node.id)
             state = self._stories[sid] = _StoryState(sid, len(self._stories), [node.id])
             state.add_terms(node.terms)
             self._story_of[node.id] = sid
-            rel = cache[nearest_all].relation if nearest_all is not None else None
+            near = cache[nearest_all] if nearest_all is not None else None
             return Assignment(
-                node.id, sid, rel, nearest_all, best_sim, True, novelty, self._last_examined
+                node.id,
+                sid,
+                near.relation if near else None,
+                nearest_all,
+                near.similarity if near else 0.0,
+                True,
+                novelty,
+                self._last_examined,
+                best,
             )
         own = self._nearest(by_story[best_story], cache)
         assert own is not None
@@ -489,6 +564,7 @@ class StoryTracker:
             False,
             novelty,
             self._last_examined,
+            val(cache[own]),
         )
 
     def _live_members(self, sid: str, node: _Node) -> list[str]:
@@ -513,7 +589,12 @@ class StoryTracker:
     def _nearest(self, keys: Sequence[str], cache: Mapping[str, PairScoreLike]) -> str | None:
         if not keys:
             return None
-        return min(keys, key=lambda k: (-cache[k].similarity, self._nodes[k].order))
+        val = self._value
+        return min(keys, key=lambda k: (-val(cache[k]), self._nodes[k].order))
+
+    def _value(self, score: PairScoreLike) -> float:
+        """The deciding score of a pair (``score_field``, else ``similarity``)."""
+        return float(getattr(score, self.config.score_field, score.similarity))
 
 
 # --- batch ------------------------------------------------------------------------------
@@ -546,13 +627,22 @@ def cluster_stories(
             where=first.where,
             hint="ids must be unique: dedup the input or choose another --id-field",
         )
-    tracker = StoryTracker(linker, cfg)
+    scorer = linker if linker is not None else _default_scorer()
+    if cfg.corpus_idf:
+        scorer = with_corpus_idf(scorer, (a.text for a in articles))
+    tracker = StoryTracker(scorer, replace(cfg, corpus_idf=False))
     tracker.record_edges = cfg.merge
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
     raw: dict[str, Assignment] = {}
     for feats_chunk, idx_chunk in _featurized_chunks(tracker.scorer, articles, order, cfg):
-        for feats, i in zip(feats_chunk, idx_chunk, strict=True):
-            a = articles[i]
+        chunk = [articles[i] for i in idx_chunk]
+        if cfg.workers > 1:
+            for a, asg in zip(chunk, _assign_chunk_parallel(tracker, chunk, feats_chunk), strict=True):
+                raw[a.id] = asg
+            if progress is not None:
+                progress(len(chunk))
+            continue
+        for feats, a in zip(feats_chunk, chunk, strict=True):
             raw[a.id] = tracker._add_featurized(a, feats)
             if progress is not None:
                 progress(1)
@@ -560,6 +650,62 @@ def cluster_stories(
     if cfg.merge:
         story_of = _merge_stories(story_of, tracker.edges, cfg, [articles[i].id for i in order])
     return _finish(articles, raw, story_of, tracker, cfg)
+
+
+@dataclass(frozen=True, slots=True)
+class _LightScore:
+    """What clustering keeps of a pair score computed in a worker (cheap to send back)."""
+
+    similarity: float
+    relation: str
+    same_story: float
+
+
+_WORKER_FEATURES: dict[str, Any] = {}
+
+
+def _score_slice(pairs: list[tuple[str, str]]) -> list[tuple[float, str, float]]:
+    out = []
+    for a, b in pairs:
+        sc = _WORKER_SCORER.score(_WORKER_FEATURES[a], _WORKER_FEATURES[b])
+        out.append((float(sc.similarity), str(sc.relation), float(getattr(sc, "same_story", sc.similarity))))
+    return out
+
+
+def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: list[Any]) -> list[Assignment]:
+    """Same result as adding one by one: candidates (index only) first, then every candidate
+    pair scored in forked workers, then the sequential assignment. Features evicted from the
+    window meanwhile are kept until the chunk is done."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_SCORER, _WORKER_FEATURES
+    staged: list[tuple[_Node, Any, list[str], int]] = []
+    deferred: list[str] = []
+    for a, f in zip(chunk, feats, strict=True):
+        node = tracker._prepare(a, f)
+        deferred.extend(tracker._evict(node.time, drop=False))
+        cands = tracker._candidates(node, f)
+        tracker._insert(node, f)
+        staged.append((node, f, cands, tracker._last_examined))
+    pairs = [(c, node.id) for node, _, cands, _ in staged for c in cands]
+    _WORKER_SCORER, _WORKER_FEATURES = tracker.scorer, tracker._features
+    workers = tracker.config.workers
+    step = max(1, math.ceil(len(pairs) / (workers * 4)))
+    parts = [pairs[i : i + step] for i in range(0, len(pairs), step)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
+        results = [r for part in ex.map(_score_slice, parts) for r in part]
+    _WORKER_FEATURES = {}
+    scores = {p: _LightScore(*r) for p, r in zip(pairs, results, strict=True)}
+    tracker.pairs_scored += len(pairs)
+    out: list[Assignment] = []
+    for node, f, cands, examined in staged:
+        cache: dict[str, PairScoreLike] = {c: scores[(c, node.id)] for c in cands}
+        tracker._last_examined = examined
+        out.append(tracker._assign(node, f, cache))
+    for key in deferred:
+        tracker._drop(key)
+    return out
 
 
 def _featurized_chunks(
@@ -609,15 +755,19 @@ def _merge_stories(
 ) -> dict[str, str]:
     """Sparse average-linkage merge of stories over the scored pairs.
 
-    Linkage of two stories = mean similarity of their scored cross pairs; they merge when it is
-    >= threshold and at least ``min(min_support, cross pairs)`` of those pairs are >= threshold.
+    Linkage of two stories = mean score of their scored cross pairs; they merge when it is
+    >= threshold and the cross pairs scoring >= support_threshold number at least
+    ``min(min_support, cross pairs)`` and ``merge_support`` x the smaller story's size.
     Greedy, highest linkage first (ties by story ids); a merged story keeps the id of its
     earlier first member.
     """
     thr = cfg.threshold
+    sup = cfg.support_at
     rank = {aid: i for i, aid in enumerate(time_order)}
     first_rank: dict[str, int] = {}
+    size: dict[str, int] = defaultdict(int)
     for aid, sid in story_of.items():
+        size[sid] += 1
         r = rank[aid]
         if r < first_rank.get(sid, 1 << 62):
             first_rank[sid] = r
@@ -631,13 +781,14 @@ def _merge_stories(
             acc = link[x].setdefault(y, [0.0, 0.0, 0.0])
             acc[0] += s
             acc[1] += 1
-            acc[2] += s >= thr
+            acc[2] += s >= sup
     heap: list[tuple[float, str, str]] = []
 
     def push(x: str, y: str) -> None:
         acc = link[x][y]
         avg = acc[0] / acc[1]
-        if avg >= thr and acc[2] >= min(cfg.min_support, acc[1]):
+        need = max(min(cfg.min_support, acc[1]), cfg.merge_support * min(size[x], size[y]))
+        if avg >= thr and acc[2] >= need:
             heapq.heappush(heap, (-avg, min(x, y), max(x, y)))
 
     for x in sorted(link):
@@ -654,6 +805,7 @@ def _merge_stories(
             continue  # stale entry; the current value was pushed again
         keep, gone = (x, y) if first_rank[x] <= first_rank[y] else (y, x)
         alias[gone] = keep
+        size[keep] += size[gone]
         for z, accz in link.pop(gone).items():
             link[z].pop(gone, None)
             if z == keep:
@@ -751,6 +903,7 @@ def _finish(
                 st.first_report == a.id,
                 asg.novelty,
                 asg.candidates,
+                asg.score,
             )
         )
     return StoryResult(out, stories, tracker.pairs_scored, tracker.candidates_examined)

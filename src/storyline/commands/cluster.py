@@ -42,6 +42,8 @@ REPORT_STORIES = 50
 
 def cluster_config(
     threshold: float,
+    support_threshold: float | None,
+    score_field: str,
     window_days: float,
     k: int,
     min_support: int,
@@ -56,6 +58,8 @@ def cluster_config(
         raise ConfigError(f"--window-days must be >= 0, got {window_days}", hint="use 0 for no window")
     return ClusterConfig(
         threshold=threshold,
+        support_threshold=support_threshold,
+        score_field=score_field,
         window_days=window_days or None,
         k=k,
         min_support=min_support,
@@ -177,8 +181,24 @@ def cluster(
     ] = 7.0,
     threshold: Annotated[
         float,
-        typer.Option("--threshold", help="Average similarity an article needs to a story to join it."),
-    ] = 0.5,
+        typer.Option("--threshold", help="Average pair score an article needs to a story to join it."),
+    ] = 0.9,
+    support_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--support-threshold",
+            help="Score at which a story member counts as support (default 0.99; give the "
+            "same as --threshold for plain average linkage).",
+        ),
+    ] = 0.99,
+    score_field: Annotated[
+        str,
+        typer.Option(
+            "--score",
+            help="same_story: the scorer's same-event probability (stories); similarity: graded "
+            "relatedness (coarser, topic-like groups, with lower thresholds).",
+        ),
+    ] = "same_story",
     k: Annotated[int, typer.Option("--k", help="Candidates scored per article.")] = 20,
     min_support: Annotated[
         int, typer.Option("--min-support", help="Story members that must each be similar to join.")
@@ -225,7 +245,9 @@ def cluster(
     config = _read_config(
         input_format, id_field, text_field, title_field, published_field, on_error, encoding
     )
-    cconf = cluster_config(threshold, window_days, k, min_support, merge, minhash, workers)
+    cconf = cluster_config(
+        threshold, support_threshold, score_field, window_days, k, min_support, merge, minhash, workers
+    )
     linker = load_linker(model)
     out.mkdir(parents=True, exist_ok=True)
     stream_in, stats = _read_inputs(inputs, config, quiet or stream)
@@ -266,3 +288,49 @@ def cluster(
         render([summary], fmt, sys.stdout)
         typer.echo(f"wrote {out / 'assignments.jsonl'}, stories.jsonl, report.html", err=True)
     _finish_read(stats, rejects, quiet)
+
+
+def demo_stories(articles: list[Article], out: Path, quiet: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Story clustering for `storyline demo`: writes OUT/stories.jsonl and OUT/assignments.jsonl,
+    returns summary lines (scored against the corpus's story_id labels) and the top stories."""
+    from storyline.cluster import ClusterConfig, cluster_stories
+    from storyline.eval.clusters import cluster_scores
+    from storyline.io import write_records
+
+    t0 = time.perf_counter()
+    bar = _bar(len(articles), "story clustering", quiet)
+    try:
+        result = cluster_stories(articles, ClusterConfig(), load_linker(None), progress=lambda m: _tick(bar, m))
+    finally:
+        if bar is not None:
+            bar.stop()
+    seconds = time.perf_counter() - t0
+    write_records(result.assignment_records(), out / "assignments.jsonl")
+    write_records((s.to_dict() for s in result.stories), out / "stories.jsonl")
+    gold = {a.id: a.meta["story_id"] for a in articles if "story_id" in a.meta}
+    summary: dict[str, Any] = {"stories found": len(result.stories)}
+    if gold:
+        sc = cluster_scores(result.story_of, gold)
+        truth_first = {a.id for a in articles if a.meta.get("kind") in ("original", "distractor")}
+        firsts = {s.first_report for s in result.stories}
+        summary |= {
+            "stories (labels)": sc.gold_clusters,
+            "story B-cubed F1": round(sc.bcubed_f1, 4),
+            "story ARI": round(sc.ari, 4),
+            "first reports found": f"{len(firsts & truth_first)} of {len(truth_first)}",
+        }
+    summary["seconds (story clustering)"] = round(seconds, 2)
+    titles = {a.id: a.title or "" for a in articles}
+    rows = [
+        {
+            "story": s.id,
+            "label": s.label,
+            "size": s.size,
+            "first report": s.first_report,
+            "title": titles.get(s.first_report, ""),
+            "first seen": s.first_seen,
+            "sources": ", ".join(s.sources[:6]),
+        }
+        for s in result.stories[:30]
+    ]
+    return summary, rows

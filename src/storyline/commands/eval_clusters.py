@@ -10,16 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
-from storyline.cli import FormatOpt, QuietOpt, _check_format, _friendly, _read_inputs, app
+from storyline.cli import FormatOpt, QuietOpt, _check_format, _friendly, _read_inputs
+from storyline.commands.eval import eval_app  # the sub-app shared with `storyline eval pairs`
 from storyline.config import ReadConfig
 from storyline.errors import ConfigError, FormatError, InputError, RecordError
 from storyline.output import render
-
-try:  # the `eval` sub-app is shared with `storyline eval pairs`
-    from storyline.commands.eval import eval_app  # type: ignore[attr-defined,import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - depends on which modules are present
-    eval_app = typer.Typer(help="Evaluate storyline (or any system) against labelled data.")
-    app.add_typer(eval_app, name="eval")
 
 
 def read_jsonl_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -84,7 +79,13 @@ def eval_clusters(
         int,
         typer.Option("--min-gold-size", help="Treat gold clusters smaller than this as noise (1 = none)."),
     ] = 1,
-    threshold: Annotated[float, typer.Option("--threshold", help="Clustering threshold (without --pred).")] = 0.5,
+    threshold: Annotated[float, typer.Option("--threshold", help="Clustering threshold (without --pred).")] = 0.9,
+    support_threshold: Annotated[
+        float, typer.Option("--support-threshold", help="Support threshold (without --pred).")
+    ] = 0.99,
+    score_field: Annotated[
+        str, typer.Option("--score", help="same_story or similarity (without --pred).")
+    ] = "same_story",
     window_days: Annotated[float, typer.Option("--window-days", help="Clustering window (without --pred; 0 = none).")] = 7.0,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
@@ -120,7 +121,9 @@ def eval_clusters(
         from storyline.cluster import cluster_stories
         from storyline.commands.cluster import cluster_config, load_linker
 
-        cfg = cluster_config(threshold, window_days, 20, 2, True, True, 1)
+        cfg = cluster_config(
+            threshold, support_threshold, score_field, window_days, 20, 2, True, True, 1
+        )
         stream, stats = _read_inputs([file], ReadConfig(), quiet)
         articles = list(stream)
         for a in articles:
