@@ -59,7 +59,17 @@ def art(i: str, text: str, hour: int, source: str = "Wire") -> Article:
                    published=f"2024-03-01T{hour:02d}:00:00Z")
 
 
-CFG = ClusterConfig(threshold=0.25, min_support=1, use_minhash=False)
+def cfg(**kw: object) -> ClusterConfig:
+    """Stand-in settings: similarity is the score; one supporting member is enough."""
+    from dataclasses import fields
+
+    base = {"threshold": 0.25, "min_support": 1, "use_minhash": False,
+            "support_threshold": 0.25, "score_field": "similarity"} | kw
+    names = {f.name for f in fields(ClusterConfig)}
+    return ClusterConfig(**{k: v for k, v in base.items() if k in names})  # type: ignore[arg-type]
+
+
+CFG = cfg()
 
 
 def test_features_round_trip_without_text() -> None:
@@ -120,9 +130,9 @@ def test_rolled_back_batch_rebuilds_tracker(tmp_path) -> None:
 
 
 def test_features_outside_the_window_are_dropped(tmp_path) -> None:
-    cfg = ClusterConfig(threshold=0.25, min_support=1, use_minhash=False, window_days=1.0)
+    one_day = cfg(window_days=1.0)
     with Store.create(tmp_path / "s.db") as s:
-        ix = Indexer(s, TrackerAssigner(WordScorer(), cfg))
+        ix = Indexer(s, TrackerAssigner(WordScorer(), one_day))
         ix.add_batch([Article(id="old", text=QUAKE, published="2024-03-01T00:00:00Z")])
         ix.add_batch([Article(id="new", text=MATCH, published="2024-03-05T00:00:00Z")])
         ix.add_batch([Article(id="newer", text=QUAKE2, published="2024-03-05T01:00:00Z")])
@@ -131,7 +141,7 @@ def test_features_outside_the_window_are_dropped(tmp_path) -> None:
         assert kept == ["new", "newer"]
         assert s.check() == []
     with Store.open(tmp_path / "s.db") as s:
-        ix = Indexer(s, TrackerAssigner(WordScorer(), cfg))
+        ix = Indexer(s, TrackerAssigner(WordScorer(), one_day))
         (r,) = ix.add_batch([Article(id="q3", text=QUAKE3, published="2024-03-05T02:00:00Z")])
         assert r.story_id == s.get_article("newer")["story_id"]
 

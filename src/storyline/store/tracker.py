@@ -45,6 +45,8 @@ class _Recording:
         return self.scorer.score(a, b)
 
     def __getattr__(self, name: str) -> Any:  # index_terms and any other scorer hook
+        if name.startswith("__") or name in ("scorer", "last", "_pre_normalized"):
+            raise AttributeError(name)  # copy/pickle probe these before __init__ ran
         return getattr(self.scorer, name)
 
 
@@ -80,21 +82,36 @@ class TrackerAssigner:
 
             scorer = Linker.load()
         self._recording = _Recording(scorer)
-        self._config = config
-        self._new = lambda: StoryTracker(self._recording, config)
+        self._config = self._store_config(config)
+        self._new = lambda: StoryTracker(self._recording, self._config)
         self._evicted: list[str] = []
         self.tracker = self._watch(self._new())
+
+    @staticmethod
+    def _store_config(config: Any) -> Any:
+        """The tracker settings used in a store: ``corpus_idf`` is turned off, because a
+        stream-refined IDF is state that depends on every article ever added and would have to
+        be recomputed from all stored texts on reopen; stored features then stay exactly what
+        the tracker computed."""
+        from storyline.cluster import ClusterConfig
+
+        cfg = config or ClusterConfig()
+        if getattr(cfg, "corpus_idf", False):
+            cfg = dataclasses.replace(cfg, corpus_idf=False)
+        return cfg
 
     def _watch(self, tracker: Any) -> Any:
         """Record the articles the tracker forgets (out of its window): their stored features
         will never be read again, so the indexer can delete them and keep the store small."""
-        forget = tracker._forget
+        name = "_drop" if hasattr(tracker, "_drop") else "_forget"  # where features leave
+        forget = getattr(tracker, name)
 
-        def _forget(key: str) -> None:
-            self._evicted.append(key)
-            forget(key)
+        def _forget(key: str, *args: Any, **kwargs: Any) -> None:
+            forget(key, *args, **kwargs)
+            if key not in tracker._features:
+                self._evicted.append(key)
 
-        tracker._forget = _forget
+        setattr(tracker, name, _forget)
         return tracker
 
     def evicted(self) -> list[str]:
@@ -107,18 +124,24 @@ class TrackerAssigner:
     def assign(self, item: ToAssign) -> Assigned:
         a = self.tracker.add(item.article)
         feats = self._recording.last
-        relation = "new" if a.is_new_story else (a.relation or "same_story")
+        story_id, is_new = a.story_id, a.is_new_story
+        relation = "new" if is_new else (a.relation or "same_story")
         nearest, similarity = a.nearest_id, float(a.similarity)
-        if item.duplicate_of is not None and a.story_id == item.duplicate_story:
+        if item.duplicate_of is not None and item.duplicate_story is not None:
+            # a verified copy always shares its original's story (the store's invariant),
+            # whatever the tracker's support rules decided
+            if story_id != item.duplicate_story:
+                self._move(item.article.id, story_id, item.duplicate_story)
+                story_id, is_new = item.duplicate_story, False
             relation, nearest, similarity = "duplicate", item.duplicate_of, item.duplicate_score
         return Assigned(
-            story_id=a.story_id,
+            story_id=story_id,
             relation=relation,
-            is_new_story=a.is_new_story,
+            is_new_story=is_new,
             nearest_id=nearest,
             similarity=round(similarity, 4),
             novelty=round(float(a.novelty), 4),
-            label=self._label(a.story_id, item.article) if a.is_new_story else None,
+            label=self._label(story_id, item.article) if is_new else None,
             features=encode_features(feats, item.article.text),
         )
 
@@ -168,6 +191,22 @@ class TrackerAssigner:
         from storyline.store.assign import _label
 
         return _label(article) or None
+
+    def _move(self, article_id: str, old: str, new: str) -> None:
+        """Move a just-added article from the story the tracker gave it to ``new``."""
+        from storyline.cluster import _StoryState
+
+        t = self.tracker
+        state = t._stories.get(old)
+        if state is not None:
+            state.members = [m for m in state.members if m != article_id]
+            if not state.members:
+                del t._stories[old]
+        target = t._stories.get(new)
+        if target is None:
+            target = t._stories[new] = _StoryState(new, len(t._stories))
+        target.members.append(article_id)
+        t._story_of[article_id] = new
 
     def _restore_one(self, r: Stored, feats: Any) -> None:
         """Put one stored article back into the tracker under its stored story, unscored.
