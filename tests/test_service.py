@@ -18,9 +18,10 @@ WIRE = (
 )
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "s.db"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One store for the module (building it scores every article); each test gets a copy."""
+    path = tmp_path_factory.mktemp("svc") / "s.db"
     with Store.create(path) as s:
         ix = Indexer(s)
         arts = [
@@ -35,6 +36,16 @@ def db(tmp_path):
             Article(id="evil-2", text=f"{WIRE} {EVIL} Officials said 12 workers were hurt.",
                     title=f"Bridge update {EVIL}", source="Other", published="2024-06-01T12:00:00Z"),
         ])
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def db(built, tmp_path):
+    import shutil
+
+    path = tmp_path / "s.db"
+    shutil.copyfile(built, path)
     return path
 
 
