@@ -4,10 +4,14 @@ Method
 - Signals (storyline.link.compute_signals) for the 161 SemEval-2022 Task 8 English training
   pairs (target similarity = (4 - overall) / 3) and for labelled synthetic pairs from
   storyline.synth (same story -> 1, same topic other event -> 1/3, unrelated -> 0).
-- Weighted ridge (numpy) on the design features; the synthetic pairs' total weight is a
-  fraction of the SemEval weight. alpha and that fraction are chosen by 5-fold CV on SemEval
-  (synthetic pairs always in training, never scored).
-- Per-dimension ridge models (geography, entities, time, narrative, style, tone) on SemEval only.
+- Weighted ridge on one of two designs (plain signals, or with ramp transforms; see
+  storyline.link.DESIGNS); conflict signals constrained to lower the score. The synthetic
+  pairs' total weight is a fraction (>= 0.1) of the SemEval weight. Design, alpha and that
+  fraction are chosen by 5-fold CV on SemEval (synthetic pairs always in training, never
+  scored); the reported number is nested CV (the selection repeated inside each outer fold).
+- Per-dimension ridge models (geography, entities, time, narrative, style, tone) on SemEval
+  only, same design, alpha chosen by (nested) CV.
+- Same-story classifier: logistic regression on SemEval (overall <= 2) + synthetic pairs.
 - Relation thresholds on the final model's similarity of the synthetic pairs (balanced accuracy
   of same story / related / unrelated); revision_containment by accuracy among same-origin pairs.
 Two variants: 'lexical' (no embeddings) and 'embeddings' (adds MiniLM cosine) when available.
@@ -18,7 +22,6 @@ Run: .venv/bin/python benchmarks/fit_link.py [--no-embeddings]
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import time
 from pathlib import Path
@@ -41,73 +44,111 @@ from linkdata import (
 )
 
 from storyline.eval.pairs import binary_scores, pearson
-from storyline.link import (
-    DIMENSIONS,
-    EMBEDDING_FEATURES,
-    FEATURE_SIGNS,
-    LEXICAL_FEATURES,
-    LinearModel,
-    Linker,
-)
-from storyline.linkfit import RidgeFit, cv_predict, fit_logistic, fit_ridge
+from storyline.link import DESIGNS, DIMENSIONS, FEATURE_SIGNS, LinearModel, Linker
+from storyline.linkfit import RidgeFit, cv_predict, fit_logistic, fit_ridge, kfold_indices
 
 OUT = ROOT / "src" / "storyline" / "resources" / "link-model.json"
-ALPHAS = (0.3, 1.0, 3.0, 10.0, 30.0)
-SYNTH_FRACTIONS = (0.0, 0.1, 0.3, 1.0)
+ALPHAS = (3.0, 10.0, 30.0, 100.0)
+# Synthetic pairs are always in training (at least 10% of SemEval's weight): they anchor the
+# model on copies, revisions and same-topic distractors that SemEval has few of.
+SYNTH_FRACTIONS = (0.1, 0.3)
 SYNTH_SEED, SYNTH_N, SYNTH_PER_KIND = 11, 500, 80
-
-
 DIM_SIGNS = {k: -v for k, v in FEATURE_SIGNS.items()}  # ratings: 1 = same, 4 = different
+Config = tuple[str, float, float]  # (design, alpha, synth fraction)
 
 
-def _fitter(names: tuple[str, ...], alpha: float, lo: float, hi: float, signs: dict[str, int]) -> Any:
-    def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray | None, _: Any) -> RidgeFit:
-        return fit_ridge(X, y, names, alpha=alpha, weights=w, lo=lo, hi=hi, signs=signs)
+def _cv(
+    Xd: dict[str, tuple[np.ndarray, np.ndarray]], y: np.ndarray, ys: np.ndarray | None,
+    cfg: Config, idx: np.ndarray, k: int, seed: int, lo: float, hi: float, signs: dict[str, int],
+) -> float:
+    """k-fold CV Pearson on rows ``idx`` of the target pairs for one configuration."""
+    design, alpha, frac = cfg
+    X, Xs = Xd[design]
+    names = tuple(DESIGN_NAMES[design])
+    extra = None
+    if ys is not None and frac > 0:
+        extra = (Xs, ys, np.full(len(ys), frac * len(idx) * (k - 1) / k / len(ys)))
 
-    return fit
+    def fit(Xt: np.ndarray, yt: np.ndarray, w: np.ndarray | None, _: Any) -> RidgeFit:
+        return fit_ridge(Xt, yt, names, alpha=alpha, weights=w, lo=lo, hi=hi, signs=signs)
+
+    pred = cv_predict(X[idx], y[idx], fit, k=k, seed=seed, extra=extra)
+    return pearson(list(pred), list(y[idx]))
 
 
-def select_and_cv(
-    X: np.ndarray, y: np.ndarray, names: tuple[str, ...], Xs: np.ndarray | None, ys: np.ndarray | None,
-    lo: float, hi: float, signs: dict[str, int], fractions: tuple[float, ...] = SYNTH_FRACTIONS,
-) -> tuple[float, float, float, dict[str, float]]:
-    """Grid over (alpha, synthetic fraction) by 5-fold CV Pearson; returns best and the grid."""
-    grid: dict[str, float] = {}
-    best = (-2.0, 1.0, 0.0)
-    for alpha, frac in itertools.product(ALPHAS, fractions if Xs is not None else (0.0,)):
-        extra = None
-        if Xs is not None and ys is not None and frac > 0:
-            w = np.full(len(ys), frac * len(y) * 0.8 / len(ys))
-            extra = (Xs, ys, w)
-        pred = cv_predict(X, y, _fitter(names, alpha, lo, hi, signs), k=5, seed=0, extra=extra)
-        r = pearson(list(pred), list(y))
-        grid[f"alpha={alpha:g} synth={frac:g}"] = round(r, 4)
-        if r > best[0]:
-            best = (r, alpha, frac)
-    return best[0], best[1], best[2], grid
+def _fit_cfg(
+    Xd: dict[str, tuple[np.ndarray, np.ndarray]], y: np.ndarray, ys: np.ndarray | None,
+    cfg: Config, idx: np.ndarray, lo: float, hi: float, signs: dict[str, int],
+) -> RidgeFit:
+    design, alpha, frac = cfg
+    X, Xs = Xd[design]
+    names = tuple(DESIGN_NAMES[design])
+    if ys is not None and frac > 0:
+        w = np.concatenate([np.ones(len(idx)), np.full(len(ys), frac * len(idx) / len(ys))])
+        return fit_ridge(np.vstack([X[idx], Xs]), np.concatenate([y[idx], ys]), names, alpha, w, lo, hi, signs)
+    return fit_ridge(X[idx], y[idx], names, alpha, None, lo, hi, signs)
+
+
+def select(
+    Xd: dict[str, tuple[np.ndarray, np.ndarray]], y: np.ndarray, ys: np.ndarray | None,
+    configs: list[Config], lo: float, hi: float, signs: dict[str, int],
+) -> tuple[Config, float, float, dict[str, float]]:
+    """Pick the configuration by 5-fold CV on all pairs; also estimate the whole procedure
+    (selection included) by nested CV: outer 5 folds, selection by inner 5-fold CV."""
+    n = len(y)
+    grid = {"/".join(map(str, c)): _cv(Xd, y, ys, c, np.arange(n), 5, 0, lo, hi, signs) for c in configs}
+    best = max(configs, key=lambda c: grid["/".join(map(str, c))])
+    pred = np.empty(n)
+    for test in kfold_indices(n, 5, seed=0):
+        train = np.setdiff1d(np.arange(n), test)
+        inner = max(configs, key=lambda c: _cv(Xd, y, ys, c, train, 5, 1, lo, hi, signs))
+        pred[test] = _fit_cfg(Xd, y, ys, inner, train, lo, hi, signs).predict(Xd[inner[0]][0][test])
+    nested = pearson(list(pred), list(y))
+    return best, grid["/".join(map(str, best))], nested, {k: round(v, 4) for k, v in grid.items()}
+
+
+DESIGN_NAMES: dict[str, tuple[str, ...]] = {}
 
 
 def fit_variant(
-    names: tuple[str, ...], sem: PairSet, syn: PairSet
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    X = matrix(sem.signals, names)
+    variant: str, sem: PairSet, syn: PairSet
+) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
+    designs = DESIGNS[variant]
+    DESIGN_NAMES.update(designs)
+    Xd = {d: (matrix(sem.signals, names), matrix(syn.signals, names)) for d, names in designs.items()}
     y = np.array([(4.0 - r["overall"]) / 3.0 for r in sem.ratings])
-    Xs = matrix(syn.signals, names)
     ys = np.array([SYNTH_TARGET[lab] for lab in syn.labels])
-    r, alpha, frac, grid = select_and_cv(X, y, names, Xs, ys, 0.0, 1.0, FEATURE_SIGNS)
-    w = np.concatenate([np.ones(len(y)), np.full(len(ys), frac * len(y) / len(ys))])
-    sim_model = fit_ridge(np.vstack([X, Xs]), np.concatenate([y, ys]), names, alpha, w, 0.0, 1.0, FEATURE_SIGNS)
-    cv: dict[str, Any] = {"similarity_vs_-overall": round(r, 4), "alpha": alpha, "synth_fraction": frac, "grid": grid}
+    configs = [(d, a, f) for d in designs for a in ALPHAS for f in SYNTH_FRACTIONS]
+    best, r, nested, grid = select(Xd, y, ys, configs, 0.0, 1.0, FEATURE_SIGNS)
+    sim_model = _fit_cfg(Xd, y, ys, best, np.arange(len(y)), 0.0, 1.0, FEATURE_SIGNS)
+    names = designs[best[0]]
+    cv: dict[str, Any] = {
+        "similarity_vs_-overall": round(r, 4),
+        "similarity_vs_-overall_nested": round(nested, 4),
+        "design": best[0], "alpha": best[1], "synth_fraction": best[2], "grid": grid,
+    }
     dims: dict[str, Any] = {}
+    # Dimensions: same design; alpha and the sign mode (conflicts only, or every overlap
+    # signal monotone) chosen by CV, reported by nested CV. A few ratings (time, style) carry
+    # little lexical signal, where the monotone mode keeps the model from fitting noise.
+    Xd1 = {best[0]: Xd[best[0]]}
+    monotone = {f: -1 for f in names} | {"len_ratio": 0} | {k: 1 for k in FEATURE_SIGNS}
     for dim in DIMENSIONS:
         if dim == "overall":
             continue
         yd = np.array([rt[dim] for rt in sem.ratings])
-        rd, ad, _, _ = select_and_cv(X, yd, names, None, None, 1.0, 4.0, DIM_SIGNS)
-        dims[dim] = fit_ridge(X, yd, names, ad, None, 1.0, 4.0, DIM_SIGNS).to_dict()
-        cv[f"dim_{dim}"] = round(rd, 4)
-    cv["dim_overall"] = round(r, 4)  # overall = 4 - 3 * similarity
-    return {"similarity": sim_model.to_dict(), "dimensions": dims}, cv
+        dcfg = [(best[0], a, 0.0) for a in ALPHAS]
+        results = []
+        for mode, signs in (("conflicts", DIM_SIGNS), ("monotone", monotone)):
+            dbest, rd, nd, _ = select(Xd1, yd, None, dcfg, 1.0, 4.0, signs)
+            results.append((rd, nd, mode, dbest, signs))
+        rd, nd, mode, dbest, signs = max(results, key=lambda t: t[0])
+        dims[dim] = _fit_cfg(Xd1, yd, None, dbest, np.arange(len(yd)), 1.0, 4.0, signs).to_dict()
+        # nested estimate of the chosen mode (mode choice itself is one more selection step)
+        cv[f"dim_{dim}"] = round(nd, 4)
+        cv[f"dim_{dim}_mode"] = mode
+    cv["dim_overall"] = round(nested, 4)  # overall = 4 - 3 * similarity
+    return {"similarity": sim_model.to_dict(), "dimensions": dims}, cv, names
 
 
 META_SIGNALS = ("title", "has_titles", "same_source", "pub_gap")
@@ -131,20 +172,39 @@ def same_story_data(
     return X, y, Xs, ys, ws, np.ones(len(y))
 
 
-SAME_STORY_ALPHA = 1.0
 SAME_STORY_SYNTH_WEIGHT = 1.0  # synthetic pairs' total weight relative to SemEval's
 
 
+SAME_STORY_ALPHAS = (1.0, 3.0, 10.0, 30.0)
+
+
 def fit_same_story(sem: PairSet, syn: PairSet, names: tuple[str, ...]) -> tuple[RidgeFit, dict[str, Any]]:
+    """Logistic same-story classifier; alpha by CV log-loss on SemEval, reported by nested CV."""
     X, y, Xs, ys, ws, w = same_story_data(sem, syn, names)
-    model = fit_logistic(np.vstack([X, Xs]), np.concatenate([y, ys]), names, SAME_STORY_ALPHA, np.concatenate([w, ws]))
 
-    def fit(Xt: np.ndarray, yt: np.ndarray, wt: np.ndarray | None, _: Any) -> RidgeFit:
-        return fit_logistic(Xt, yt, names, SAME_STORY_ALPHA, wt)
+    def cv_pred(idx: np.ndarray, alpha: float, seed: int) -> np.ndarray:
+        def fit(Xt: np.ndarray, yt: np.ndarray, wt: np.ndarray | None, _: Any) -> RidgeFit:
+            return fit_logistic(Xt, yt, names, alpha, wt)
 
-    pred = cv_predict(X, y, fit, k=5, seed=0, extra=(Xs, ys, ws))
+        return cv_predict(X[idx], y[idx], fit, k=5, seed=seed, extra=(Xs, ys, ws))
+
+    def logloss(p: np.ndarray, t: np.ndarray) -> float:
+        p = np.clip(p, 1e-6, 1 - 1e-6)
+        return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+    n = len(y)
+    alpha = min(SAME_STORY_ALPHAS, key=lambda a: logloss(cv_pred(np.arange(n), a, 0), y))
+    pred = np.empty(n)
+    for test in kfold_indices(n, 5, seed=0):
+        train = np.setdiff1d(np.arange(n), test)
+        a_in = min(SAME_STORY_ALPHAS, key=lambda a: logloss(cv_pred(train, a, 1), y[train]))
+        m = fit_logistic(np.vstack([X[train], Xs]), np.concatenate([y[train], ys]), names, a_in,
+                         np.concatenate([w[train], ws]))
+        pred[test] = m.predict(X[test])
+    model = fit_logistic(np.vstack([X, Xs]), np.concatenate([y, ys]), names, alpha, np.concatenate([w, ws]))
     b = binary_scores(list(pred >= 0.5), list(y >= 0.5))
-    return model, {"semeval_cv_same_story_f1": round(b.f1, 4), "semeval_cv_same_story_accuracy": round(b.accuracy, 4)}
+    return model, {"semeval_cv_same_story_f1": round(b.f1, 4), "semeval_cv_same_story_accuracy": round(b.accuracy, 4),
+                   "same_story_alpha": alpha}
 
 
 def fit_relation(sim_model: RidgeFit, same_model: RidgeFit, syn: PairSet, names: tuple[str, ...]) -> dict[str, Any]:
@@ -202,17 +262,18 @@ def main() -> None:
     timed(f"synthetic features ({len(syn.labels)} pairs)", t0)
     models: dict[str, Any] = {}
     cvs: dict[str, Any] = {}
-    variants = [("lexical", LEXICAL_FEATURES)]
-    if embedder is not None:
-        variants.append(("embeddings", EMBEDDING_FEATURES))
-    for name, feats in variants:
+    variants = ["lexical"] + (["embeddings"] if embedder is not None else [])
+    for name in variants:
         t0 = time.perf_counter()
-        m, cv = fit_variant(tuple(feats), sem, syn)
+        m, cv, feats = fit_variant(name, sem, syn)
         models[name] = m
         cvs[name] = cv
         timed(f"fit {name}", t0)
-        print(f"  {name}: 5-fold CV Pearson similarity vs -overall = {cv['similarity_vs_-overall']}")
-        print("   dims: " + ", ".join(f"{k[4:]} {v}" for k, v in cv.items() if k.startswith("dim_")))
+        print(f"  {name}: 5-fold CV Pearson similarity vs -overall = {cv['similarity_vs_-overall']} "
+              f"(nested, selection included: {cv['similarity_vs_-overall_nested']}); "
+              f"design {cv['design']}, alpha {cv['alpha']}, synth {cv['synth_fraction']}")
+        print("   dims (nested CV): " + ", ".join(
+            f"{k[4:]} {v} ({cv.get(k + '_mode', '')})" for k, v in cv.items() if k.startswith("dim_") and not k.endswith("_mode")))
         same_model, same_cv = fit_same_story(sem, syn, tuple(feats))
         m["same_story"] = same_model.to_dict()
         cv.update(same_cv)

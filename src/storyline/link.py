@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,7 @@ _MODEL_FILE = "link-model.json"
 _LEAD_WORDS = 60
 _SHINGLE_K = 5
 _FACT_UNITS_SKIP = frozenset({"year", "time", "day", "age"})
+_HAS_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class ArticleFeatures:
     number_units: dict[str, frozenset[float]] = field(default_factory=dict)
     date_set: frozenset[date] = field(default=frozenset())
     weekdays: frozenset[str] = field(default=frozenset())
+    years: frozenset[int] = field(default=frozenset())
     quote_tokens: list[frozenset[str]] = field(default_factory=list)
 
 
@@ -156,6 +159,8 @@ SIGNALS = (
     "num_conflict",
     "date_agree",
     "weekday_conflict",
+    "year_agree",
+    "year_conflict",
     "quote",
     "dateline_same",
     "dateline_diff",
@@ -188,6 +193,8 @@ def compute_signals(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
         s["num_conflict"] = 0.0
     s["date_agree"] = _set_cos(a.date_set, b.date_set)
     s["weekday_conflict"] = float(bool(a.weekdays and b.weekdays and not (a.weekdays & b.weekdays)))
+    s["year_agree"] = _set_cos(a.years, b.years)
+    s["year_conflict"] = float(bool(a.years and b.years and not (a.years & b.years)))
     s["quote"] = _quote_overlap(a.quote_tokens, b.quote_tokens)
     if a.dateline and b.dateline:
         same = a.dateline.lower() == b.dateline.lower()
@@ -226,10 +233,8 @@ def _quote_overlap(qa: list[frozenset[str]], qb: list[frozenset[str]]) -> float:
     return hit / len(qa)
 
 
-# Model inputs: the signals plus monotone "ramp" transforms of the main overlap signals,
-# clip((x - knot) / width, 0, 1) at a few knots. A non-negative combination of ramps is a
-# monotone curve of any shape, so the fitted model can bend (most pairs sit at low overlap)
-# while more overlap never lowers the score, and it extrapolates sanely to unseen kinds of pairs.
+# Model inputs. "Ramp" transforms clip((x - knot) / width, 0, 1) at a few knots let a linear
+# model bend its response to the main overlap signals (most pairs sit at low overlap).
 _KNOTS = (0.0, 0.15, 0.3, 0.45, 0.6, 0.8)
 _RAMPED = ("tfidf", "tfidf_lead", "ent_all", "containment")
 _RAMPED_EMB = ("embedding",)
@@ -239,35 +244,53 @@ def _ramps(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(f"{n}@{k:g}" for n in names for k in _KNOTS)
 
 
+# Plain signals (the default design) ...
 LEXICAL_FEATURES = (
-    *_ramps(_RAMPED),
+    "tfidf",
+    "tfidf_lead",
     "title",
+    "ent_all",
     "ent_person",
     "ent_place",
     "ent_org",
     "ent_misc",
-    "tfidf_x_ent",
     "num_agree",
     "num_conflict",
     "date_agree",
     "weekday_conflict",
+    "year_agree",
+    "year_conflict",
     "quote",
     "dateline_same",
     "dateline_diff",
     "same_source",
     "pub_gap",
     "jaccard",
+    "containment",
     "len_ratio",
 )
-EMBEDDING_FEATURES = (*LEXICAL_FEATURES, *_ramps(_RAMPED_EMB), "emb_x_ent")
-# Expected direction of each feature (fits constrain coefficients to it): overlap raises
-# similarity, conflicts lower it; the length ratio is free.
-FEATURE_SIGNS = {f: 1 for f in EMBEDDING_FEATURES} | {
+EMBEDDING_FEATURES = (*LEXICAL_FEATURES, "embedding")
+# ... and a design with ramps of the main overlap signals (the fit picks one by CV).
+LEXICAL_RAMP_FEATURES = (
+    *_ramps(_RAMPED),
+    *(f for f in LEXICAL_FEATURES if f not in _RAMPED),
+    "tfidf_x_ent",
+)
+EMBEDDING_RAMP_FEATURES = (*LEXICAL_RAMP_FEATURES, *_ramps(_RAMPED_EMB), "emb_x_ent")
+DESIGNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "lexical": {"plain": LEXICAL_FEATURES, "ramps": LEXICAL_RAMP_FEATURES},
+    "embeddings": {"plain": EMBEDDING_FEATURES, "ramps": EMBEDDING_RAMP_FEATURES},
+}
+# Conflicts may only lower similarity (fits constrain these coefficients to <= 0). Overlap
+# signals are left free: they are correlated, and SemEval CV is clearly better without
+# forcing each one positive; sane behaviour far from SemEval comes from the synthetic pairs
+# that are always part of the training set.
+FEATURE_SIGNS = {
     "num_conflict": -1,
     "weekday_conflict": -1,
+    "year_conflict": -1,
     "dateline_diff": -1,
     "pub_gap": -1,
-    "len_ratio": 0,
 }
 
 
@@ -516,6 +539,10 @@ class Linker:
             number_units={u: frozenset(v) for u, v in num_units.items()},
             date_set=frozenset(d.resolved for d in dates if d.resolved is not None and d.kind != "month"),
             weekdays=frozenset(d.text.lower() for d in dates if d.kind == "weekday"),
+            years=frozenset(
+                [int(n.value) for n in numbers if n.unit == "year"]
+                + [d.resolved.year for d in dates if d.resolved is not None and _HAS_YEAR.search(d.text)]
+            ),
             quote_tokens=[frozenset(q.key.split()) for q in quotes],
         )
 

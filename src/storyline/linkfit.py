@@ -80,7 +80,10 @@ def fit_ridge(
     Z = (X - mean) / scale
     ym = float((w * y).sum() / wsum)
     lam = alpha * wsum / len(y)
-    if signs:
+    A = Z.T @ (w[:, None] * Z) + lam * np.eye(Z.shape[1])
+    coef = np.linalg.solve(A, Z.T @ (w * (y - ym)))
+    sgn = np.array([signs.get(f, 0) if signs else 0 for f in features])
+    if signs and np.any(sgn * coef < -1e-12):  # a constraint is violated: solve bounded
         from scipy.optimize import lsq_linear
 
         sw = np.sqrt(w)
@@ -88,10 +91,7 @@ def fit_ridge(
         b = np.concatenate([sw * (y - ym), np.zeros(Z.shape[1])])
         lo_b = np.array([0.0 if signs.get(f, 0) > 0 else -np.inf for f in features])
         hi_b = np.array([0.0 if signs.get(f, 0) < 0 else np.inf for f in features])
-        coef = lsq_linear(A, b, bounds=(lo_b, hi_b)).x
-    else:
-        A = Z.T @ (w[:, None] * Z) + lam * np.eye(Z.shape[1])
-        coef = np.linalg.solve(A, Z.T @ (w * (y - ym)))
+        coef = lsq_linear(A, b, bounds=(lo_b, hi_b), method="bvls").x
     return RidgeFit(tuple(features), mean, scale, coef, ym, float(lo), float(hi))
 
 

@@ -91,4 +91,7 @@ class Embedder:
 
     @property
     def dim(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        get = getattr(self.model, "get_embedding_dimension", None)  # renamed in newer releases
+        if get is None:
+            get = self.model.get_sentence_embedding_dimension
+        return int(get())
