@@ -39,6 +39,7 @@ from storyline.errors import ConfigError, InputError
 from storyline.index.terms import TermIndex, top_terms
 
 SAME_STORY_RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story")
+_COPY_RELATIONS = frozenset(("duplicate", "near_duplicate"))
 
 
 class PairScoreLike(Protocol):
@@ -597,7 +598,10 @@ class StoryTracker:
         return min(keys, key=lambda k: (-val(cache[k]), self._nodes[k].order))
 
     def _value(self, score: PairScoreLike) -> float:
-        """The deciding score of a pair (``score_field``, else ``similarity``)."""
+        """The deciding score of a pair (``score_field``, else ``similarity``); a pair the scorer
+        calls a duplicate or near duplicate is certain evidence (1.0) whatever the score."""
+        if score.relation in _COPY_RELATIONS:
+            return 1.0
         return float(getattr(score, self.config.score_field, score.similarity))
 
 
