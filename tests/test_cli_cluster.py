@@ -123,3 +123,15 @@ def test_eval_clusters_noise_and_errors(tmp_path: Path) -> None:
     path.write_text('{"id": "a", "g": 1, "p": 1}\n{broken\n', encoding="utf-8")
     broken = runner.invoke(app, base)
     assert broken.exit_code == 2 and "l.jsonl:2" in broken.output
+
+
+def test_eval_clusters_clusters_the_file_itself(corpus: Path) -> None:
+    res = runner.invoke(
+        app,
+        ["eval", "clusters", str(corpus), "--label", "g", "--threshold", "0.5",
+         "--support-threshold", "0.5", "-f", "jsonl"],
+    )
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout.splitlines()[0])
+    assert row["items"] == 5 and row["bcubed_f1"] == pytest.approx(1.0)
+    assert "read 5 = accepted 5" in res.output

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -39,6 +39,7 @@ from storyline.errors import ConfigError, InputError
 from storyline.index.terms import TermIndex, top_terms
 
 SAME_STORY_RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story")
+_COPY_RELATIONS = frozenset(("duplicate", "near_duplicate"))
 
 
 class PairScoreLike(Protocol):
@@ -370,7 +371,7 @@ class StoryTracker:
         self._meta: dict[str, _Meta] = {}  # small per-article record for story summaries
         self._stories: dict[str, _StoryState] = {}
         self._order = 0
-        self._latest: float | None = None
+        self._recent: deque[float] = deque(maxlen=101)
         self.edges: list[tuple[str, str, float]] = []  # every scored pair (for the batch merge)
         self.record_edges = False  # batch: keep every scored pair for the merge pass
         self._last_examined = 0
@@ -425,13 +426,17 @@ class StoryTracker:
 
     def _evict(self, now: float | None, drop: bool = True) -> list[str]:
         """Forget articles older than the window; with ``drop=False`` their features stay
-        (returned keys: drop them later with ``_drop``)."""
+        (returned keys: drop them later with ``_drop``).
+
+        The window's clock is the median publication time of the last 101 dated articles, not
+        the latest one: a feed's misdated article (a year ahead) must not evict everything.
+        """
         w = self.config.window_s
         if now is None or w is None:
             return []
-        if self._latest is None or now > self._latest:
-            self._latest = now
-        gone = self.index.evict_before(self._latest - w)
+        self._recent.append(now)
+        clock = sorted(self._recent)[(len(self._recent) - 1) // 2]
+        gone = self.index.evict_before(clock - w)
         for key in gone:
             self._forget(key, drop)
         return gone
@@ -593,7 +598,10 @@ class StoryTracker:
         return min(keys, key=lambda k: (-val(cache[k]), self._nodes[k].order))
 
     def _value(self, score: PairScoreLike) -> float:
-        """The deciding score of a pair (``score_field``, else ``similarity``)."""
+        """The deciding score of a pair (``score_field``, else ``similarity``); a pair the scorer
+        calls a duplicate or near duplicate is certain evidence (1.0) whatever the score."""
+        if score.relation in _COPY_RELATIONS:
+            return 1.0
         return float(getattr(score, self.config.score_field, score.similarity))
 
 

@@ -151,17 +151,19 @@ def _score_records(
 
         embedder = Embedder.load()
     linker = Linker.load(model, embedder=embedder)
-    arts = []
-    for i, r in enumerate(records):
-        arts.append(Article(id=f"{i}/1", text=r[f1], title=r.get("title1")))
-        arts.append(Article(id=f"{i}/2", text=r[f2], title=r.get("title2")))
-    feats = linker.featurize_many(arts)
     out: dict[int, dict[str, Any]] = {}
     console = Console(stderr=True)
     show = not quiet and console.is_terminal
     with Progress(console=console, transient=True, disable=not show) as bar:
         task = bar.add_task("scoring pairs", total=len(records))
-        for i, r in enumerate(records):
-            out[id(r)] = linker.score(feats[2 * i], feats[2 * i + 1]).to_dict()
-            bar.advance(task)
+        for start in range(0, len(records), 32):  # featurize in batches (embeddings batch too)
+            chunk = records[start : start + 32]
+            arts = []
+            for i, r in enumerate(chunk, start):
+                arts.append(Article(id=f"{i}/1", text=r[f1], title=r.get("title1")))
+                arts.append(Article(id=f"{i}/2", text=r[f2], title=r.get("title2")))
+            feats = linker.featurize_many(arts)
+            for j, r in enumerate(chunk):
+                out[id(r)] = linker.score(feats[2 * j], feats[2 * j + 1]).to_dict()
+                bar.advance(task)
     return out
