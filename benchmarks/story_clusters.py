@@ -37,8 +37,8 @@ from storyline.cluster import (
 from storyline.data import Article
 from storyline.eval.clusters import cluster_scores
 
-THRESHOLDS = (0.8, 0.85, 0.9, 0.95)
-SUPPORT = (0.95, 0.98, 0.99)
+THRESHOLDS = (0.6, 0.7, 0.8, 0.9)
+SUPPORT = (0.8, 0.9, 0.95, 0.98)
 TARGETS = ("bcubed_f1", "rev_rewrite_recall", "rev_rewrite_precision", "first_report_acc")
 WIKIREF_THRESHOLDS = (0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.3, 0.35)
 
