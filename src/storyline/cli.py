@@ -233,8 +233,9 @@ def demo(
 ) -> None:
     """Generate a small synthetic corpus and run the main job on it, end to end.
 
-    Reads the corpus back through the JSONL reader, cleans it, finds duplicates, scores the
-    result against the corpus labels and writes OUT/report.html.
+    Reads the corpus back through the JSONL reader, cleans it, finds duplicates, groups the
+    articles into stories (OUT/stories.jsonl), scores both against the corpus labels and
+    writes OUT/report.html.
     """
     import time
 
@@ -265,6 +266,10 @@ def demo(
         "seconds (read + dedup)": round(elapsed, 2),
         "accounting": stats.accounting_line(),
     }
+    from storyline.commands.cluster import demo_stories
+
+    story_summary, story_rows = demo_stories(articles, out, quiet)
+    summary |= story_summary
     by_id = {a.id: a for a in articles}
     removed = [
         {
@@ -280,7 +285,7 @@ def demo(
     page = report_html(
         f"storyline demo: {n} synthetic articles",
         summary,
-        [("Removed duplicates (first 200)", removed[:200])],
+        [("Removed duplicates (first 200)", removed[:200]), ("Largest stories", story_rows)],
     )
     (out / "report.html").write_text(page, encoding="utf-8")
     if not quiet:

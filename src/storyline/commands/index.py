@@ -1,0 +1,292 @@
+"""`storyline index ...`: build and query a persistent story index (a SQLite file)."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from storyline.cli import (
+    DateFieldOpt,
+    EncodingOpt,
+    FormatOpt,
+    IdFieldOpt,
+    InputFormatOpt,
+    Inputs,
+    OnErrorOpt,
+    QuietOpt,
+    RejectsOpt,
+    TextFieldOpt,
+    TitleFieldOpt,
+    _check_format,
+    _finish_read,
+    _friendly,
+    _read_config,
+    _read_inputs,
+    app,
+)
+from storyline.errors import ConfigError
+from storyline.output import render
+
+index_app = typer.Typer(
+    help="A persistent story index: add articles over time, ask what matches, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(index_app, name="index")
+
+DbArg = Annotated[Path, typer.Argument(help="The store file (SQLite), e.g. stories.db.")]
+AssignerOpt = Annotated[
+    str,
+    typer.Option(
+        "--assigner",
+        help="How stories are formed (fixed when the store is created): story-tracker (fitted "
+        "pair scorer + streaming tracker), duplicate-groups (a story = a duplicate group; fast), "
+        "or auto (story-tracker when available).",
+    ),
+]
+
+
+@index_app.command("create")
+@_friendly
+def create(
+    db: DbArg,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Shingle Jaccard to call a near copy.")
+    ] = 0.8,
+    num_perm: Annotated[int, typer.Option("--num-perm", help="MinHash permutations.")] = 128,
+    assigner: AssignerOpt = "auto",
+    fmt: FormatOpt = "table",
+    quiet: QuietOpt = False,
+) -> None:
+    """Create an empty store. Its matching settings are fixed from now on (stored in the file)."""
+    from storyline.store import Indexer, Store, StoreConfig
+
+    _check_format(fmt)
+    with Store.create(db, StoreConfig(threshold=threshold, num_perm=num_perm, assigner=assigner)) as store:
+        Indexer(store)  # resolves and records the assigner now
+        row = store.stats()
+    if not quiet:
+        render([row], fmt, sys.stdout)
+
+
+@index_app.command("add")
+@_friendly
+def add(
+    db: DbArg,
+    inputs: Inputs,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", help="Articles per transaction (a crash loses at most one).")
+    ] = 256,
+    create: Annotated[
+        bool, typer.Option("--create/--no-create", help="Create the store if it does not exist.")
+    ] = True,
+    assigner: AssignerOpt = "auto",
+    order: Annotated[
+        str,
+        typer.Option(
+            "--order",
+            help="time: add in publication order (reads all input first; the story tracker "
+            "sees a stream as it happened); input: stream in file order (constant memory, for "
+            "inputs already in time order).",
+        ),
+    ] = "time",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write one result per article (.jsonl/.csv/.parquet)."),
+    ] = None,
+    input_format: InputFormatOpt = None,
+    id_field: IdFieldOpt = "id",
+    text_field: TextFieldOpt = "text",
+    title_field: TitleFieldOpt = "title",
+    published_field: DateFieldOpt = "published",
+    on_error: OnErrorOpt = "fail",
+    rejects: RejectsOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    fmt: FormatOpt = "table",
+    quiet: QuietOpt = False,
+) -> None:
+    """Add articles to the store: dedup against everything stored, assign stories, persist.
+
+    Incremental and resumable: each batch is one transaction, and ids already stored are
+    skipped (status 'exists'; 'conflict' when the stored text differs, the stored one is kept).
+    After a crash, run the same command again. Prints a summary and the accounting line.
+    """
+    from storyline.store import Indexer, Store, StoreConfig
+
+    _check_format(fmt)
+    if batch_size < 1:
+        raise ConfigError(f"--batch-size must be >= 1, got {batch_size}")
+    if order not in ("time", "input"):
+        raise ConfigError(f"unknown --order {order!r}", hint="use time or input")
+    config = _read_config(
+        input_format, id_field, text_field, title_field, published_field, on_error, encoding
+    )
+    if create and not db.exists():
+        store = Store.create(db, StoreConfig(assigner=assigner))
+    else:
+        store = Store.open(db)
+    with store:
+        indexer = Indexer(store)
+        stream, stats = _read_inputs(inputs, config, quiet)
+        status: Counter[str] = Counter()
+        relation: Counter[str] = Counter()
+        results: list[dict[str, Any]] = []
+        articles: Any = stream
+        if order == "time":
+            articles = sorted(stream, key=_time_key)  # stable: ties keep input order
+        for res in indexer.add_many(articles, batch_size=batch_size):
+            status[res.status] += 1
+            if res.status == "added":
+                kind = "new" if res.is_new_story else "duplicate" if res.duplicate_of else "joined"
+                relation[kind] += 1
+            if out is not None:
+                results.append(res.to_dict())
+        store.compact()
+        if out is not None:
+            from storyline.io import write_records
+
+            write_records(results, out)
+        summary: dict[str, Any] = {
+            "read": stats.read,
+            "added": status["added"],
+            "exists": status["exists"],
+            "conflict": status["conflict"],
+            "rejected": stats.rejected,
+            "duplicates": relation["duplicate"],
+            "joined a story": relation["joined"],
+            "new stories": relation["new"],
+            "stored articles": store.count("articles"),
+            "stored stories": store.count("stories"),
+        }
+    if not quiet:
+        render([summary], fmt, sys.stdout)
+    _finish_read(stats, rejects, quiet)
+
+
+def _time_key(article: Any) -> str:
+    """Sort key: publication time as UTC text; undated articles go last (in input order)."""
+    from storyline.store.db import to_ts
+
+    return to_ts(article.published, "\uffff")
+
+
+@index_app.command("query")
+@_friendly
+def query(
+    db: DbArg,
+    inputs: Inputs,
+    limit: Annotated[int, typer.Option("--limit", help="Matches shown per article.")] = 5,
+    input_format: InputFormatOpt = None,
+    id_field: IdFieldOpt = "id",
+    text_field: TextFieldOpt = "text",
+    title_field: TitleFieldOpt = "title",
+    published_field: DateFieldOpt = "published",
+    on_error: OnErrorOpt = "fail",
+    rejects: RejectsOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    fmt: FormatOpt = "table",
+    quiet: QuietOpt = False,
+) -> None:
+    """Which stored articles and stories do these articles match, and why? (Read-only.)
+
+    One row per match: the stored article, its story, the score and the reason
+    (exact, near: jaccard J, contained: C); an article with no match gets one row saying so.
+    """
+    from storyline.store import Indexer, Store
+
+    _check_format(fmt)
+    config = _read_config(
+        input_format, id_field, text_field, title_field, published_field, on_error, encoding
+    )
+    rows: list[dict[str, Any]] = []
+    with Store.open(db) as store:
+        indexer = Indexer(store)
+        stream, stats = _read_inputs(inputs, config, quiet)
+        for art in stream:
+            q = indexer.query(art, limit=limit)
+            base = {
+                "id": q["id"],
+                "duplicate_of": q["duplicate_of"],
+                "story_id": q["story_id"],
+                "relation": q["relation"],
+            }
+            if not q["matches"]:
+                rows.append(base | {"match_id": None, "score": None, "reason": "no stored match"})
+            for m in q["matches"]:
+                rows.append(base | {"match_id": m["match_id"], "score": m["score"], "reason": m["reason"],
+                                    "match_story": m["story_id"], "match_title": m["title"]})
+    render(rows, fmt, sys.stdout)
+    _finish_read(stats, rejects, quiet)
+
+
+@index_app.command("stats")
+@_friendly
+def stats(db: DbArg, fmt: FormatOpt = "table") -> None:
+    """Counts (articles, duplicates, stories, relations), time span and size on disk."""
+    from storyline.store import Store
+
+    _check_format(fmt)
+    with Store.open(db) as store:
+        row = store.stats()
+        problems = store.check()
+    row["consistent"] = not problems
+    if fmt == "table":
+        render([{"measure": k, "value": v} for k, v in row.items()], fmt, sys.stdout)
+    else:
+        render([row], fmt, sys.stdout)
+    for p in problems:
+        typer.echo(f"warning: {p}", err=True)
+
+
+@index_app.command("export")
+@_friendly
+def export(
+    db: DbArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .jsonl, .csv or .parquet.")],
+    what: Annotated[
+        str, typer.Option("--what", help="articles (with decisions and stories) or stories.")
+    ] = "articles",
+    text: Annotated[
+        bool, typer.Option("--text/--no-text", help="Include original and normalized text.")
+    ] = False,
+    fmt: FormatOpt = "table",
+    quiet: QuietOpt = False,
+) -> None:
+    """Write stored articles (with dedup decision and story) or stories to a file."""
+    from storyline.io import write_records
+    from storyline.store import Store
+
+    _check_format(fmt)
+    if what not in ("articles", "stories"):
+        raise ConfigError(f"unknown --what {what!r}", hint="use articles or stories")
+    with Store.open(db) as store:
+        if what == "articles":
+            n = write_records((_flat(r) for r in store.iter_articles(text=text)), out)
+        else:
+            n = write_records((_flat(r) for r in _all_stories(store)), out)
+    if not quiet:
+        render([{"exported": what, "rows": n, "out": str(out)}], fmt, sys.stdout)
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """Nested values as JSON text so every format (CSV, Parquet) gets the same columns."""
+    import json
+
+    return {
+        k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict | list) else v
+        for k, v in row.items()
+    }
+
+
+def _all_stories(store: Any) -> Any:
+    cursor = None
+    while True:
+        items, cursor = store.list_stories(limit=1000, cursor=cursor)
+        yield from items
+        if cursor is None:
+            return

@@ -1,0 +1,53 @@
+"""`storyline serve DB`: the HTTP API and web pages over a story store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storyline.cli import _friendly, app
+from storyline.errors import ConfigError
+
+
+@app.command()
+@_friendly
+def serve(
+    db: Annotated[Path, typer.Argument(help="The store file (created with 'storyline index add').")],
+    host: Annotated[str, typer.Option("--host", help="Address to bind; the default keeps it local.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="Bearer token required on write endpoints (or env STORYLINE_TOKEN)."),
+    ] = None,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest accepted request body, in bytes.")
+    ] = 8_000_000,
+    create: Annotated[bool, typer.Option("--create", help="Create the store if it does not exist.")] = False,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the JSON API (POST /articles, GET /stories, /compare, /healthz, docs at /docs) and
+    the web pages (story list at /) for one store.
+
+    Binds to 127.0.0.1 unless --host says otherwise; with a token (or STORYLINE_TOKEN set),
+    writes need 'Authorization: Bearer TOKEN'.
+    """
+    from storyline.service import check_installed
+
+    check_installed()
+    import uvicorn
+
+    from storyline.service.app import create_app
+
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port must be 1..65535, got {port}")
+    if max_body < 1024:
+        raise ConfigError(f"--max-body must be >= 1024 bytes, got {max_body}")
+    token = token or os.environ.get("STORYLINE_TOKEN") or None
+    asgi = create_app(db, token=token, max_body=max_body, create=create)
+    if host not in ("127.0.0.1", "localhost", "::1") and token is None:
+        typer.echo(f"warning: serving on {host} without a token: anyone who can reach it can write",
+                   err=True)
+    uvicorn.run(asgi, host=host, port=port, log_level=log_level)

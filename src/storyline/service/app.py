@@ -1,0 +1,235 @@
+"""FastAPI app: JSON API over a story store plus server-rendered HTML pages.
+
+Writes go through one :class:`~storyline.store.Indexer` under the store's write lock (single
+writer inside the process) and SQLite's busy timeout (across processes); reads use one SQLite
+connection per worker thread, which WAL lets run alongside the writer.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from storyline.data import Article
+from storyline.errors import InputError, StorylineError
+from storyline.service.limits import BodyLimit
+from storyline.store import Indexer, Store
+from storyline.store.db import to_ts
+
+MAX_BATCH = 1000
+MAX_TEXT = 1_000_000
+
+
+class ArticleIn(BaseModel):
+    """One article to add. Unknown fields are refused (a typo must not be silently dropped)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=512, description="Your id for the article (idempotent key).")
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="Body text.")
+    title: str | None = Field(default=None, max_length=2000)
+    url: str | None = Field(default=None, max_length=4000)
+    source: str | None = Field(default=None, max_length=500)
+    published: str | None = Field(default=None, max_length=64, description="ISO 8601 date-time.")
+    lang: str | None = Field(default=None, max_length=20)
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+def _kind(value: Any) -> str:
+    return "batch" if isinstance(value, dict) and "articles" in value else "article"
+
+
+ArticlesBody = Annotated[
+    Annotated[ArticleIn, Tag("article")] | Annotated[BatchIn, Tag("batch")], Discriminator(_kind)
+]
+
+
+class ResultOut(BaseModel):
+    id: str
+    status: str = Field(description="added | exists | conflict (same id, different text: stored one kept)")
+    duplicate_of: str | None
+    dedup_reason: str | None
+    story_id: str | None
+    relation: str | None
+    is_new_story: bool
+    nearest_id: str | None = None
+    similarity: float | None = None
+
+
+class ResultsOut(BaseModel):
+    results: list[ResultOut]
+
+
+def _error(status: int, error: str, message: str, where: str | None = None, hint: str | None = None,
+           **extra: Any) -> JSONResponse:
+    body = {"error": error, "code": f"E{status}", "message": message, "where": where, "hint": hint}
+    return JSONResponse(body | extra, status_code=status)
+
+
+def create_app(
+    db: Path | str,
+    *,
+    token: str | None = None,
+    max_body: int = 8_000_000,
+    create: bool = False,
+) -> Any:
+    """Build the ASGI app for store ``db``. ``token``: bearer token required on writes."""
+    store = Store.create(db, exist_ok=True) if create else Store.open(db)
+    indexer = Indexer(store)
+    indexer.catch_up()  # rebuild the assigner's state once, before serving
+    token = token or os.environ.get("STORYLINE_TOKEN") or None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="storyline",
+        summary="Have we seen this? Which story is it part of? What changed?",
+        version="1",
+    )
+    app.state.store = store
+    app.state.indexer = indexer
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"where": ".".join(str(p) for p in e.get("loc", ()) if p not in ("article", "batch")),
+             "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        first = details[0] if details else {"where": None, "message": "invalid request"}
+        return _error(422, "ValidationError", f"{first['where']}: {first['message']}",
+                      first["where"], "see 'details' and the schema at /docs", details=details)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, dict) else {"message": str(exc.detail)}
+        resp = _error(exc.status_code, detail.get("error", "HTTPError"), detail["message"],
+                      detail.get("where"), detail.get("hint"))
+        if exc.headers:
+            resp.headers.update(exc.headers)
+        return resp
+
+    @app.exception_handler(StorylineError)
+    async def _storyline(_: Request, exc: StorylineError) -> JSONResponse:
+        status = 400 if isinstance(exc, InputError) else 500
+        return JSONResponse(exc.to_dict(), status_code=status)
+
+    def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
+        if token is None:
+            return
+        expected = f"Bearer {token}"
+        if authorization is None or not secrets.compare_digest(authorization.encode(), expected.encode()):
+            raise HTTPException(
+                401,
+                {"error": "Unauthorized", "message": "missing or wrong bearer token",
+                 "where": "Authorization header", "hint": "send 'Authorization: Bearer <token>'"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    def not_found(kind: str, key: str) -> HTTPException:
+        return HTTPException(404, {"error": "NotFound", "message": f"no {kind} with id {key!r}",
+                                   "where": kind, "hint": f"list {kind}s with GET /{kind}s"
+                                   if kind == "story" else None})
+
+    @app.post("/articles", response_model=ResultsOut, dependencies=[Depends(require_token)],
+              tags=["write"])
+    def add_articles(body: ArticlesBody) -> dict[str, Any]:
+        """Add one article or a batch ({"articles": [...]}, at most 1000). Per article: whether it
+        duplicates a stored one, its story, the relation and whether it starts a new story.
+        Re-sending an id is idempotent."""
+        items = body.articles if isinstance(body, BatchIn) else [body]
+        articles = [
+            Article(id=a.id, text=a.text, title=a.title, url=a.url, source=a.source,
+                    published=a.published, lang=a.lang, meta=a.meta)
+            for a in items
+        ]
+        results = indexer.add_batch(articles)
+        return {"results": [r.to_dict() for r in results]}
+
+    @app.get("/articles/{article_id:path}", tags=["read"])
+    def get_article(article_id: str) -> dict[str, Any]:
+        """One stored article: text, metadata, dedup decision and story."""
+        row = store.get_article(article_id)
+        if row is None:
+            raise not_found("article", article_id)
+        return row
+
+    def _check_date(name: str, value: str | None) -> str | None:
+        if value is not None and to_ts(value, "") == "":
+            raise HTTPException(400, {"error": "BadRequest", "message": f"{name}={value!r} is not an ISO 8601 date",
+                                      "where": f"query.{name}", "hint": "use e.g. 2024-03-01 or 2024-03-01T12:00:00Z"})
+        return value
+
+    @app.get("/stories", tags=["read"])
+    def list_stories(
+        since: Annotated[str | None, Query(description="Stories active at or after (ISO 8601).")] = None,
+        until: Annotated[str | None, Query(description="Stories started at or before (ISO 8601).")] = None,
+        q: Annotated[str | None, Query(max_length=200, description="Substring of the label.")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page.")] = None,
+        min_size: Annotated[int, Query(ge=1, description="Only stories with at least this many articles.")] = 1,
+    ) -> dict[str, Any]:
+        """Stories, most recently active first, with label, size, first/last seen and sources."""
+        _check_date("since", since)
+        _check_date("until", until)
+        items, nxt = store.list_stories(since=since, until=until, q=q, limit=limit, cursor=cursor,
+                                        min_size=min_size)
+        return {"stories": items, "next_cursor": nxt}
+
+    @app.get("/stories/{story_id:path}", tags=["read"])
+    def get_story(story_id: str) -> dict[str, Any]:
+        """One story: members in time order (first report marked), label, sources."""
+        story = store.get_story(story_id)
+        if story is None:
+            raise not_found("story", story_id)
+        return story
+
+    def _compare(a: str, b: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        from storyline.service.comparison import compare_rows
+
+        ra, rb = store.get_article(a), store.get_article(b)
+        if ra is None:
+            raise not_found("article", a)
+        if rb is None:
+            raise not_found("article", b)
+        return ra, rb, compare_rows(ra, rb)
+
+    @app.get("/compare", tags=["read"])
+    def compare(
+        a: Annotated[str, Query(min_length=1, description="Article id.")],
+        b: Annotated[str, Query(min_length=1, description="Article id.")],
+    ) -> dict[str, Any]:
+        """Why two stored articles are related and what changed: relation, similarity,
+        dimensions and evidence (shared quotes, changed facts, aligned sentences)."""
+        return _compare(a, b)[2]
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, Any]:
+        row = store.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
+        return {"status": "ok", "articles_seq": int(row[0]), "schema_version": store.schema_version(),
+                "auth": token is not None}
+
+    from storyline.service.pages import add_pages
+
+    add_pages(app, store, _compare)
+
+    return BodyLimit(app, max_body)

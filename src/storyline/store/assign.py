@@ -1,0 +1,150 @@
+"""Story assignment behind a small protocol, so the indexer does not care who decides.
+
+The indexer hands each new article (with its dedup outcome) to a :class:`StoryAssigner`, stores
+what it returns (story id, relation, and the assigner's own features as bytes) and, when a
+store is reopened or another process has written to it, feeds the stored rows back through
+:meth:`StoryAssigner.restore` so in-memory state is rebuilt without recomputing features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from storyline.data import Article
+
+
+@dataclass(slots=True)
+class ToAssign:
+    """One new article and what dedup found for it."""
+
+    seq: int
+    article: Article
+    duplicate_of: str | None = None  # id of the stored original, when this is a duplicate
+    duplicate_story: str | None = None  # that original's story
+    duplicate_score: float = 0.0
+
+
+@dataclass(slots=True)
+class Assigned:
+    """The assigner's decision; ``features`` are persisted and given back on restore."""
+
+    story_id: str
+    relation: str
+    is_new_story: bool
+    nearest_id: str | None = None
+    similarity: float | None = None
+    novelty: float | None = None
+    label: str | None = None
+    features: bytes | None = None
+
+
+@dataclass(slots=True)
+class Stored:
+    """What :meth:`StoryAssigner.restore` gets back for each stored article, in insert order."""
+
+    seq: int
+    article_id: str
+    published: str | None
+    story_id: str
+    relation: str
+    features: bytes | None
+    source: str | None = None
+    text: str | None = None  # normalized text (features may leave it out to save space)
+
+
+class StoryAssigner(Protocol):
+    """Decides the story of each new article; keeps whatever state it needs in memory."""
+
+    name: str
+    features_kind: str | None  # label of the bytes in ``Assigned.features`` (None: stores none)
+
+    def assign(self, item: ToAssign) -> Assigned:
+        """Decide and remember (the article becomes part of the state)."""
+        ...
+
+    def peek(self, item: ToAssign) -> Assigned:
+        """Decide without remembering (for queries)."""
+        ...
+
+    def restore(self, rows: Iterable[Stored]) -> None:
+        """Add stored articles to the in-memory state (no recomputation of features)."""
+        ...
+
+    def reset(self) -> None:
+        """Forget all state (after a rolled-back batch, before restoring from the store)."""
+        ...
+
+
+def _label(article: Article) -> str:
+    if article.title:
+        return article.title.strip()[:200]
+    words = article.text.split()
+    return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
+
+
+class DuplicateGroupAssigner:
+    """Fallback assigner: a story is a duplicate group (original + its near copies).
+
+    Stateless: everything it needs (the original's story) comes from the store's dedup lookup,
+    so restore is a no-op. Used when no story-linking model is installed.
+    """
+
+    name = "duplicate-groups"
+    features_kind: str | None = None
+
+    def _decide(self, item: ToAssign) -> Assigned:
+        if item.duplicate_of is not None and item.duplicate_story is not None:
+            return Assigned(
+                story_id=item.duplicate_story,
+                relation="duplicate",
+                is_new_story=False,
+                nearest_id=item.duplicate_of,
+                similarity=item.duplicate_score,
+                novelty=round(1.0 - item.duplicate_score, 4),
+            )
+        return Assigned(
+            story_id=f"st{item.seq:08d}",
+            relation="new",
+            is_new_story=True,
+            novelty=1.0,
+            label=_label(item.article),
+        )
+
+    def assign(self, item: ToAssign) -> Assigned:
+        return self._decide(item)
+
+    def peek(self, item: ToAssign) -> Assigned:
+        return self._decide(item)
+
+    def restore(self, rows: Iterable[Stored]) -> None:
+        for _ in rows:
+            pass
+
+    def reset(self) -> None:
+        return None
+
+
+def make_assigner(name: str) -> StoryAssigner:
+    """The assigner a store was built with; ``auto`` picks the story tracker when the fitted
+    pair scorer (storyline.link) is available, else duplicate groups."""
+    from storyline.errors import ConfigError, StorylineError
+
+    if name == "auto":
+        try:
+            from storyline.store.tracker import TrackerAssigner
+
+            return TrackerAssigner()
+        except (ImportError, OSError, StorylineError):
+            return DuplicateGroupAssigner()
+    if name == DuplicateGroupAssigner.name:
+        return DuplicateGroupAssigner()
+    if name == "story-tracker":
+        from storyline.store.tracker import TrackerAssigner
+
+        return TrackerAssigner()
+    raise ConfigError(
+        f"unknown story assigner {name!r}",
+        hint="use 'auto', 'story-tracker' or 'duplicate-groups'",
+    )

@@ -1,0 +1,478 @@
+"""The SQLite store: connection setup, migrations, transactions and read queries.
+
+One file, WAL mode (readers never block the writer), a busy timeout so concurrent writers
+wait instead of failing, and every write batch inside one ``BEGIN IMMEDIATE`` transaction: a
+crash (even SIGKILL) leaves the store at the last committed batch, never half a batch.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import ConfigError, InputError, StorylineError
+from storyline.store.schema import LATEST, MIGRATIONS
+
+
+class StoreError(StorylineError):
+    """The store file is missing, not a storyline store, too new, or inconsistent."""
+
+    code = "E020"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    """Matching settings fixed when a store is created (stored in ``meta``, reused on open).
+
+    They must not change for an existing store: stored signatures and buckets depend on them.
+    """
+
+    num_perm: int = 128
+    k: int = 5
+    seed: int = 1
+    threshold: float = 0.8
+    containment: float = 0.9
+    candidate_threshold: float = 0.0  # LSH tuning; 0: threshold - 0.15 (LSH only proposes)
+    bands: int = 0  # 0: derived from candidate_threshold and num_perm at create time
+    rows: int = 0
+    max_candidates: int = 8
+    assigner: str = "auto"
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ConfigError(f"threshold must be in (0, 1), got {self.threshold}", hint="use 0.8")
+        if not 0.0 < self.containment <= 1.0:
+            raise ConfigError(f"containment must be in (0, 1], got {self.containment}")
+        if self.num_perm < 2 or self.k < 1:
+            raise ConfigError("num_perm must be >= 2 and k >= 1", hint="use 128 and 5")
+        if not 0.0 <= self.candidate_threshold < 1.0:
+            raise ConfigError(f"candidate_threshold must be in [0, 1), got {self.candidate_threshold}")
+        if self.assigner not in ("auto", "story-tracker", "duplicate-groups"):
+            raise ConfigError(
+                f"unknown story assigner {self.assigner!r}",
+                hint="use auto, story-tracker or duplicate-groups",
+            )
+        if self.max_candidates < 1:
+            raise ConfigError(f"max_candidates must be >= 1, got {self.max_candidates}")
+
+
+def pack(text: str) -> bytes:
+    """Compress a text column: texts are most of a store's size and read only per article."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack(data: bytes | None) -> str | None:
+    return None if data is None else zlib.decompress(data).decode("utf-8")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_ts(published: str | None, fallback: str) -> str:
+    """A sortable UTC timestamp from a published date, or ``fallback`` when it does not parse."""
+    if published:
+        try:
+            d = datetime.fromisoformat(published.strip())
+        except ValueError:
+            return fallback
+        if d.tzinfo is not None:
+            d = d.astimezone(UTC)
+        return d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return fallback
+
+
+def encode_cursor(values: tuple[str, str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        pad = "=" * (-len(cursor) % 4)
+        a, b = json.loads(base64.urlsafe_b64decode(cursor + pad))
+        return str(a), str(b)
+    except (ValueError, TypeError) as exc:
+        raise InputError(
+            f"invalid cursor {cursor!r}", hint="pass the next_cursor value of a previous page"
+        ) from exc
+
+
+class Store:
+    """A storyline SQLite store. Use :meth:`create` or :meth:`open`; close when done.
+
+    Thread use: each thread gets its own connection (``self.conn`` is per thread), so one Store
+    can serve a threaded web server; writes take :attr:`write_lock` inside the process and
+    SQLite's lock across processes.
+    """
+
+    def __init__(self, path: Path, config: StoreConfig, *, timeout: float = 30.0):
+        self.path = Path(path)
+        self.config = config
+        self.timeout = timeout
+        self.write_lock = threading.RLock()
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ open / create
+
+    @classmethod
+    def create(cls, path: Path | str, config: StoreConfig | None = None, *, exist_ok: bool = False) -> Store:
+        """Create a new store file (or open an existing one when ``exist_ok``)."""
+        path = Path(path)
+        if path.exists():
+            if exist_ok:
+                return cls.open(path)
+            raise StoreError(
+                f"{path} already exists", hint="use another path, or add to it with 'storyline index add'"
+            )
+        cfg = config or StoreConfig()
+        if cfg.bands == 0:
+            from storyline.index.lsh import optimal_params
+
+            ct = cfg.candidate_threshold or max(0.05, round(cfg.threshold - 0.15, 4))
+            bands, rows = optimal_params(ct, cfg.num_perm)
+            cfg = StoreConfig(
+                **(asdict(cfg) | {"bands": bands, "rows": rows, "candidate_threshold": ct})
+            )
+        if cfg.bands * cfg.rows > cfg.num_perm:
+            raise ConfigError(f"bands*rows = {cfg.bands * cfg.rows} exceeds num_perm {cfg.num_perm}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(path, cfg)
+        store._migrate()
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                [("config", json.dumps(asdict(cfg), sort_keys=True)), ("created_at", utc_now())],
+            )
+        return store
+
+    @classmethod
+    def open(cls, path: Path | str, *, timeout: float = 30.0) -> Store:
+        """Open an existing store, applying pending migrations; refuse a store from newer code."""
+        path = Path(path)
+        if not path.exists():
+            raise StoreError(f"no store at {path}", hint=f"create it with 'storyline index create {path}'")
+        probe = cls(path, StoreConfig(), timeout=timeout)
+        try:
+            known = probe.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('migrations', 'meta')"
+            ).fetchone()[0]
+            if known != 2:
+                raise sqlite3.DatabaseError("no migrations/meta tables")
+            probe._migrate()
+            row = probe.conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            probe.close()
+            raise StoreError(f"{path} is not a storyline store ({exc})", hint="check the path") from exc
+        if row is None:
+            probe.close()
+            raise StoreError(f"{path} has no storyline config", hint="create stores with 'storyline index create'")
+        probe.config = StoreConfig(**json.loads(row[0]))
+        return probe
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            # takes effect only on a new, empty file (before WAL and tables): lets compact() shrink
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        conn = self.conn
+        with self.transaction() as c:
+            c.execute(
+                "CREATE TABLE IF NOT EXISTS migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            have = {r[0] for r in c.execute("SELECT version FROM migrations")}
+            if have and max(have) > LATEST:
+                raise StoreError(
+                    f"{self.path} has schema version {max(have)}, newer than this storyline ({LATEST})",
+                    hint="upgrade storyline",
+                )
+            for version, name, sql in MIGRATIONS:
+                if version in have:
+                    continue
+                for stmt in sql.split(";"):
+                    if stmt.strip():
+                        c.execute(stmt)
+                c.execute(
+                    "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, utc_now()),
+                )
+        del conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE takes the write lock up front, so two writers
+        never deadlock on lock upgrade); commit on success, roll back on any exception."""
+        conn = self.conn
+        with self.write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reads
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("SELECT max(version) FROM migrations").fetchone()[0])
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "signatures", "lsh_buckets", "features", "decisions", "assignments", "stories"}:
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def existing_ids(self, ids: list[str]) -> dict[str, str]:
+        """id -> original (pre-normalization) text for the given ids that are already stored."""
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            q = f"SELECT id, original FROM articles WHERE id IN ({','.join('?' * len(part))})"
+            out.update((r[0], unpack(r[1]) or "") for r in self.conn.execute(q, part))
+        return out
+
+    def seq_of(self, article_id: str) -> int | None:
+        row = self.conn.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    _ARTICLE_SQL = """
+        SELECT a.seq, a.id, a.title, a.url, a.source, a.published, a.lang, a.dateline, a.meta,
+               a.original, a.text, a.ts, a.added_at, a.raw,
+               d.duplicate_of, dd.id, d.score, d.reason,
+               s.story_id, s.relation, n.id, s.similarity, s.is_new_story, s.novelty
+        FROM articles a
+        LEFT JOIN decisions d ON d.seq = a.seq
+        LEFT JOIN articles dd ON dd.seq = d.duplicate_of
+        LEFT JOIN assignments s ON s.seq = a.seq
+        LEFT JOIN articles n ON n.seq = s.nearest
+    """
+
+    @staticmethod
+    def _article_row(r: tuple[Any, ...], *, text: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": r[1],
+            "title": r[2],
+            "url": r[3],
+            "source": r[4],
+            "published": r[5],
+            "lang": r[6],
+            "dateline": r[7],
+            "meta": json.loads(r[8]),
+            "seen": r[11],
+            "added_at": r[12],
+            "duplicate_of": r[15],
+            "dedup_score": r[16],
+            "dedup_reason": r[17],
+            "story_id": r[18],
+            "relation": r[19],
+            "nearest_id": r[20],
+            "similarity": r[21],
+            "is_new_story": None if r[22] is None else bool(r[22]),
+            "novelty": r[23],
+        }
+        if text:
+            d["original"] = unpack(r[9])
+            d["text"] = unpack(r[10])
+            d["raw"] = unpack(r[13]) if r[13] is not None else d["original"]
+        return d
+
+    def get_article(self, article_id: str, *, text: bool = True) -> dict[str, Any] | None:
+        r = self.conn.execute(self._ARTICLE_SQL + " WHERE a.id = ?", (article_id,)).fetchone()
+        return None if r is None else self._article_row(r, text=text)
+
+    def articles_by_seq(self, seqs: list[int]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(seqs), 500):
+            part = seqs[start : start + 500]
+            q = self._ARTICLE_SQL + f" WHERE a.seq IN ({','.join('?' * len(part))})"
+            out.update((int(r[0]), self._article_row(r)) for r in self.conn.execute(q, part))
+        return out
+
+    def iter_articles(self, *, text: bool = True, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every stored article with its decision and assignment, in insertion order."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                self._ARTICLE_SQL + " WHERE a.seq > ? ORDER BY a.seq LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield self._article_row(r, text=text)
+            last = int(rows[-1][0])
+
+    @staticmethod
+    def _story_row(r: tuple[Any, ...]) -> dict[str, Any]:
+        sources = json.loads(r[6])
+        return {
+            "id": r[0],
+            "label": r[1],
+            "first_report": r[2],
+            "first_seen": r[3],
+            "last_seen": r[4],
+            "size": r[5],
+            "sources": sorted(sources, key=lambda s: (-sources[s], s)),
+        }
+
+    _STORY_SQL = """
+        SELECT st.id, st.label, a.id, st.first_ts, st.last_ts, st.size, st.sources
+        FROM stories st JOIN articles a ON a.seq = st.first_seq
+    """
+
+    def list_stories(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        q: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        min_size: int = 1,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Stories newest-first by last activity; keyset pagination with an opaque cursor.
+
+        ``since``/``until`` keep stories whose [first_seen, last_seen] overlaps the interval;
+        ``q`` is a case-insensitive substring of the label.
+        """
+        where: list[str] = ["st.size >= ?"]
+        args: list[Any] = [min_size]
+        if since:
+            where.append("st.last_ts >= ?")
+            args.append(to_ts(since, since))
+        if until:
+            where.append("st.first_ts <= ?")
+            args.append(to_ts(until, until))
+        if q:
+            where.append("instr(lower(st.label), lower(?)) > 0")
+            args.append(q)
+        if cursor:
+            last_ts, sid = decode_cursor(cursor)
+            where.append("(st.last_ts, st.id) < (?, ?)")
+            args += [last_ts, sid]
+        sql = (
+            self._STORY_SQL
+            + " WHERE "
+            + " AND ".join(where)
+            + " ORDER BY st.last_ts DESC, st.id DESC LIMIT ?"
+        )
+        rows = self.conn.execute(sql, [*args, limit + 1]).fetchall()
+        items = [self._story_row(r) for r in rows[:limit]]
+        nxt = encode_cursor((rows[limit - 1][4], rows[limit - 1][0])) if len(rows) > limit else None
+        return items, nxt
+
+    def get_story(self, story_id: str, *, text: bool = False) -> dict[str, Any] | None:
+        r = self.conn.execute(self._STORY_SQL + " WHERE st.id = ?", (story_id,)).fetchone()
+        if r is None:
+            return None
+        story = self._story_row(r)
+        rows = self.conn.execute(
+            self._ARTICLE_SQL + " WHERE s.story_id = ? ORDER BY a.ts, a.seq", (story_id,)
+        ).fetchall()
+        members = [self._article_row(m, text=text) for m in rows]
+        for m in members:
+            m["first_report"] = m["id"] == story["first_report"]
+        story["members"] = members
+        return story
+
+    def stats(self) -> dict[str, Any]:
+        c = self.conn
+        n_art = self.count("articles")
+        n_dup = int(c.execute("SELECT count(*) FROM decisions WHERE duplicate_of IS NOT NULL").fetchone()[0])
+        rel = dict(c.execute("SELECT relation, count(*) FROM assignments GROUP BY relation").fetchall())
+        page_size = int(c.execute("PRAGMA page_size").fetchone()[0])
+        pages = int(c.execute("PRAGMA page_count").fetchone()[0])
+        free = int(c.execute("PRAGMA freelist_count").fetchone()[0])
+        span = c.execute("SELECT min(ts), max(ts) FROM articles").fetchone()
+        return {
+            "path": str(self.path),
+            "schema_version": self.schema_version(),
+            "articles": n_art,
+            "duplicates": n_dup,
+            "stories": self.count("stories"),
+            "multi_article_stories": int(
+                c.execute("SELECT count(*) FROM stories WHERE size > 1").fetchone()[0]
+            ),
+            "relations": rel,
+            "first_seen": span[0],
+            "last_seen": span[1],
+            "bytes": page_size * pages,
+            "free_bytes": page_size * free,  # freed pages (e.g. evicted features), reused by later adds
+            "assigner": self.meta("assigner") or self.config.assigner,
+        }
+
+    def compact(self) -> int:
+        """Give freed pages (evicted features) back to the file system; returns bytes freed."""
+        c = self.conn
+        page = int(c.execute("PRAGMA page_size").fetchone()[0])
+        before = int(c.execute("PRAGMA page_count").fetchone()[0])
+        with self.write_lock:
+            c.executescript("PRAGMA incremental_vacuum;")  # execute() would stop after one page
+        return page * (before - int(c.execute("PRAGMA page_count").fetchone()[0]))
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def check(self) -> list[str]:
+        """Integrity and cross-table consistency problems (empty list when all is well)."""
+        c = self.conn
+        problems: list[str] = []
+        ic = [r[0] for r in c.execute("PRAGMA integrity_check")]
+        if ic != ["ok"]:
+            problems.extend(f"integrity: {m}" for m in ic)
+        n = self.count("articles")
+        for table in ("signatures", "decisions", "assignments"):
+            m = self.count(table)
+            if m != n:
+                problems.append(f"{table}: {m} rows for {n} articles")
+        total = c.execute("SELECT coalesce(sum(size), 0) FROM stories").fetchone()[0]
+        if int(total) != n:
+            problems.append(f"stories: sizes add up to {total}, not {n}")
+        bad = c.execute(
+            "SELECT count(*) FROM (SELECT story_id, count(*) AS k FROM assignments GROUP BY story_id) x "
+            "LEFT JOIN stories st ON st.id = x.story_id WHERE st.size IS NOT x.k"
+        ).fetchone()[0]
+        if bad:
+            problems.append(f"stories: {bad} stories whose size differs from their assignments")
+        fk = c.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            problems.append(f"foreign keys: {len(fk)} dangling references")
+        return problems

@@ -1,0 +1,449 @@
+"""Incremental indexing into a store: dedup lookup, story assignment, one transaction per batch.
+
+Pure work (normalization, shingles, MinHash, band hashes) runs before the write lock is taken;
+inside the transaction the indexer looks up exact copies (content hash) and near copies (LSH
+buckets in SQLite, verified by exact shingle Jaccard / containment), asks the story assigner,
+and writes every row of the article. Re-adding a stored id is a no-op, so an interrupted
+``index add`` is resumed by running it again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import xxhash
+
+from storyline.data import Article
+from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
+from storyline.index.lsh import band_hashes
+from storyline.store.assign import Assigned, Stored, StoryAssigner, ToAssign, make_assigner
+from storyline.store.db import Store, pack, to_ts, unpack, utc_now
+
+
+@dataclass(slots=True)
+class AddResult:
+    """Outcome for one article. ``status``: added, exists (same id, same text: nothing to do),
+    or conflict (same id, different text: the stored version is kept)."""
+
+    id: str
+    status: str
+    duplicate_of: str | None
+    dedup_reason: str
+    story_id: str | None
+    relation: str | None
+    is_new_story: bool
+    nearest_id: str | None = None
+    similarity: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    article: Article  # normalized; raw holds the record as read
+    original: str  # text before normalization
+    content_hash: bytes
+    shingles: np.ndarray
+    sig: np.ndarray
+    bands: np.ndarray  # int64 view of the band hashes
+    ts: str
+
+
+@dataclass(slots=True)
+class Match:
+    """A stored article that a new text duplicates, with the verified overlap."""
+
+    seq: int
+    jaccard: float
+    containment: float
+
+    def reason(self, threshold: float) -> str:
+        if self.jaccard >= threshold:
+            return f"near: jaccard {self.jaccard:.2f}"
+        return f"contained: {self.containment:.2f}"
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / (a.size + b.size - inter), inter / min(a.size, b.size)
+
+
+class Indexer:
+    """Adds articles to a :class:`Store` and answers "have we seen this?" queries."""
+
+    def __init__(self, store: Store, assigner: StoryAssigner | None = None):
+        self.store = store
+        cfg = store.config
+        self.hasher = MinHasher(num_perm=cfg.num_perm, seed=cfg.seed, k=cfg.k)
+        if assigner is None:
+            name = store.meta("assigner") or cfg.assigner
+            assigner = make_assigner(name)
+        self.assigner = assigner
+        self._restored_seq = 0
+        self._check_hashing()
+        stored = store.meta("assigner")
+        if stored is None:
+            with store.transaction() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('assigner', ?)", (assigner.name,)
+                )
+        elif stored != assigner.name:
+            from storyline.store.db import StoreError
+
+            raise StoreError(
+                f"{store.path} was built with story assigner {stored!r}, not {assigner.name!r}",
+                hint="use the same assigner, or build a new store",
+            )
+
+    def _check_hashing(self) -> None:
+        """Stored signatures and buckets are only comparable with the same hashing code: keep a
+        fingerprint (bands of a fixed probe text) and refuse a store this code would misread."""
+        probe = (
+            "Storyline probe: the quick brown fox jumps over the lazy dog, 12 times in 2024; "
+            "officials said the bridge would reopen on Monday after repairs."
+        )
+        cfg = self.store.config
+        sig = self.hasher.signature(probe)
+        bands = band_hashes(sig[None, :], cfg.bands, cfg.rows, cfg.seed)[0]
+        digest = xxhash.xxh3_64_hexdigest(sig.astype("<u4").tobytes() + bands.astype("<u8").tobytes())
+        stored = self.store.meta("hashing")
+        if stored is None:
+            with self.store.transaction() as conn:
+                conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('hashing', ?)", (digest,))
+        elif stored != digest:
+            from storyline.store.db import StoreError
+
+            raise StoreError(
+                f"{self.store.path} was built by a storyline whose shingling/MinHash differs from "
+                "this one, so its duplicate lookup would silently miss copies",
+                hint="rebuild it: storyline index export DB --text --out all.jsonl, then "
+                "storyline index add NEW.db all.jsonl",
+            )
+
+    # ------------------------------------------------------------------ pure preparation
+
+    def _normalize(self, article: Article) -> Article:
+        from storyline.normalize import normalize_article
+
+        return normalize_article(article)
+
+    def prepare(self, article: Article) -> _Prepared:
+        """Everything that needs no store access (safe to run outside the write lock)."""
+        norm = self._normalize(article)
+        shingles = self.hasher.shingles(norm.text)
+        sig = self.hasher.signature_from_shingles(shingles)
+        cfg = self.store.config
+        bh = band_hashes(sig[None, :], cfg.bands, cfg.rows, cfg.seed)[0].view(np.int64)
+        digest = xxhash.xxh3_128_digest(norm.text.encode("utf-8"))
+        return _Prepared(norm, article.text, digest, shingles, sig, bh, to_ts(norm.published, ""))
+
+    # ------------------------------------------------------------------ lookups
+
+    def _exact(self, digest: bytes) -> int | None:
+        row = self.store.conn.execute(
+            "SELECT seq FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1", (digest,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def _near(self, p: _Prepared, first_only: bool = False) -> list[Match]:
+        """Verified near copies among LSH candidates, best first (at most max_candidates checked,
+        in order of estimated Jaccard; ``first_only`` stops at the first verified copy)."""
+        if is_empty_signature(p.sig):
+            return []
+        conn = self.store.conn
+        cands: set[int] = set()
+        for band, h in enumerate(p.bands.tolist()):
+            cands.update(
+                r[0]
+                for r in conn.execute(
+                    "SELECT seq FROM lsh_buckets WHERE band = ? AND hash = ?", (band, h)
+                )
+            )
+        if not cands:
+            return []
+        ordered = sorted(cands)
+        sigs: dict[int, np.ndarray] = {}
+        for start in range(0, len(ordered), 500):
+            part = ordered[start : start + 500]
+            q = f"SELECT seq, sig FROM signatures WHERE seq IN ({','.join('?' * len(part))})"
+            sigs.update((int(s), np.frombuffer(b, dtype="<u4")) for s, b in conn.execute(q, part))
+        cfg = self.store.config
+        est = {s: estimate_jaccard(p.sig, sigs[s]) for s in ordered}
+        # containment of a short text in a long one shows as a low Jaccard estimate: keep a
+        # wide margin, verify exactly, and let the estimate only decide the order of checks
+        floor = min(cfg.threshold, cfg.candidate_threshold) - 0.25
+        ranked = sorted((s for s in ordered if est[s] >= floor), key=lambda s: (-est[s], s))
+        out: list[Match] = []
+        for seq in ranked[: cfg.max_candidates]:
+            text = unpack(conn.execute("SELECT text FROM articles WHERE seq = ?", (seq,)).fetchone()[0]) or ""
+            jac, cont = _overlap(p.shingles, self.hasher.shingles(text))
+            if jac >= cfg.threshold or cont >= cfg.containment:
+                out.append(Match(seq, jac, cont))
+                if first_only:
+                    break
+        out.sort(key=lambda m: (-max(m.jaccard, m.containment), m.seq))
+        return out
+
+    def _root(self, seq: int) -> int:
+        """The original a stored article duplicates (itself when it is an original)."""
+        row = self.store.conn.execute(
+            "SELECT duplicate_of FROM decisions WHERE seq = ?", (seq,)
+        ).fetchone()
+        return seq if row is None or row[0] is None else int(row[0])
+
+    def _dedup(self, p: _Prepared) -> tuple[int | None, float, str]:
+        exact = self._exact(p.content_hash)
+        if exact is not None:
+            return self._root(exact), 1.0, "exact"
+        matches = self._near(p, first_only=True)
+        if matches:
+            m = matches[0]
+            return self._root(m.seq), round(max(m.jaccard, m.containment), 4), m.reason(
+                self.store.config.threshold
+            )
+        return None, 1.0, "unique"
+
+    def _story_of(self, seq: int) -> str | None:
+        row = self.store.conn.execute(
+            "SELECT story_id FROM assignments WHERE seq = ?", (seq,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _id_of(self, seq: int) -> str:
+        return str(self.store.conn.execute("SELECT id FROM articles WHERE seq = ?", (seq,)).fetchone()[0])
+
+    # ------------------------------------------------------------------ assigner state
+
+    def catch_up(self) -> int:
+        """Feed articles stored since the assigner last saw the store (reopen, other writers)."""
+        conn = self.store.conn
+        n = 0
+        while True:
+            rows = conn.execute(
+                "SELECT a.seq, a.id, a.published, s.story_id, s.relation, f.data, a.source,"
+                " CASE WHEN f.data IS NULL THEN NULL ELSE a.text END "
+                "FROM articles a JOIN assignments s ON s.seq = a.seq "
+                "LEFT JOIN features f ON f.seq = a.seq "
+                "WHERE a.seq > ? ORDER BY a.seq LIMIT 2000",
+                (self._restored_seq,),
+            ).fetchall()
+            if not rows:
+                return n
+            self.assigner.restore(
+                Stored(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5]),
+                       r[6], unpack(r[7]))
+                for r in rows
+            )
+            self._restored_seq = int(rows[-1][0])
+            n += len(rows)
+
+    # ------------------------------------------------------------------ writes
+
+    def add_many(self, articles: Iterable[Article], batch_size: int = 256) -> Iterator[AddResult]:
+        """Add articles in batches; each batch is one transaction. Yields one result each."""
+        batch: list[Article] = []
+        for art in articles:
+            batch.append(art)
+            if len(batch) >= batch_size:
+                yield from self.add_batch(batch)
+                batch = []
+        if batch:
+            yield from self.add_batch(batch)
+
+    def add_batch(self, articles: list[Article]) -> list[AddResult]:
+        """Add one batch atomically: all its articles are stored, or none are."""
+        store = self.store
+        known = store.existing_ids([a.id for a in articles])
+        prepared: dict[int, _Prepared] = {}
+        for i, art in enumerate(articles):
+            if art.id not in known:
+                prepared[i] = self.prepare(art)
+        results: list[AddResult] = []
+        with store.write_lock:
+            return self._add_locked(articles, prepared, results)
+
+    def _add_locked(
+        self, articles: list[Article], prepared: dict[int, _Prepared], results: list[AddResult]
+    ) -> list[AddResult]:
+        store = self.store
+        try:
+            with store.transaction() as conn:
+                self.catch_up()
+                known = store.existing_ids([a.id for a in articles])  # another writer may have won
+                for i, art in enumerate(articles):
+                    if art.id in known:
+                        results.append(self._existing(art, known[art.id]))
+                        continue
+                    p = prepared.get(i) or self.prepare(art)
+                    res = self._insert(conn, p)
+                    known[art.id] = p.original
+                    results.append(res)
+                self._drop_evicted(conn)
+        except BaseException:
+            # the in-memory assigner may hold articles that were rolled back: rebuild it
+            self.assigner.reset()
+            self._restored_seq = 0
+            raise
+        return results
+
+    def _drop_evicted(self, conn: Any) -> None:
+        """Delete stored features the assigner will never need again (outside its window)."""
+        evicted = getattr(self.assigner, "evicted", None)
+        ids = evicted() if evicted is not None else []
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            conn.execute(
+                "DELETE FROM features WHERE seq IN (SELECT seq FROM articles WHERE id IN "
+                f"({','.join('?' * len(part))}))",
+                part,
+            )
+
+    def _existing(self, art: Article, stored_original: str) -> AddResult:
+        row = self.store.get_article(art.id, text=False)
+        assert row is not None
+        status = "exists" if art.text == stored_original else "conflict"
+        return AddResult(
+            art.id,
+            status,
+            row["duplicate_of"],
+            row["dedup_reason"],
+            row["story_id"],
+            row["relation"],
+            False,
+            row["nearest_id"],
+            row["similarity"],
+        )
+
+    def _insert(self, conn: Any, p: _Prepared) -> AddResult:
+        art = p.article
+        now = utc_now()
+        ts = p.ts or now
+        dup_seq, score, reason = self._dedup(p)
+        cur = conn.execute(
+            "INSERT INTO articles(id, title, url, source, published, lang, dateline, meta, raw,"
+            " original, text, content_hash, ts, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                art.id, art.title, art.url, art.source, art.published, art.lang, art.dateline,
+                json.dumps(art.meta, ensure_ascii=False, sort_keys=True, default=str),
+                None if art.raw is None or art.raw == p.original else pack(art.raw),
+                pack(p.original), pack(art.text),
+                p.content_hash, ts, now,
+            ),
+        )
+        seq = int(cur.lastrowid)
+        conn.execute(
+            "INSERT INTO signatures(seq, sig) VALUES (?, ?)", (seq, p.sig.astype("<u4").tobytes())
+        )
+        if not is_empty_signature(p.sig):
+            conn.executemany(
+                "INSERT OR IGNORE INTO lsh_buckets(band, hash, seq) VALUES (?, ?, ?)",
+                [(b, h, seq) for b, h in enumerate(p.bands.tolist())],
+            )
+        conn.execute(
+            "INSERT INTO decisions(seq, duplicate_of, score, reason) VALUES (?, ?, ?, ?)",
+            (seq, dup_seq, score, reason),
+        )
+        dup_id = None if dup_seq is None else self._id_of(dup_seq)
+        item = ToAssign(
+            seq,
+            art,
+            dup_id,
+            None if dup_seq is None else self._story_of(dup_seq),
+            score if dup_seq is not None else 0.0,
+        )
+        a = self.assigner.assign(item)
+        self._restored_seq = seq
+        self._write_assignment(conn, seq, ts, art, a)
+        return AddResult(
+            art.id, "added", dup_id, reason, a.story_id, a.relation, a.is_new_story,
+            a.nearest_id, a.similarity,
+        )
+
+    def _write_assignment(self, conn: Any, seq: int, ts: str, art: Article, a: Assigned) -> None:
+        nearest = None if a.nearest_id is None else self.store.seq_of(a.nearest_id)
+        conn.execute(
+            "INSERT INTO assignments(seq, story_id, relation, nearest, similarity, is_new_story,"
+            " novelty) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (seq, a.story_id, a.relation, nearest, a.similarity, int(a.is_new_story), a.novelty),
+        )
+        if a.features is not None and self.assigner.features_kind:
+            conn.execute(
+                "INSERT INTO features(seq, kind, data) VALUES (?, ?, ?)",
+                (seq, self.assigner.features_kind, a.features),
+            )
+        row = conn.execute(
+            "SELECT first_ts, sources, label FROM stories WHERE id = ?", (a.story_id,)
+        ).fetchone()
+        source = art.source or "(unknown)"
+        if row is None:
+            conn.execute(
+                "INSERT INTO stories(id, label, first_seq, first_ts, last_ts, size, sources)"
+                " VALUES (?, ?, ?, ?, ?, 1, ?)",
+                (a.story_id, a.label or art.title, seq, ts, ts, json.dumps({source: 1})),
+            )
+            return
+        sources = json.loads(row[1])
+        sources[source] = sources.get(source, 0) + 1
+        conn.execute(
+            "UPDATE stories SET size = size + 1, sources = ?, last_ts = max(last_ts, ?),"
+            " label = coalesce(?, label) WHERE id = ?",
+            (json.dumps(sources, sort_keys=True), ts, a.label, a.story_id),
+        )
+        if ts < row[0]:  # an earlier report arrived late: it becomes the first report
+            conn.execute(
+                "UPDATE stories SET first_ts = ?, first_seq = ? WHERE id = ?", (ts, seq, a.story_id)
+            )
+
+    # ------------------------------------------------------------------ queries
+
+    def query(self, article: Article, limit: int = 10) -> dict[str, Any]:
+        """Which stored articles and stories ``article`` matches, and why (nothing is written)."""
+        self.catch_up()
+        p = self.prepare(article)
+        matches: list[dict[str, Any]] = []
+        exact = self._exact(p.content_hash)
+        seen: set[int] = set()
+        if exact is not None:
+            matches.append({"seq": exact, "score": 1.0, "reason": "exact"})
+            seen.add(exact)
+        for m in self._near(p):
+            if m.seq not in seen:
+                matches.append(
+                    {"seq": m.seq, "score": round(max(m.jaccard, m.containment), 4),
+                     "reason": m.reason(self.store.config.threshold)}
+                )
+                seen.add(m.seq)
+        dup_seq = self._root(matches[0]["seq"]) if matches else None
+        dup_id = None if dup_seq is None else self._id_of(dup_seq)
+        item = ToAssign(
+            0, p.article, dup_id, None if dup_seq is None else self._story_of(dup_seq),
+            matches[0]["score"] if matches else 0.0,
+        )
+        a = self.assigner.peek(item)
+        info = self.store.articles_by_seq([m["seq"] for m in matches[:limit]])
+        rows = [
+            {
+                "match_id": info[m["seq"]]["id"],
+                "story_id": info[m["seq"]]["story_id"],
+                "score": m["score"],
+                "reason": m["reason"],
+                "title": info[m["seq"]]["title"],
+            }
+            for m in matches[:limit]
+        ]
+        return {
+            "id": article.id,
+            "duplicate_of": dup_id,
+            "story_id": None if a.is_new_story else a.story_id,
+            "relation": a.relation,
+            "nearest_id": a.nearest_id,
+            "similarity": a.similarity,
+            "matches": rows,
+        }

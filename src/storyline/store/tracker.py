@@ -1,0 +1,229 @@
+"""Story assignment by :class:`storyline.cluster.StoryTracker`, persisted in the store.
+
+The tracker's features for each article are serialized into the store when the article is
+added and fed back on reopen, so the tracker's in-memory state (term index, MinHash bands,
+story members inside its time window) is rebuilt without featurizing anything again.
+
+Features are pickled (protocol 5) and zlib-compressed, with the article text left out (the
+store already holds it) and put back on restore. Pickle is only safe for a store file you
+trust, like any local database you open yourself; the HTTP API never accepts features.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+from storyline.data import Article
+from storyline.store.assign import Assigned, Stored, ToAssign
+
+_TEXT_FROM_STORE = "\x00<text in store>"
+
+
+class _Recording:
+    """Wraps the scorer so the features the tracker computed can be persisted (no recompute)."""
+
+    def __init__(self, scorer: Any):
+        import inspect
+
+        self.scorer = scorer
+        self.last: Any = None
+        params = inspect.signature(scorer.featurize).parameters
+        self._pre_normalized = "normalized" in params  # the store already normalized the text
+
+    def featurize(self, article: Article) -> Any:
+        if self._pre_normalized:
+            self.last = self.scorer.featurize(article, normalized=True)
+        else:
+            self.last = self.scorer.featurize(article)
+        return self.last
+
+    def score(self, a: Any, b: Any) -> Any:
+        return self.scorer.score(a, b)
+
+    def __getattr__(self, name: str) -> Any:  # index_terms and any other scorer hook
+        if name.startswith("__") or name in ("scorer", "last", "_pre_normalized"):
+            raise AttributeError(name)  # copy/pickle probe these before __init__ ran
+        return getattr(self.scorer, name)
+
+
+def encode_features(feats: Any, text: str) -> bytes:
+    if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == text:
+        feats = dataclasses.replace(feats, text=_TEXT_FROM_STORE)  # type: ignore[type-var]
+    return zlib.compress(pickle.dumps(feats, protocol=5), 1)
+
+
+def decode_features(data: bytes, text: str | None) -> Any:
+    feats = pickle.loads(zlib.decompress(data))
+    if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == _TEXT_FROM_STORE:
+        feats = dataclasses.replace(feats, text=text or "")  # type: ignore[type-var]
+    return feats
+
+
+class TrackerAssigner:
+    """:class:`~storyline.store.assign.StoryAssigner` over a StoryTracker.
+
+    Every article goes through ``StoryTracker.add`` (copies too: they are part of a story's
+    support when later articles are scored); the store's dedup decision only names the
+    relation ``duplicate`` when the tracker put the copy in its original's story.
+    """
+
+    name = "story-tracker"
+    features_kind: str | None = "pickle-zlib/1"
+
+    def __init__(self, scorer: Any = None, config: Any = None):
+        from storyline.cluster import StoryTracker
+
+        if scorer is None:
+            from storyline.link import Linker
+
+            scorer = Linker.load()
+        self._recording = _Recording(scorer)
+        self._config = self._store_config(config)
+        self._new = lambda: StoryTracker(self._recording, self._config)
+        self._evicted: list[str] = []
+        self.tracker = self._watch(self._new())
+
+    @staticmethod
+    def _store_config(config: Any) -> Any:
+        """The tracker settings used in a store: ``corpus_idf`` is turned off, because a
+        stream-refined IDF is state that depends on every article ever added and would have to
+        be recomputed from all stored texts on reopen; stored features then stay exactly what
+        the tracker computed."""
+        from storyline.cluster import ClusterConfig
+
+        cfg = config or ClusterConfig()
+        if getattr(cfg, "corpus_idf", False):
+            cfg = dataclasses.replace(cfg, corpus_idf=False)
+        return cfg
+
+    def _watch(self, tracker: Any) -> Any:
+        """Record the articles the tracker forgets (out of its window): their stored features
+        will never be read again, so the indexer can delete them and keep the store small."""
+        name = "_drop" if hasattr(tracker, "_drop") else "_forget"  # where features leave
+        forget = getattr(tracker, name)
+
+        def _forget(key: str, *args: Any, **kwargs: Any) -> None:
+            forget(key, *args, **kwargs)
+            if key not in tracker._features:
+                self._evicted.append(key)
+
+        setattr(tracker, name, _forget)
+        return tracker
+
+    def evicted(self) -> list[str]:
+        """Ids forgotten since the last call (their features may be dropped from the store)."""
+        out, self._evicted = self._evicted, []
+        return out
+
+    # -- the protocol ------------------------------------------------------------------
+
+    def assign(self, item: ToAssign) -> Assigned:
+        a = self.tracker.add(item.article)
+        feats = self._recording.last
+        story_id, is_new = a.story_id, a.is_new_story
+        relation = "new" if is_new else (a.relation or "same_story")
+        nearest, similarity = a.nearest_id, float(a.similarity)
+        if item.duplicate_of is not None and item.duplicate_story is not None:
+            # a verified copy always shares its original's story (the store's invariant),
+            # whatever the tracker's support rules decided
+            if story_id != item.duplicate_story:
+                self._move(item.article.id, story_id, item.duplicate_story)
+                story_id, is_new = item.duplicate_story, False
+            relation, nearest, similarity = "duplicate", item.duplicate_of, item.duplicate_score
+        return Assigned(
+            story_id=story_id,
+            relation=relation,
+            is_new_story=is_new,
+            nearest_id=nearest,
+            similarity=round(similarity, 4),
+            novelty=round(float(a.novelty), 4),
+            label=self._label(story_id, item.article) if is_new else None,
+            features=encode_features(feats, item.article.text),
+        )
+
+    def peek(self, item: ToAssign) -> Assigned:
+        """Nearest stored article within the tracker's window and its story (state untouched)."""
+        if item.duplicate_of is not None and item.duplicate_story is not None:
+            return self._duplicate(item)
+        t = self.tracker
+        feats = self._recording.featurize(item.article)
+        from storyline.cluster import _Node, parse_time
+
+        node = _Node(item.article.id, -1, parse_time(item.article.published),
+                     item.article.published, item.article.source, t._terms_of(feats))
+        best: tuple[float, str, Any] | None = None
+        for key in t._candidates(node, feats):
+            s = t.scorer.score(t._features[key], feats)
+            if best is None or s.similarity > best[0]:
+                best = (float(s.similarity), key, s)
+        threshold = t.config.threshold
+        if best is None or best[0] < threshold:
+            return Assigned("", "new", True, best[1] if best else None,
+                            best[0] if best else None, 1.0 - (best[0] if best else 0.0))
+        sid = t.story_of(best[1]) or ""
+        return Assigned(sid, str(best[2].relation), False, best[1], round(best[0], 4),
+                        round(1.0 - best[0], 4))
+
+    def restore(self, rows: Iterable[Stored]) -> None:
+        for r in rows:
+            if r.features is not None:
+                self._restore_one(r, decode_features(r.features, r.text))
+
+    def reset(self) -> None:
+        self._evicted = []
+        self.tracker = self._watch(self._new())
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _duplicate(item: ToAssign) -> Assigned:
+        assert item.duplicate_story is not None
+        return Assigned(item.duplicate_story, "duplicate", False, item.duplicate_of,
+                        round(item.duplicate_score, 4), round(1.0 - item.duplicate_score, 4))
+
+    @staticmethod
+    def _label(story_id: str, article: Article) -> str | None:
+        """The first report's headline (or opening words); cheap, no pass over all stories."""
+        from storyline.store.assign import _label
+
+        return _label(article) or None
+
+    def _move(self, article_id: str, old: str, new: str) -> None:
+        """Move a just-added article from the story the tracker gave it to ``new``."""
+        from storyline.cluster import _StoryState
+
+        t = self.tracker
+        state = t._stories.get(old)
+        if state is not None:
+            state.members = [m for m in state.members if m != article_id]
+            if not state.members:
+                del t._stories[old]
+        target = t._stories.get(new)
+        if target is None:
+            target = t._stories[new] = _StoryState(new, len(t._stories))
+        target.members.append(article_id)
+        t._story_of[article_id] = new
+
+    def _restore_one(self, r: Stored, feats: Any) -> None:
+        """Put one stored article back into the tracker under its stored story, unscored.
+
+        Uses the tracker's own steps (prepare, evict, insert) so windowing and caps behave
+        exactly as when the article was first added.
+        """
+        from storyline.cluster import _StoryState
+
+        t = self.tracker
+        art = Article(id=r.article_id, text="", published=r.published, source=r.source)
+        node = t._prepare(art, feats)
+        t._evict(node.time)
+        t._insert(node, feats)
+        t._story_of[node.id] = r.story_id
+        state = t._stories.get(r.story_id)
+        if state is None:
+            state = t._stories[r.story_id] = _StoryState(r.story_id, len(t._stories))
+        state.members.append(node.id)
+        state.add_terms(node.terms)

@@ -1,0 +1,151 @@
+"""The web pages in a real browser: Debian's headless Chromium driven by Playwright.
+
+Skips when chromium or playwright is missing (CI installs both: see .ci/run). The server is a
+real uvicorn process on 127.0.0.1 and a free port. Screenshots go to
+``$STORYLINE_SCREENSHOTS`` (default: the test's tmp dir).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from storyline.data import Article  # noqa: E402
+from storyline.store import Indexer, Store  # noqa: E402
+from storyline.synth import generate  # noqa: E402
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    db = tmp / "s.db"
+    with Store.create(db) as s:
+        ix = Indexer(s)
+        arts = [
+            Article(id=r["id"], text=r["text"], title=r.get("title"), source=r.get("source"),
+                    published=r.get("published"))
+            for r in generate(150, seed=21)
+        ]
+        list(ix.add_many(arts))
+        base = arts[0]
+        ix.add_batch([
+            Article(id="evil", text=base.text + " " + EVIL, title="Injected " + EVIL,
+                    source=base.source, published="2030-01-01T00:00:00Z"),
+        ])
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from storyline.cli import main; main()", "serve", str(db),
+         "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    import httpx
+
+    for _ in range(100):
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("server did not start: " + proc.stderr.read().decode()[-2000:])
+    yield url, tmp
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _shots(tmp: Path) -> Path:
+    out = Path(os.environ.get("STORYLINE_SCREENSHOTS") or tmp)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def test_browse_list_story_and_compare(server, browser):
+    url, tmp = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + "/?min_size=1")
+    assert page.title().startswith("Stories")
+    rows = page.locator("#stories tbody tr")
+    assert rows.count() > 10
+    page.goto(url + "/ui/stories?min_size=3")
+    page.screenshot(path=str(_shots(tmp) / "stories.png"), full_page=False)
+    link = page.locator("a.story-link").first
+    label = link.inner_text()
+    link.click()
+    page.wait_for_selector("#timeline")
+    assert page.locator("#label").inner_text() == label
+    assert page.locator(".first-report").count() == 1
+    members = page.locator("#timeline tbody tr")
+    assert members.count() >= 3
+    page.screenshot(path=str(_shots(tmp) / "story.png"), full_page=False)
+    revision = page.locator("#timeline tr:has(.rel-revision) a.compare-first")
+    (revision.first if revision.count() else page.locator("a.compare-first").first).click()
+    page.wait_for_selector("#sentences")
+    assert page.locator("#side-a").is_visible() and page.locator("#side-b").is_visible()
+    assert page.locator("#sentences tr.aligned").count() >= 1
+    assert "Relation" in page.locator("#summary").inner_text()
+    page.screenshot(path=str(_shots(tmp) / "compare.png"), full_page=False)
+    page.close()
+
+
+def test_compare_form_picks_two_members(server, browser):
+    url, _ = server
+    page = browser.new_page()
+    page.goto(url + "/ui/stories?min_size=2")
+    page.locator("a.story-link").first.click()
+    page.wait_for_selector("#timeline")
+    page.locator("#timeline tbody tr").nth(1).locator("input[name=a]").check()
+    page.locator("#timeline tbody tr").nth(0).locator("input[name=b]").check()
+    page.get_by_role("button", name="Compare A and B").click()
+    page.wait_for_selector("#sentences")
+    assert "/ui/compare?" in page.url
+    page.close()
+
+
+def test_injected_markup_stays_inert(server, browser):
+    url, tmp = server
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    story = page.request.get(url + "/articles/evil").json()["story_id"]
+    for path in ("/ui/stories?q=Injected", f"/ui/stories/{story}", "/ui/articles/evil",
+                 f"/ui/compare?a=evil&b={page.request.get(url + f'/stories/{story}').json()['first_report']}"):
+        page.goto(url + path)
+        assert page.evaluate("window.__pwned") is None, path
+        assert page.locator("img[src=x]").count() == 0, path
+    page.goto(url + "/ui/articles/evil")
+    assert "<script>window.__pwned = 1</script>" in page.locator("#article-text").inner_text()
+    page.screenshot(path=str(_shots(tmp) / "escaped.png"))
+    assert not dialogs
+    page.close()

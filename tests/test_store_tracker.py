@@ -1,0 +1,157 @@
+"""The StoryTracker behind the store: features persisted, state rebuilt on reopen unscored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+pytest.importorskip("storyline.cluster")
+
+from storyline.cluster import ClusterConfig  # noqa: E402
+from storyline.data import Article  # noqa: E402
+from storyline.store import Indexer, Store  # noqa: E402
+from storyline.store.tracker import TrackerAssigner, decode_features, encode_features  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Feat:
+    id: str
+    text: str
+    terms: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Score:
+    similarity: float
+    relation: str
+
+
+class WordScorer:
+    """Stand-in pair scorer: Jaccard of word sets (the real one is storyline.link.Linker)."""
+
+    def __init__(self) -> None:
+        self.featurized = 0
+
+    def featurize(self, article: Article) -> Feat:
+        self.featurized += 1
+        words = sorted({w.strip(".,").lower() for w in article.text.split() if len(w) > 3})
+        return Feat(article.id, article.text, {w: 1.0 for w in words})
+
+    def score(self, a: Feat, b: Feat) -> Score:
+        sa, sb = set(a.terms), set(b.terms)
+        s = len(sa & sb) / max(1, len(sa | sb))
+        return Score(s, "same_story" if s >= 0.3 else "unrelated")
+
+
+QUAKE = ("A strong earthquake struck the coastal city of Sarin on Monday, killing twelve people "
+         "and damaging hundreds of homes, officials said.")
+QUAKE2 = ("Rescue teams searched collapsed homes in Sarin after Monday's strong earthquake killed "
+          "twelve people, officials said, as aftershocks shook the coastal city.")
+QUAKE3 = ("The death toll from the strong earthquake in the coastal city of Sarin rose, officials "
+          "said, as rescue teams searched homes.")
+MATCH = ("Rovers beat City two goals to nil in the cup final at the national stadium on Saturday "
+         "evening in front of a record crowd.")
+
+
+def art(i: str, text: str, hour: int, source: str = "Wire") -> Article:
+    return Article(id=i, text=text, title=f"title {i}", source=source,
+                   published=f"2024-03-01T{hour:02d}:00:00Z")
+
+
+def cfg(**kw: object) -> ClusterConfig:
+    """Stand-in settings: similarity is the score; one supporting member is enough."""
+    from dataclasses import fields
+
+    base = {"threshold": 0.25, "min_support": 1, "use_minhash": False,
+            "support_threshold": 0.25, "score_field": "similarity"} | kw
+    names = {f.name for f in fields(ClusterConfig)}
+    return ClusterConfig(**{k: v for k, v in base.items() if k in names})  # type: ignore[arg-type]
+
+
+CFG = cfg()
+
+
+def test_features_round_trip_without_text() -> None:
+    f = Feat("x", "some text", {"a": 1.0})
+    data = encode_features(f, "some text")
+    assert b"some text" not in data or len(data) < 200
+    assert decode_features(data, "some text") == f
+
+
+def test_tracker_assigns_stories_and_restores_without_featurizing(tmp_path) -> None:
+    path = tmp_path / "s.db"
+    scorer = WordScorer()
+    with Store.create(path) as s:
+        ix = Indexer(s, TrackerAssigner(scorer, CFG))
+        res = ix.add_batch([art("q1", QUAKE, 1), art("m1", MATCH, 2), art("q2", QUAKE2, 3),
+                            art("q1-copy", QUAKE, 4, "Herald")])
+        assert res[0].is_new_story and res[1].is_new_story
+        assert res[2].story_id == res[0].story_id and not res[2].is_new_story
+        assert res[2].relation == "same_story" and res[2].nearest_id == "q1"
+        assert res[3].relation == "duplicate" and res[3].story_id == res[0].story_id
+        assert scorer.featurized == 4
+        assert s.count("features") == 4
+        assert s.check() == []
+    fresh = WordScorer()
+    with Store.open(path) as s:
+        assigner = TrackerAssigner(fresh, CFG)
+        ix = Indexer(s, assigner)
+        assert ix.catch_up() == 4
+        assert fresh.featurized == 0  # state rebuilt from stored features
+        (r,) = ix.add_batch([art("q3", QUAKE3, 5)])
+        assert fresh.featurized == 1
+        assert r.story_id == s.get_article("q1")["story_id"] and not r.is_new_story
+        story = s.get_story(r.story_id)
+        assert story["first_report"] == "q1" and story["size"] == 4
+        q = ix.query(art("probe", "Officials in the coastal city of Sarin said rescue teams searched homes after the strong earthquake.", 6))
+        assert q["story_id"] == r.story_id and q["relation"] == "same_story"
+        assert s.count("articles") == 5  # query wrote nothing
+
+
+def test_rolled_back_batch_rebuilds_tracker(tmp_path) -> None:
+    with Store.create(tmp_path / "s.db") as s:
+        assigner = TrackerAssigner(WordScorer(), CFG)
+        ix = Indexer(s, assigner)
+        ix.add_batch([art("q1", QUAKE, 1)])
+        real = ix._write_assignment
+
+        def boom(*a: object) -> None:
+            raise RuntimeError("disk full")
+
+        ix._write_assignment = boom  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError):
+            ix.add_batch([art("m1", MATCH, 2)])
+        ix._write_assignment = real  # type: ignore[method-assign]
+        (r,) = ix.add_batch([art("m1", MATCH, 2)])
+        assert r.is_new_story and r.status == "added"  # m1 was forgotten with the rollback
+        assert assigner.tracker.story_of("q1") is not None
+        assert s.check() == []
+
+
+def test_features_outside_the_window_are_dropped(tmp_path) -> None:
+    one_day = cfg(window_days=1.0)
+    with Store.create(tmp_path / "s.db") as s:
+        ix = Indexer(s, TrackerAssigner(WordScorer(), one_day))
+        ix.add_batch([Article(id="old", text=QUAKE, published="2024-03-01T00:00:00Z")])
+        ix.add_batch([Article(id="new", text=MATCH, published="2024-03-05T00:00:00Z")])
+        ix.add_batch([Article(id="newer", text=QUAKE2, published="2024-03-05T01:00:00Z")])
+        kept = [r[0] for r in s.conn.execute(
+            "SELECT a.id FROM features f JOIN articles a ON a.seq = f.seq ORDER BY a.seq")]
+        assert kept == ["new", "newer"]
+        assert s.check() == []
+    with Store.open(tmp_path / "s.db") as s:
+        ix = Indexer(s, TrackerAssigner(WordScorer(), one_day))
+        (r,) = ix.add_batch([Article(id="q3", text=QUAKE3, published="2024-03-05T02:00:00Z")])
+        assert r.story_id == s.get_article("newer")["story_id"]
+
+
+def test_compact_returns_freed_pages(tmp_path) -> None:
+    with Store.create(tmp_path / "s.db") as s:
+        ix = Indexer(s, TrackerAssigner(WordScorer(), CFG))
+        ix.add_batch([Article(id=f"a{i}", text=f"{QUAKE} {MATCH} item {i} " * 40) for i in range(40)])
+        with s.transaction() as conn:  # what dropping evicted features does, all at once
+            conn.execute("DELETE FROM features")
+        assert s.stats()["free_bytes"] > 0
+        assert s.compact() > 0 and s.stats()["free_bytes"] == 0
+        assert s.check() == []
