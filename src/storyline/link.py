@@ -276,7 +276,7 @@ LEXICAL_RAMP_FEATURES = (
     "tfidf_x_ent",
 )
 # The embeddings variant uses the plain design only: with the embedding cosine present, ramps
-# over-fit (decided on the SemEval pairs; see docs/README-link.md).
+# over-fit (decided on the SemEval pairs; see docs/linking.md).
 DESIGNS: dict[str, dict[str, tuple[str, ...]]] = {
     "lexical": {"plain": LEXICAL_FEATURES, "ramps": LEXICAL_RAMP_FEATURES},
     "embeddings": {"plain": EMBEDDING_FEATURES},

@@ -127,7 +127,7 @@ def dedup(
 
     --engine spark (JSONL/Parquet inputs: local paths or hdfs://, s3a:// URIs) gives the same
     decisions; OUT/decisions and OUT/deduped are then Spark folders of part files in input
-    order, and OUT/summary.json holds the summary. See docs/README-spark.md.
+    order, and OUT/summary.json holds the summary. See docs/spark.md.
     """
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
