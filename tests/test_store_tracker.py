@@ -155,3 +155,30 @@ def test_compact_returns_freed_pages(tmp_path) -> None:
         assert s.stats()["free_bytes"] > 0
         assert s.compact() > 0 and s.stats()["free_bytes"] == 0
         assert s.check() == []
+
+
+def test_stored_features_cannot_run_code() -> None:
+    import os
+    import pickle
+    import zlib
+
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("echo should-not-run",))
+
+    with pytest.raises(pickle.UnpicklingError, match="tampered"):
+        decode_features(zlib.compress(pickle.dumps(Evil())), None)
+
+
+def test_real_linker_features_round_trip() -> None:
+    from storyline.link import Linker
+
+    art = Article(
+        id="q", published="2024-03-05",
+        text='BEIJING (AP) - At least 12 people died on Monday in Gansu, officials said. '
+        '"We are working hard," said Li Wei. Around 3.5 million homes lost power.',
+    )
+    f = Linker.load().featurize(art)
+    g = decode_features(encode_features(f, f.text), f.text)
+    assert (g.id, g.terms, g.numbers, g.dates, g.quotes) == (f.id, f.terms, f.numbers, f.dates, f.quotes)
+    assert (g.shingles == f.shingles).all()

@@ -5,8 +5,9 @@ added and fed back on reopen, so the tracker's in-memory state (term index, MinH
 story members inside its time window) is rebuilt without featurizing anything again.
 
 Features are pickled (protocol 5) and zlib-compressed, with the article text left out (the
-store already holds it) and put back on restore. Pickle is only safe for a store file you
-trust, like any local database you open yourself; the HTTP API never accepts features.
+store already holds it) and put back on restore. Loading uses a restricted unpickler that only
+builds the feature classes, dates, containers and numpy arrays, so a tampered store file can
+make loading fail but cannot run code; the HTTP API never accepts features.
 """
 
 from __future__ import annotations
@@ -50,14 +51,52 @@ class _Recording:
         return getattr(self.scorer, name)
 
 
+# (module, name) pairs a stored feature record may reference; anything else is refused.
+_ALLOWED_GLOBALS: set[tuple[str, str]] = {
+    ("storyline.link", "ArticleFeatures"),
+    ("storyline.features.facts", "NumberFact"),
+    ("storyline.features.facts", "DateFact"),
+    ("storyline.features.facts", "Quote"),
+    ("datetime", "date"),
+    ("builtins", "frozenset"),
+    ("builtins", "set"),
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.numeric", "_frombuffer"),
+}
+
+
+class _FeatureUnpickler(pickle.Unpickler):
+    """Unpickler that only resolves the globals in ``_ALLOWED_GLOBALS`` (no code execution)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED_GLOBALS:
+            raise pickle.UnpicklingError(
+                f"stored features reference {module}.{name}, which a feature record never holds; "
+                "the store file may be corrupt or tampered with (rebuild it with storyline index add)"
+            )
+        return super().find_class(module, name)
+
+
+def register_feature_class(cls: type) -> None:
+    """Allow a custom scorer's feature class to be loaded back from a store."""
+    _ALLOWED_GLOBALS.add((cls.__module__, cls.__qualname__))
+
+
 def encode_features(feats: Any, text: str) -> bytes:
+    register_feature_class(type(feats))  # what this process stores, it may load back
     if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == text:
         feats = dataclasses.replace(feats, text=_TEXT_FROM_STORE)  # type: ignore[type-var]
     return zlib.compress(pickle.dumps(feats, protocol=5), 1)
 
 
 def decode_features(data: bytes, text: str | None) -> Any:
-    feats = pickle.loads(zlib.decompress(data))
+    import io
+
+    feats = _FeatureUnpickler(io.BytesIO(zlib.decompress(data))).load()
     if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == _TEXT_FROM_STORE:
         feats = dataclasses.replace(feats, text=text or "")  # type: ignore[type-var]
     return feats
