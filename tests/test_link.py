@@ -1,4 +1,3 @@
-import time
 from pathlib import Path
 
 import pytest
@@ -93,17 +92,13 @@ def test_featurize_normalizes_and_parses(linker):
     assert again.terms == f.terms and again.text_hash == f.text_hash
 
 
-def test_scoring_is_deterministic_and_cheap(linker):
+def test_scoring_is_deterministic(linker):
+    """Same pair, same score (speed is measured in benchmarks/stories.py, not here)."""
     fa, fb = linker.featurize_many(
         [Article(id="a", text=_text("revision_v1")), Article(id="b", text=_text("quake_other"))]
     )
     assert linker.score(fa, fb) == linker.score(fa, fb)
-    n = 300
-    t0 = time.perf_counter()
-    for _ in range(n):
-        linker.score(fa, fb)
-    per_pair = (time.perf_counter() - t0) / n
-    assert per_pair < 1e-3, f"{per_pair * 1e6:.0f} us per pair"
+    assert linker.score(fb, fa).similarity == pytest.approx(linker.score(fa, fb).similarity)
 
 
 def test_bad_model_path_is_a_clear_error(tmp_path):
