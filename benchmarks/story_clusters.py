@@ -145,6 +145,8 @@ def run_synth(args: argparse.Namespace) -> None:
     linker = load_linker()
     print("== synthetic corpus (storyline.synth): story clustering ==")
     print(f"method: cluster_stories + Linker (no embeddings), window 7 days, k={args.k}")
+    d = ClusterConfig()
+    print(f"other settings: ClusterConfig defaults (max_postings={d.max_postings}, merge_agree={d.merge_agree}, ...)")
     print(
         f"fit: grid threshold {THRESHOLDS} x support_threshold {SUPPORT} on seed {args.train_seed} "
         f"({args.train_n} articles); objective = the worst of {', '.join(TARGETS)}"
@@ -314,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--n", type=int, default=None)
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--train-seed", type=int, default=5)
-    p.add_argument("--train-n", type=int, default=2000)
+    p.add_argument("--train-n", type=int, default=5000)
     p.add_argument("--k", type=int, default=20)
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--threshold", type=float, default=ClusterConfig().threshold)

@@ -240,3 +240,21 @@ def test_misdated_article_does_not_flush_the_stream_window() -> None:
     tracker = StoryTracker(TableScorer(t), ClusterConfig(threshold=0.5, support_threshold=None))
     got = {a.article_id: a.story_id for a in tracker.add_many(arts)}
     assert got["a2"] == got["a1"] != got["z"]
+
+
+def test_merge_needs_most_cross_pairs_to_agree() -> None:
+    # Two concurrent look-alike events: 16 scored cross pairs, a few very close (shared stock
+    # lead) and most below support; the mean alone clears the threshold.
+    from storyline.cluster import _merge_stories
+
+    xs, ys = [f"x{i}" for i in range(4)], [f"y{i}" for i in range(4)]
+    story_of = {a: "X" for a in xs} | {a: "Y" for a in ys}
+    edges = [(x, y, 0.97 if i == j else 0.75) for i, x in enumerate(xs) for j, y in enumerate(ys)]
+    order = xs + ys
+    loose = ClusterConfig(threshold=0.8, support_threshold=0.95, merge_agree=0.0)
+    assert set(_merge_stories(story_of, edges, loose, order).values()) == {"X"}
+    strict = replace(loose, merge_agree=0.5)
+    assert _merge_stories(story_of, edges, strict, order) == story_of
+    # two halves of one story agree on most cross pairs: still merged
+    halves = [(x, y, 0.96 if (i + j) % 4 else 0.7) for i, x in enumerate(xs) for j, y in enumerate(ys)]
+    assert set(_merge_stories(story_of, halves, strict, order).values()) == {"X"}
