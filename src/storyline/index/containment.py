@@ -137,17 +137,19 @@ def containment_pairs(
     values: np.ndarray,
     docs: np.ndarray,
     sizes: np.ndarray,
-    min_share: float = 0.5,
+    min_share: float = 0.6,
     max_group: int = 100,
     max_ratio: float = 0.9,
 ) -> np.ndarray:
     """Candidate pairs ``(p, 2)`` (i < j, sorted unique) where one text may contain the other.
 
     ``values``/``docs``: samples from :func:`sample_shingles` (global document indices);
-    ``sizes``: shingle-set size of every document. A pair is proposed when it shares at
-    least ``max(2, min_share x samples of the smaller)`` samples and the smaller set has at
-    most ``max_ratio`` x the larger one's shingles (similar lengths are LSH's job). Documents
-    with fewer than 2 samples are never proposed here. Independent of input batching.
+    ``sizes``: shingle-set size of every document. Samples shared by more than ``max_group``
+    documents (boilerplate, stock phrases) are ignored. A pair is proposed when it shares at
+    least ``max(2, min_share x the smaller one's remaining samples)`` samples and the smaller
+    set has at most ``max_ratio`` x the larger one's shingles (similar lengths are LSH's
+    job). Documents with fewer than 2 remaining samples are never proposed here.
+    Independent of input batching.
     """
     if values.size < 2:
         return np.empty((0, 2), dtype=np.int64)
@@ -160,7 +162,14 @@ def containment_pairs(
     if codes.size == 0:
         return np.empty((0, 2), dtype=np.int64)
     codes.sort()
-    count = np.bincount(docs, minlength=sizes.shape[0]).astype(np.int64)
+    # samples in skipped groups (boilerplate, template phrases) count for neither side
+    vs = keys >> np.uint64(32)
+    new = np.ones(vs.shape[0], dtype=bool)
+    new[1:] = vs[1:] != vs[:-1]
+    gid = np.cumsum(new) - 1
+    usable = np.bincount(gid)[gid] <= max_group
+    ds = (keys[usable] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    count = np.bincount(ds, minlength=sizes.shape[0]).astype(np.int64)
     return _shared_enough(codes, count, float(min_share))
 
 
