@@ -150,3 +150,19 @@ def test_cli_flag(tmp_path, originals, flag):
         assert reason.startswith("contained: ")
     else:
         assert reason == "unique"
+
+
+def test_partly_contained_short_article_is_found(originals):
+    # the page carries the article minus its last sentences: containment below 1 but >= 0.9
+    short = originals[0]
+    sentences = short.split(". ")
+    cut = ". ".join(sentences[:-1])
+    page = page_around(cut, originals[2:], 5)
+    arts = [Article(id="page", text=page), Article(id="short", text=short)]
+    f = featurize([short, page])
+    from storyline.dedup import pair_overlaps
+
+    cont = pair_overlaps(f.flat, f.offsets, np.array([[0, 1]]))[0, 1]
+    d = {x.id: x.reason for x in dedup(arts, DedupConfig(keep="longest")).decisions}
+    assert 0.9 <= cont < 1.0  # a partial copy, still above the containment threshold
+    assert d["short"] == f"contained: {cont:.2f}"
