@@ -15,10 +15,10 @@ The pipeline is a chain of pure stage functions over compact arrays, so the loca
 
 LSH only proposes; a pair is a duplicate only if its exact shingle sets pass the thresholds.
 
-Containment limit: LSH is tuned for Jaccard >= ``candidate_threshold``; a short text
-contained in a much longer one has a low Jaccard (|A|/|B|) and may never become a candidate,
-so containment is only decided for pairs LSH proposes (similar lengths, or a few added
-paragraphs). Lower ``candidate_threshold`` to reach further, at the cost of more candidates.
+Containment: LSH is tuned for Jaccard >= ``candidate_threshold``; a short text contained
+in a much longer one has a low Jaccard (|A|/|B|) and is never an LSH candidate. With
+``containment_candidates`` a second path proposes such pairs from content-defined shingle
+samples (:mod:`storyline.index.containment`); exact verification still decides.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from storyline.features.shingles import (
     encode_texts,
     word_char_table,
 )
+from storyline.index.containment import containment_pairs, sample_shingles
 from storyline.index.lsh import (
     band_hashes,
     candidate_pairs,
@@ -75,6 +76,10 @@ class DedupConfig:
     ``full`` (:func:`storyline.normalize.normalize_text`) or ``none``.
     ``max_memory_mb``: shingle sets beyond this spill to a temporary file (exact verification
     with bounded memory); signatures (4 bytes x num_perm per article) always stay in memory.
+    ``containment_candidates``: also propose pairs of unequal length sharing content-defined
+    shingle samples (1 in ``containment_sampling`` shingles; sample groups larger than
+    ``containment_max_group``, i.e. boilerplate, are skipped), so a short text inside a much
+    longer page is verified too (only when ``containment`` is set).
     """
 
     threshold: float = 0.8
@@ -90,6 +95,9 @@ class DedupConfig:
     candidate_threshold: float | None = None
     normalize: str = "match"
     max_memory_mb: int = 512
+    containment_candidates: bool = True
+    containment_sampling: int = 16
+    containment_max_group: int = 100
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -119,6 +127,19 @@ class DedupConfig:
             )
         if self.max_memory_mb < 1:
             raise ConfigError(f"max_memory_mb must be >= 1, got {self.max_memory_mb}")
+        if self.containment_sampling < 1:
+            raise ConfigError(
+                f"containment_sampling must be >= 1, got {self.containment_sampling}", hint="use 16"
+            )
+        if self.containment_max_group < 2:
+            raise ConfigError(
+                f"containment_max_group must be >= 2, got {self.containment_max_group}"
+            )
+
+    @property
+    def samples_containment(self) -> bool:
+        """Whether the containment candidate path runs."""
+        return self.containment is not None and self.containment_candidates
 
 
 @dataclass(slots=True)
@@ -260,13 +281,15 @@ def article_text(article: Article, use_title: bool = False) -> str:
 class Features:
     """Compact features of a batch: exact keys ``(n, 2)`` uint64, shingle sets as
     ``flat`` uint32 ids with ``offsets`` (n+1), signatures ``(n, num_perm)`` uint32, and the
-    matching-text length in characters (for the ``longest`` policy)."""
+    matching-text length in characters (for the ``longest`` policy); ``samples``: the
+    containment samples ``(values, local doc index)`` when asked for (``sample_rate``)."""
 
     exact: np.ndarray
     flat: np.ndarray
     offsets: np.ndarray
     sigs: np.ndarray
     lengths: np.ndarray
+    samples: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return int(self.sigs.shape[0])
@@ -289,9 +312,16 @@ def _exact_kernel(th: np.ndarray, toff: np.ndarray) -> np.ndarray:
 
 
 def featurize(
-    texts: Sequence[str], num_perm: int = 128, seed: int = 1, k: int = 5, normalize: str = "match"
+    texts: Sequence[str],
+    num_perm: int = 128,
+    seed: int = 1,
+    k: int = 5,
+    normalize: str = "match",
+    sample_rate: int = 0,
 ) -> Features:
     """Pure batch stage: raw texts -> features. Top-level, so process pools can pickle it.
+    ``sample_rate`` > 0 adds containment samples (1 in ``sample_rate`` shingles, see
+    :func:`storyline.index.containment.sample_shingles`), computed in the worker.
 
     Exact key = the sequence of lower-cased word tokens after matching normalization, so
     copies differing only in case, whitespace, punctuation or stripped noise are exact.
@@ -305,10 +335,11 @@ def featurize(
     a, b = permutations(num_perm, seed)
     sigs = minhash_kernel(flat, soff, a, b)
     lengths = np.fromiter((len(t) for t in norm), dtype=np.int64, count=len(norm))
-    return Features(exact, flat, soff, sigs, lengths)
+    samples = sample_shingles(flat, soff, sample_rate, seed) if sample_rate > 0 else None
+    return Features(exact, flat, soff, sigs, lengths, samples)
 
 
-def _featurize_args(args: tuple[Sequence[str], int, int, int, str]) -> Features:
+def _featurize_args(args: tuple[Sequence[str], int, int, int, str, int]) -> Features:
     return featurize(*args)
 
 
@@ -628,7 +659,8 @@ def _feature_stream(
     batches: Iterator[list[str]], cfg: DedupConfig
 ) -> Iterator[tuple[int, Features]]:
     """Features per batch in input order; in worker processes when ``workers > 1``."""
-    args = (cfg.num_perm, cfg.seed, cfg.k, cfg.normalize)
+    rate = cfg.containment_sampling if cfg.samples_containment else 0
+    args = (cfg.num_perm, cfg.seed, cfg.k, cfg.normalize, rate)
     first = next(batches, None)
     if first is None:
         return
@@ -667,7 +699,7 @@ def _pool_context() -> Any:
         "fork" if sys.platform.startswith("linux") else "spawn"
     )
     if method == "fork":
-        featurize(["warm up the kernels"])  # loaded once, inherited by every worker
+        featurize(["warm up the kernels"], sample_rate=16)  # loaded once, inherited by every worker
     return get_context(method)
 
 
@@ -689,6 +721,8 @@ def dedup(
     band_parts: list[np.ndarray] = []  # LSH needs band hashes only, not whole signatures
     empty_parts: list[np.ndarray] = []
     len_parts: list[np.ndarray] = []
+    sample_vals: list[np.ndarray] = []  # containment samples (about 1/16 of the shingles)
+    sample_docs: list[np.ndarray] = []
     done = 0
     try:
         for size, feats in _feature_stream(_batches(articles, cfg, meta), cfg):
@@ -697,6 +731,10 @@ def dedup(
             band_parts.append(band_hashes(feats.sigs, bands, rows, cfg.seed))
             empty_parts.append(np.asarray(is_empty_signature(feats.sigs)).reshape(-1))
             len_parts.append(feats.lengths)
+            if feats.samples is not None:
+                vals, docs = feats.samples
+                sample_vals.append(vals)
+                sample_docs.append((docs + done).astype(np.int32))
             done += size
             if progress is not None:
                 progress(done)
@@ -713,6 +751,11 @@ def dedup(
             meta.published or None,
             np.array(meta.keep_values) if meta.keep_values else None,
             cfg,
+            samples=(
+                (np.concatenate(sample_vals), np.concatenate(sample_docs))
+                if sample_vals
+                else None
+            ),
         )
     finally:
         store.close()
@@ -733,14 +776,27 @@ def dedup_arrays(
     published: Sequence[str | None] | None,
     keep_values: np.ndarray | None,
     cfg: DedupConfig,
+    samples: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stages 3-7 on a whole corpus: exact keys, band hashes (``band_hashes`` of the
     signatures with :func:`lsh_params`), empty-text mask and shingle sets ->
-    ``(keeper, code, score)`` per document."""
+    ``(keeper, code, score)`` per document. ``samples``: ``(values, docs)`` of
+    :func:`storyline.index.containment.sample_shingles` with global document indices, for
+    the containment candidate path (``cfg.samples_containment``)."""
     n = exact.shape[0]
     exact_rep = exact_groups(exact)
-    reps = np.flatnonzero((exact_rep == np.arange(n)) & ~empty)
+    is_rep = (exact_rep == np.arange(n)) & ~empty
+    reps = np.flatnonzero(is_rep)
     pairs = pairs_from_band_hashes(bands[reps], reps, cfg.max_bucket)
+    if samples is not None and cfg.samples_containment:
+        vals, docs = samples
+        sel = is_rep[docs]
+        cpairs = containment_pairs(
+            vals[sel], docs[sel], np.diff(store.starts), max_group=cfg.containment_max_group
+        )
+        if cpairs.shape[0]:
+            codes = np.union1d(pairs[:, 0] << 32 | pairs[:, 1], cpairs[:, 0] << 32 | cpairs[:, 1])
+            pairs = np.stack([codes >> 32, codes & 0xFFFFFFFF], axis=1).astype(np.int64)
     ok = verify(store, pairs, cfg.threshold, cfg.containment)
     edges = np.concatenate([np.stack([exact_rep, np.arange(n)], axis=1), pairs[ok]])
     roots = clusters(n, edges)

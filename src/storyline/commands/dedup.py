@@ -82,6 +82,14 @@ def dedup(
             "candidate (0 disables).",
         ),
     ] = 0.9,
+    containment_candidates: Annotated[
+        bool,
+        typer.Option(
+            "--containment-candidates/--no-containment-candidates",
+            help="Also look for short texts inside much longer pages (sampled shingles; "
+            "verified exactly). Off: only LSH candidates (similar lengths) are checked.",
+        ),
+    ] = True,
     num_perm: Annotated[int, typer.Option("--num-perm", help="MinHash permutations.")] = 128,
     shingle: Annotated[int, typer.Option("--shingle", help="Words per shingle.")] = 5,
     keep: Annotated[
@@ -145,6 +153,7 @@ def dedup(
         workers=workers,
         use_title=use_title,
         containment=containment if containment > 0 else None,
+        containment_candidates=containment_candidates,
     )
     if engine != "local":
         from storyline.distributed.cli_support import dedup_command

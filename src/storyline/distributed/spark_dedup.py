@@ -332,6 +332,16 @@ def dedup_spark(
 
     cfg = config or DedupConfig()
     rc = read_config or ReadConfig()
+    if cfg.containment is not None and cfg.containment_candidates and not quiet:
+        import sys
+
+        # The sampled containment candidates (storyline.index.containment) run only locally.
+        print(
+            "note: the Spark engine proposes candidates by LSH only; a short article inside a "
+            "page much longer than itself is found by the local engine's containment "
+            "candidates, not here (local --no-containment-candidates gives identical results)",
+            file=sys.stderr,
+        )
     if out_format not in OUT_FORMATS:
         raise ConfigError(f"unknown output format {out_format!r}",
                           hint=f"use one of {', '.join(OUT_FORMATS)}")
