@@ -45,7 +45,7 @@ from linkdata import (
 
 from storyline.eval.pairs import binary_scores, pearson
 from storyline.link import DESIGNS, DIMENSIONS, FEATURE_SIGNS, LinearModel, Linker
-from storyline.linkfit import RidgeFit, cv_predict, fit_logistic, fit_ridge, kfold_indices
+from storyline.linkfit import cv_predict, fit_logistic, fit_ridge, kfold_indices
 
 OUT = ROOT / "src" / "storyline" / "resources" / "link-model.json"
 ALPHAS = (3.0, 10.0, 30.0, 100.0)
@@ -69,7 +69,7 @@ def _cv(
     if ys is not None and frac > 0:
         extra = (Xs, ys, np.full(len(ys), frac * len(idx) * (k - 1) / k / len(ys)))
 
-    def fit(Xt: np.ndarray, yt: np.ndarray, w: np.ndarray | None, _: Any) -> RidgeFit:
+    def fit(Xt: np.ndarray, yt: np.ndarray, w: np.ndarray | None, _: Any) -> LinearModel:
         return fit_ridge(Xt, yt, names, alpha=alpha, weights=w, lo=lo, hi=hi, signs=signs)
 
     pred = cv_predict(X[idx], y[idx], fit, k=k, seed=seed, extra=extra)
@@ -79,7 +79,7 @@ def _cv(
 def _fit_cfg(
     Xd: dict[str, tuple[np.ndarray, np.ndarray]], y: np.ndarray, ys: np.ndarray | None,
     cfg: Config, idx: np.ndarray, lo: float, hi: float, signs: dict[str, int],
-) -> RidgeFit:
+) -> LinearModel:
     design, alpha, frac = cfg
     X, Xs = Xd[design]
     names = tuple(DESIGN_NAMES[design])
@@ -102,7 +102,7 @@ def select(
     for test in kfold_indices(n, 5, seed=0):
         train = np.setdiff1d(np.arange(n), test)
         inner = max(configs, key=lambda c: _cv(Xd, y, ys, c, train, 5, 1, lo, hi, signs))
-        pred[test] = _fit_cfg(Xd, y, ys, inner, train, lo, hi, signs).predict(Xd[inner[0]][0][test])
+        pred[test] = _fit_cfg(Xd, y, ys, inner, train, lo, hi, signs).predict_many(Xd[inner[0]][0][test])
     nested = pearson(list(pred), list(y))
     return best, grid["/".join(map(str, best))], nested, {k: round(v, 4) for k, v in grid.items()}
 
@@ -178,12 +178,12 @@ SAME_STORY_SYNTH_WEIGHT = 1.0  # synthetic pairs' total weight relative to SemEv
 SAME_STORY_ALPHAS = (1.0, 3.0, 10.0, 30.0)
 
 
-def fit_same_story(sem: PairSet, syn: PairSet, names: tuple[str, ...]) -> tuple[RidgeFit, dict[str, Any]]:
+def fit_same_story(sem: PairSet, syn: PairSet, names: tuple[str, ...]) -> tuple[LinearModel, dict[str, Any]]:
     """Logistic same-story classifier; alpha by CV log-loss on SemEval, reported by nested CV."""
     X, y, Xs, ys, ws, w = same_story_data(sem, syn, names)
 
     def cv_pred(idx: np.ndarray, alpha: float, seed: int) -> np.ndarray:
-        def fit(Xt: np.ndarray, yt: np.ndarray, wt: np.ndarray | None, _: Any) -> RidgeFit:
+        def fit(Xt: np.ndarray, yt: np.ndarray, wt: np.ndarray | None, _: Any) -> LinearModel:
             return fit_logistic(Xt, yt, names, alpha, wt)
 
         return cv_predict(X[idx], y[idx], fit, k=5, seed=seed, extra=(Xs, ys, ws))
@@ -200,17 +200,17 @@ def fit_same_story(sem: PairSet, syn: PairSet, names: tuple[str, ...]) -> tuple[
         a_in = min(SAME_STORY_ALPHAS, key=lambda a: logloss(cv_pred(train, a, 1), y[train]))
         m = fit_logistic(np.vstack([X[train], Xs]), np.concatenate([y[train], ys]), names, a_in,
                          np.concatenate([w[train], ws]))
-        pred[test] = m.predict(X[test])
+        pred[test] = m.predict_many(X[test])
     model = fit_logistic(np.vstack([X, Xs]), np.concatenate([y, ys]), names, alpha, np.concatenate([w, ws]))
     b = binary_scores(list(pred >= 0.5), list(y >= 0.5))
     return model, {"semeval_cv_same_story_f1": round(b.f1, 4), "semeval_cv_same_story_accuracy": round(b.accuracy, 4),
                    "same_story_alpha": alpha}
 
 
-def fit_relation(sim_model: RidgeFit, same_model: RidgeFit, syn: PairSet, names: tuple[str, ...]) -> dict[str, Any]:
+def fit_relation(sim_model: LinearModel, same_model: LinearModel, syn: PairSet, names: tuple[str, ...]) -> dict[str, Any]:
     X = matrix(syn.signals, names)
-    sims = sim_model.predict(X)
-    p_same = same_model.predict(X)
+    sims = sim_model.predict_many(X)
+    p_same = same_model.predict_many(X)
     # related vs unrelated among pairs the classifier calls different stories
     rel = [(s, lab) for s, p, lab in zip(sims, p_same, syn.labels, strict=True) if p < 0.5 and lab in ("related", "unrelated")]
     best_r = (-1.0, 0.2)
@@ -279,10 +279,7 @@ def main() -> None:
         cv.update(same_cv)
         print(f"  same-story classifier: {same_cv}")
         sm = LinearModel.from_dict(m["similarity"])
-        relation = fit_relation(
-            RidgeFit(sm.features, sm.mean, sm.scale, sm.coef, sm.intercept, sm.lo, sm.hi),
-            same_model, syn, tuple(feats),
-        )
+        relation = fit_relation(sm, same_model, syn, tuple(feats))
         cv["relation_train"] = relation.pop("_fit")
         m["relation"] = relation
         print(f"  relation thresholds: {relation}")

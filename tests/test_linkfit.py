@@ -26,7 +26,7 @@ def test_ridge_recovers_signal_and_respects_signs():
     assert free.coef[0] > 0 and free.coef[1] < 0
     constrained = fit_ridge(X, y, ("a", "b", "c"), alpha=0.01, signs={"a": 1, "b": 1})
     assert constrained.coef[1] >= -1e-12  # forced non-negative
-    assert pearson(list(free.predict(X)), list(y)) > 0.99
+    assert pearson(list(free.predict_many(X)), list(y)) > 0.99
 
 
 def test_logistic_separates():
@@ -34,7 +34,7 @@ def test_logistic_separates():
     X = rng.random((300, 2))
     y = (X[:, 0] > 0.5).astype(float)
     m = fit_logistic(X, y, ("a", "b"), alpha=0.1)
-    p = m.predict(X)
+    p = m.predict_many(X)
     assert ((p >= 0.5) == (y == 1)).mean() > 0.95 and p.min() >= 0 and p.max() <= 1
 
 

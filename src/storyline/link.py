@@ -244,30 +244,8 @@ def _ramps(names: Sequence[str]) -> tuple[str, ...]:
 
 
 # Plain signals (the default design) ...
-LEXICAL_FEATURES = (
-    "tfidf",
-    "tfidf_lead",
-    "title",
-    "ent_all",
-    "ent_person",
-    "ent_place",
-    "ent_org",
-    "ent_misc",
-    "num_agree",
-    "num_conflict",
-    "date_agree",
-    "weekday_conflict",
-    "year_agree",
-    "year_conflict",
-    "quote",
-    "dateline_same",
-    "dateline_diff",
-    "same_source",
-    "pub_gap",
-    "jaccard",
-    "containment",
-    "len_ratio",
-)
+# Every signal but the title flag and the embedding cosine, in signal order.
+LEXICAL_FEATURES = tuple(s for s in SIGNALS if s not in ("has_titles", "embedding"))
 EMBEDDING_FEATURES = (*LEXICAL_FEATURES, "embedding", "emb_x_ent")
 # ... and a design with ramps of the main overlap signals (the fit picks one by CV).
 LEXICAL_RAMP_FEATURES = (
@@ -350,6 +328,26 @@ class LinearModel:
 
     def predict(self, x: np.ndarray) -> float:
         return self.finish(self.intercept + float(np.dot(self.coef, (x - self.mean) / self.scale)))
+
+    def predict_many(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`predict` for every row of ``X`` at once (used when fitting and in CV)."""
+        y = self.intercept + ((X - self.mean) / self.scale) @ self.coef
+        if self.link == "logistic":
+            y = 1.0 / (1.0 + np.exp(-np.clip(y, -50.0, 50.0)))
+        return np.clip(y, self.lo, self.hi)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form :meth:`from_dict` reads (what ``benchmarks/fit_link.py`` ships)."""
+        return {
+            "features": list(self.features),
+            "mean": [round(float(v), 8) for v in self.mean],
+            "scale": [round(float(v), 8) for v in self.scale],
+            "coef": [round(float(v), 8) for v in self.coef],
+            "intercept": round(self.intercept, 8),
+            "lo": self.lo,
+            "hi": self.hi,
+            "link": self.link,
+        }
 
 
 @dataclass(frozen=True)

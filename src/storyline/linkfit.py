@@ -9,50 +9,19 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from storyline.eval.pairs import pearson
+from storyline.link import LinearModel
 
 __all__ = [
-    "RidgeFit",
-    "fit_ridge",
+        "fit_ridge",
     "kfold_indices",
     "cv_predict",
     "fit_thresholds",
 ]
-
-
-@dataclass(frozen=True)
-class RidgeFit:
-    features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-    lo: float
-    hi: float
-    link: str = "identity"
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        y = self.intercept + ((X - self.mean) / self.scale) @ self.coef
-        if self.link == "logistic":
-            y = 1.0 / (1.0 + np.exp(-y))
-        return np.clip(y, self.lo, self.hi)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "mean": [round(float(v), 8) for v in self.mean],
-            "scale": [round(float(v), 8) for v in self.scale],
-            "coef": [round(float(v), 8) for v in self.coef],
-            "intercept": round(self.intercept, 8),
-            "lo": self.lo,
-            "hi": self.hi,
-            "link": self.link,
-        }
 
 
 def fit_ridge(
@@ -64,7 +33,7 @@ def fit_ridge(
     lo: float = -np.inf,
     hi: float = np.inf,
     signs: Mapping[str, int] | None = None,
-) -> RidgeFit:
+) -> LinearModel:
     """Weighted ridge on standardized columns (alpha scaled by total weight).
 
     ``signs`` constrains coefficients (+1: >= 0, -1: <= 0, absent/0: free) so that more overlap
@@ -92,7 +61,7 @@ def fit_ridge(
         lo_b = np.array([0.0 if signs.get(f, 0) > 0 else -np.inf for f in features])
         hi_b = np.array([0.0 if signs.get(f, 0) < 0 else np.inf for f in features])
         coef = lsq_linear(A, b, bounds=(lo_b, hi_b), method="bvls").x
-    return RidgeFit(tuple(features), mean, scale, coef, ym, float(lo), float(hi))
+    return LinearModel(tuple(features), mean, scale, coef, ym, float(lo), float(hi))
 
 
 def fit_logistic(
@@ -102,7 +71,7 @@ def fit_logistic(
     alpha: float = 1.0,
     weights: np.ndarray | None = None,
     iters: int = 50,
-) -> RidgeFit:
+) -> LinearModel:
     """L2-regularized weighted logistic regression by Newton steps on standardized columns."""
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     wsum = w.sum()
@@ -121,7 +90,7 @@ def fit_logistic(
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return RidgeFit(tuple(features), mean, scale, beta[1:], float(beta[0]), 0.0, 1.0, "logistic")
+    return LinearModel(tuple(features), mean, scale, beta[1:], float(beta[0]), 0.0, 1.0, "logistic")
 
 
 def kfold_indices(n: int, k: int = 5, seed: int = 0) -> list[np.ndarray]:
@@ -134,7 +103,7 @@ def kfold_indices(n: int, k: int = 5, seed: int = 0) -> list[np.ndarray]:
 def cv_predict(
     X: np.ndarray,
     y: np.ndarray,
-    fit: Callable[[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None], RidgeFit],
+    fit: Callable[[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None], LinearModel],
     k: int = 5,
     seed: int = 0,
     extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
@@ -151,7 +120,7 @@ def cv_predict(
             yt = np.concatenate([yt, extra[1]])
             wt = np.concatenate([wt, extra[2]])
         model = fit(Xt, yt, wt, None)
-        pred[test] = model.predict(X[test])
+        pred[test] = model.predict_many(X[test])
     return pred
 
 
