@@ -156,6 +156,21 @@ def test_ad_marker_glued_after_a_sentence_is_removed():
     assert "Advertisement Standards Act" in kept.text
 
 
+def test_ad_marker_glued_before_a_quote_is_removed():
+    from storyline.normalize import normalize
+
+    for raw in ('Beds ran short in hospitals.Advertisement"Our staff are exhausted," she said.',
+                "Beds ran short in hospitals.Advertisement\u201cOur staff are exhausted,\u201d she said.",
+                'Advertisement"Our staff are exhausted," she said.'):
+        out = normalize(raw)
+        assert "advertisement" not in out.text.lower(), raw
+        assert "Our staff are exhausted" in out.text
+        assert "Advertisement" in out.removed
+    # an ordinary word followed by a quote stays
+    kept = normalize('He saw the Advertisement "Buy now" on the bus.')
+    assert "Advertisement" in kept.text
+
+
 # ---------------------------------------------------------------- fast paths == plain regexes
 
 import re  # noqa: E402

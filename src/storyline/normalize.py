@@ -119,14 +119,15 @@ _BOILER_LINE_FULL = re.compile(
 # Markers glued to the front of real text: "AdvertisementSupported byThe minister...".
 _BOILER_PREFIX = re.compile(
     r"^(?:[Aa]dvertisement|ADVERTISEMENT|[Ss]upported by|[Ss]kip [Aa]dvertisement|[Ss]ponsored content)"
-    r"(?=[A-Z\s])",
+    r"(?=[\"'“‘(]?[A-Z]|\s)",
     re.MULTILINE,
 )
 # Markers glued after a sentence end, mid-line: "on Twitter.AdvertisementThe minister" or at
-# the end of a line: "on Twitter.Advertisement". Only capitalised ad markers, never "share".
+# the end of a line: "on Twitter.Advertisement", or before a quote: 'hospitals.Advertisement"Our'.
+# Only capitalised ad markers, never "share".
 _BOILER_INLINE = re.compile(
     r"(?<=[.!?\"'])[ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by)"
-    r"(?=[A-Z]|[ \t]*$)",
+    r"(?=[\"'“‘(]?[A-Z]|[ \t]*$)",
     re.MULTILINE,
 )
 # Photo credits in parentheses anywhere: "(AP Photo/Jane Doe)", "(Photo: Reuters)".
@@ -175,7 +176,7 @@ def _strip_boilerplate(text: str, removed: list[str]) -> str:
 # starts with a character set lets the regex engine skip ahead instead of trying every position.
 _BOILER_INLINE_FAST = re.compile(
     r"([.!?\"'])([ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by))"
-    r"(?=[A-Z]|[ \t]*$)",
+    r"(?=[\"'“‘(]?[A-Z]|[ \t]*$)",
     re.MULTILINE,
 )
 _PREFIX_STARTS = (
