@@ -6,7 +6,8 @@ Usage:
         [--textdedup-python PATH]
 
 Every system runs in a fresh subprocess on the same JSONL corpus; the parent scores the
-predicted clusters against the corpus labels. text-dedup pins old versions of several
+predicted clusters against the corpus labels. The peers rensa and datasketch come with
+``pip install -e '.[bench]'``. text-dedup pins old versions of several
 libraries (datasets, pyspark, ...), so it lives in its own virtual environment
 (``python -m venv .venv-textdedup && .venv-textdedup/bin/pip install text-dedup``) and its
 subprocess runs with that interpreter.
