@@ -51,6 +51,17 @@ class _Recording:
         return getattr(self.scorer, name)
 
 
+class _Featurizer:
+    def __init__(self, scorer: Any, pre_normalized: bool):
+        self.scorer = scorer
+        self.pre_normalized = pre_normalized
+
+    def featurize(self, article: Article) -> Any:
+        if self.pre_normalized:
+            return self.scorer.featurize(article, normalized=True)
+        return self.scorer.featurize(article)
+
+
 # (module, name) pairs a stored feature record may reference; anything else is refused.
 _ALLOWED_GLOBALS: set[tuple[str, str]] = {
     ("storyline.link", "ArticleFeatures"),
@@ -153,9 +164,10 @@ class TrackerAssigner:
 
     # -- the protocol ------------------------------------------------------------------
 
-    def featurize(self, article: Article) -> Any:
-        """The tracker's features for ``article`` (pure: may run in a worker process)."""
-        return self._recording.featurize(article)
+    def featurizer(self) -> Any:
+        """A picklable object whose ``featurize(normalized article)`` gives the tracker's
+        features (pure: the indexer may run it ahead, in worker processes)."""
+        return _Featurizer(self._recording.scorer, self._recording._pre_normalized)
 
     def assign(self, item: ToAssign) -> Assigned:
         if item.features is not None:
