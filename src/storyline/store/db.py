@@ -299,6 +299,11 @@ class Store:
         LEFT JOIN articles n ON n.seq = s.nearest
     """
 
+    # the same columns without the (compressed, often multi-page) texts: listings skip them
+    _ARTICLE_SQL_NOTEXT = _ARTICLE_SQL.replace("a.original, a.text,", "NULL, NULL,").replace(
+        "a.added_at, a.raw,", "a.added_at, NULL,"
+    )
+
     @staticmethod
     def _article_row(r: tuple[Any, ...], *, text: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -329,7 +334,8 @@ class Store:
         return d
 
     def get_article(self, article_id: str, *, text: bool = True) -> dict[str, Any] | None:
-        r = self.conn.execute(self._ARTICLE_SQL + " WHERE a.id = ?", (article_id,)).fetchone()
+        sql = self._ARTICLE_SQL if text else self._ARTICLE_SQL_NOTEXT
+        r = self.conn.execute(sql + " WHERE a.id = ?", (article_id,)).fetchone()
         return None if r is None else self._article_row(r, text=text)
 
     def articles_by_seq(self, seqs: list[int]) -> dict[int, dict[str, Any]]:
@@ -343,10 +349,9 @@ class Store:
     def iter_articles(self, *, text: bool = True, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Every stored article with its decision and assignment, in insertion order."""
         last = 0
+        sql = self._ARTICLE_SQL if text else self._ARTICLE_SQL_NOTEXT
         while True:
-            rows = self.conn.execute(
-                self._ARTICLE_SQL + " WHERE a.seq > ? ORDER BY a.seq LIMIT ?", (last, batch)
-            ).fetchall()
+            rows = self.conn.execute(sql + " WHERE a.seq > ? ORDER BY a.seq LIMIT ?", (last, batch)).fetchall()
             if not rows:
                 return
             for r in rows:
@@ -417,9 +422,8 @@ class Store:
         if r is None:
             return None
         story = self._story_row(r)
-        rows = self.conn.execute(
-            self._ARTICLE_SQL + " WHERE s.story_id = ? ORDER BY a.ts, a.seq", (story_id,)
-        ).fetchall()
+        sql = self._ARTICLE_SQL if text else self._ARTICLE_SQL_NOTEXT
+        rows = self.conn.execute(sql + " WHERE s.story_id = ? ORDER BY a.ts, a.seq", (story_id,)).fetchall()
         members = [self._article_row(m, text=text) for m in rows]
         for m in members:
             m["first_report"] = m["id"] == story["first_report"]
