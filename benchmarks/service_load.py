@@ -282,6 +282,9 @@ def main() -> None:
         db = args.db or Path(tmp) / "stories.db"
         total = build(db, recs[: args.n], log, args.assigner, args.workers, seconds=args.build_seconds)
         posts = recs[total : total + args.post]  # the stream goes on where the store stops
+        if total < args.n:
+            say(f"note: the store holds only the first {total:,} articles of that stream (its build "
+                f"was bounded); the posts are the {len(posts):,} articles that follow them")
         if not args.build_only:
             if args.db is not None:  # keep the built store pristine for reruns: load a copy
                 import shutil
