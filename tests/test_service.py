@@ -218,3 +218,30 @@ def test_reads_are_json_with_content_type(client):
     assert all("text" not in m for m in story["members"])  # listings carry no article text
     art = client.get(f"/articles/{story['members'][0]['id']}").json()
     assert art["text"] and art["story_id"] == sid
+
+
+def test_server_checkpoints_wal_in_the_background(db):
+    """Under the server, commits do not checkpoint (no request pays for it); a background
+    thread does, while serving, and the store stays consistent."""
+    import threading
+    import time
+
+    with TestClient(create_app(db)) as c:
+        store = c.app.app.state.store  # BodyLimit wraps the FastAPI app
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        calls: list[str] = []
+        real = store.checkpoint
+
+        def counted() -> None:
+            calls.append(threading.current_thread().name)
+            real()
+
+        store.checkpoint = counted
+        for i in range(5):
+            assert c.post("/articles", json={"id": f"wal-{i}", "text": f"{WIRE} Item {i}."}).status_code == 200
+        deadline = time.time() + 10
+        while not calls and time.time() < deadline:
+            time.sleep(0.1)
+        assert calls and calls[0] == "wal-checkpoint"
+    with Store.open(db) as s:
+        assert s.check() == [] and s.get_article("wal-4") is not None

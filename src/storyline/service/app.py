@@ -7,8 +7,11 @@ connection per worker thread, which WAL lets run alongside the writer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -103,8 +106,25 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        store.close()
+        # WAL checkpoints run here, off the request path, instead of inside some POST's commit
+        store.defer_checkpoints()
+        stop = threading.Event()
+
+        def checkpoints() -> None:
+            while not stop.wait(1.0):
+                with contextlib.suppress(sqlite3.Error):  # busy: the next round catches up
+                    store.checkpoint()
+
+        worker = threading.Thread(target=checkpoints, name="wal-checkpoint", daemon=True)
+        worker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            worker.join(5)
+            with contextlib.suppress(sqlite3.Error):
+                store.checkpoint()
+            store.close()
 
     app = FastAPI(
         lifespan=lifespan,
