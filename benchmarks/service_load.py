@@ -3,16 +3,21 @@
 Usage: python benchmarks/service_load.py [--n 100000] [--post 2000] [--clients 4]
        [--reads 2000] [--seconds 60] [--db PATH] [--out benchmarks/results/service_load.txt]
 
-1. Build: N synthetic articles (storyline.synth, seed 7) added with storyline.store.Indexer in
-   batches of 500 (one transaction each), timed; store size on disk after a WAL checkpoint.
-   With --db PATH an existing store is reused (and built there first if missing).
+Usage: python benchmarks/service_load.py --n 100000 --build-only --db /tmp/s.db --out FILE
+       (build report only; --build-seconds bounds the build, --workers N preparation processes)
+
+1. Build: N synthetic articles (storyline.synth, seed 7, in publication order) added with
+   storyline.store.Indexer in batches of 500 (one transaction each), timed (wall and CPU per
+   article); store size on disk after a WAL checkpoint. With --db PATH an existing store is
+   reused/resumed. --build-seconds stops adding batches after that long (said in the report).
 2. Serve: `storyline serve DB` in its own process (uvicorn, one worker) on 127.0.0.1.
-3. Writes: --clients concurrent asyncio clients (httpx) POST /articles with one new article
-   each (the next --post articles of the same synthetic stream: copies, revisions, rewrites of
-   stored stories and new stories), until --post requests or --seconds elapse.
-4. Reads: the same clients GET /stories?limit=50 (a random page of the list via its cursor
-   for a quarter of the requests) and GET /stories/{id} for random stories.
-Every response must be 200; the error count is printed. Loopback only, bounded in count and time.
+3. Writes: --clients concurrent keep-alive asyncio clients POST /articles with one new article
+   each (the articles that follow the stored ones in the same synthetic stream: copies,
+   revisions, rewrites of stored stories and new stories), until --post requests or --seconds.
+4. Reads: the same clients GET /stories?limit=50 (half of them a later page via a cursor),
+   GET /stories/{id} and GET /articles/{id} at random, until --reads requests or --seconds.
+Every response must be 200; the error count is printed, with server CPU per request (from
+/proc, robust to other jobs on a shared machine) next to wall latency. Loopback only.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -59,22 +66,52 @@ def _pct(xs: list[float], q: float) -> float:
     return float(np.percentile(np.array(xs) * 1000, q)) if xs else float("nan")
 
 
-def build(db: Path, recs: list[dict], log: list[str], assigner: str) -> None:
-    t0 = time.perf_counter()
+def _machine() -> str:
+    return (f"machine: {platform.platform()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
+            f"sqlite {sqlite3.sqlite_version}")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _self_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes, once they have exited
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+def build(db: Path, recs: list[dict], log: list[str], assigner: str, workers: int = 1,
+          batch: int = 500, seconds: float = 0.0) -> int:
+    """Index ``recs`` into ``db`` (resuming a partial store); ``seconds`` > 0 stops adding new
+    batches after that long (the store then holds a prefix of the stream)."""
+    t0, c0 = time.perf_counter(), _self_cpu()
+    load0 = _load()
     if not db.exists():
         Store.create(db, StoreConfig(assigner=assigner)).close()
+    stopped = False
     with Store.open(db) as store:
-        ix = Indexer(store)
+        ix = Indexer(store, workers=workers)
         have = store.count("articles")
         todo = [_article(r) for r in recs[have:]]
-        for i in range(0, len(todo), 500):
-            ix.add_batch(todo[i : i + 500])
-            if (i // 500) % 20 == 0:
-                print(f"  built {have + i + len(todo[i:i + 500]):,}", file=sys.stderr, flush=True)
-        n_added = len(todo)
+        n_added = 0
+        try:
+            for i in range(0, len(todo), batch):
+                if seconds and time.perf_counter() - t0 > seconds:
+                    stopped = True
+                    break
+                n_added += len(ix.add_batch(todo[i : i + batch]))
+                if (i // batch) % 20 == 0:
+                    print(f"  built {have + n_added:,} ({n_added / (time.perf_counter() - t0):.0f}/s)",
+                          file=sys.stderr, flush=True)
+        finally:
+            ix.close()
         assigner = ix.assigner.name
         store.compact()
-    dt = time.perf_counter() - t0
+        total = store.count("articles")
+    dt, cpu = time.perf_counter() - t0, _self_cpu() - c0
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -82,70 +119,124 @@ def build(db: Path, recs: list[dict], log: list[str], assigner: str) -> None:
     with Store.open(db) as s:
         free = s.stats()["free_bytes"]
     if n_added:
-        log.append(f"build: {n_added:,} articles in {dt:.1f} s = {n_added / dt:,.0f} articles/s "
-                   f"(assigner {assigner})")
+        log.append(f"build: {n_added:,} articles in {dt:.1f} s = {n_added / dt:,.0f} articles/s wall, "
+                   f"{1000 * cpu / n_added:.2f} ms CPU/article (this process + workers), assigner "
+                   f"{assigner}, batches of {batch}, workers {workers}; load average {load0} -> {_load()}")
+        if stopped:
+            log.append(f"build STOPPED at the {seconds:.0f} s bound: the store holds {total:,} of the "
+                       f"{len(recs):,} articles asked for")
     else:
         log.append(f"build: reused existing store ({have:,} articles, assigner {assigner})")
-    log.append(f"store size on disk: {size / 1e6:.1f} MB ({size / max(1, len(recs)):,.0f} bytes/article), "
-               f"of which {free / 1e6:.1f} MB free pages (evicted features; reused by later adds)")
+    log.append(f"store size on disk: {size / 1e6:.1f} MB for {total:,} articles "
+               f"({size / max(1, total):,.0f} bytes/article), of which {free / 1e6:.1f} MB free pages "
+               "(evicted features; reused by later adds)")
+    return int(total)
 
 
-async def load(url: str, posts: list[dict], clients: int, reads: int, seconds: float,
-               story_ids: list[str], pid: int) -> dict[str, list[float] | int]:
-    import httpx
+class _Conn:
+    """A minimal keep-alive HTTP/1.1 client connection (asyncio streams): the load generator
+    shares the machine with the server, so it must cost far less CPU per request than a full
+    client library would (its own CPU per request is reported next to the server's)."""
 
-    post_lat: list[float] = []
-    list_lat: list[float] = []
-    story_lat: list[float] = []
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.r: asyncio.StreamReader | None = None
+        self.w: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        if self.w is None:
+            self.r, self.w = await asyncio.open_connection(self.host, self.port)
+        assert self.r is not None
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.w.write(head.encode() + b"\r\n" + (body or b""))
+        await self.w.drain()
+        lines = (await self.r.readuntil(b"\r\n\r\n")).split(b"\r\n")
+        status = int(lines[0].split()[1])
+        length = None
+        for line in lines[1:]:
+            k, _, v = line.partition(b":")
+            if k.strip().lower() == b"content-length":
+                length = int(v)
+        if length is None:
+            raise RuntimeError(f"{method} {path}: response without Content-Length")
+        return status, await self.r.readexactly(length)
+
+    def close(self) -> None:
+        if self.w is not None:
+            self.w.close()
+
+
+async def load(host: str, port: int, posts: list[dict], clients: int, reads: int, seconds: float,
+               story_ids: list[str], article_ids: list[str], pid: int) -> dict[str, Any]:
+    import orjson
+
+    lat: dict[str, list[float]] = {"post": [], "list": [], "story": [], "article": []}
     errors = 0
     queue = list(reversed(posts))
     rng = random.Random(1)
-    deadline = time.perf_counter() + seconds
 
-    async def writer(client: httpx.AsyncClient) -> None:
+    async def writer(conn: _Conn, deadline: float) -> None:
         nonlocal errors
         while queue and time.perf_counter() < deadline:
             rec = queue.pop()
             body = {k: rec[k] for k in ("id", "text", "title", "url", "source", "published") if rec.get(k)}
+            data = orjson.dumps(body)
             t = time.perf_counter()
-            r = await client.post(url + "/articles", json=body)
-            post_lat.append(time.perf_counter() - t)
-            if r.status_code != 200 or r.json()["results"][0]["status"] != "added":
+            status, out = await conn.request("POST", "/articles", data)
+            lat["post"].append(time.perf_counter() - t)
+            if status != 200 or orjson.loads(out)["results"][0]["status"] != "added":
                 errors += 1
 
     budget = {"reads": reads}
     cursors: list[str] = []
 
-    async def reader(client: httpx.AsyncClient) -> None:
+    async def reader(conn: _Conn, deadline: float) -> None:
         nonlocal errors
-        while budget["reads"] > 0 and time.perf_counter() < deadline + seconds:
+        while budget["reads"] > 0 and time.perf_counter() < deadline:
             budget["reads"] -= 1
-            if rng.random() < 0.5:
-                q = "/stories?limit=50"
+            x = rng.random()
+            if x < 0.4:
+                q, kind = "/stories?limit=50", "list"
                 if cursors and rng.random() < 0.5:
                     q += "&cursor=" + rng.choice(cursors)
-                t = time.perf_counter()
-                r = await client.get(url + q)
-                list_lat.append(time.perf_counter() - t)
-                if r.status_code == 200 and r.json()["next_cursor"] and len(cursors) < 50:
-                    cursors.append(r.json()["next_cursor"])
+            elif x < 0.7:
+                q, kind = "/stories/" + quote(rng.choice(story_ids), safe=""), "story"
             else:
-                t = time.perf_counter()
-                r = await client.get(url + "/stories/" + rng.choice(story_ids))
-                story_lat.append(time.perf_counter() - t)
-            if r.status_code != 200:
+                q, kind = "/articles/" + quote(rng.choice(article_ids), safe=""), "article"
+            t = time.perf_counter()
+            status, out = await conn.request("GET", q)
+            lat[kind].append(time.perf_counter() - t)
+            if status != 200:
                 errors += 1
+            elif kind == "list":
+                nxt = orjson.loads(out)["next_cursor"]
+                if nxt and len(cursors) < 50:
+                    cursors.append(nxt)
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        t0, c0 = time.perf_counter(), _cpu_s(pid)
-        await asyncio.gather(*(writer(client) for _ in range(clients)))
-        write_s, write_cpu = time.perf_counter() - t0, _cpu_s(pid) - c0
-        t0, c0 = time.perf_counter(), _cpu_s(pid)
-        await asyncio.gather(*(reader(client) for _ in range(clients)))
-        read_s, read_cpu = time.perf_counter() - t0, _cpu_s(pid) - c0
-    return {"post": post_lat, "list": list_lat, "story": story_lat, "errors": errors,  # type: ignore[dict-item]
-            "write_s": write_s, "read_s": read_s, "write_cpu": write_cpu, "read_cpu": read_cpu}
+    conns = [_Conn(host, port) for _ in range(clients)]
+    # warm-up, not timed: first calls pay one-time costs (JIT-compiled shingling kernels,
+    # SQLite page cache, imports); the first posts of the stream are added here
+    for _ in range(min(len(queue), 2 * clients)):
+        rec = queue.pop()
+        body = {k: rec[k] for k in ("id", "text", "title", "url", "source", "published") if rec.get(k)}
+        await conns[0].request("POST", "/articles", orjson.dumps(body))
+    for sid in story_ids[:clients]:
+        await conns[0].request("GET", "/stories/" + quote(sid, safe=""))
+        await conns[0].request("GET", "/stories?limit=50")
+    try:
+        t0, c0, m0 = time.perf_counter(), _cpu_s(pid), _self_cpu()
+        await asyncio.gather(*(writer(c, t0 + seconds) for c in conns))
+        write_s, write_cpu, write_client = time.perf_counter() - t0, _cpu_s(pid) - c0, _self_cpu() - m0
+        t0, c0, m0 = time.perf_counter(), _cpu_s(pid), _self_cpu()
+        await asyncio.gather(*(reader(c, t0 + seconds) for c in conns))
+        read_s, read_cpu, read_client = time.perf_counter() - t0, _cpu_s(pid) - c0, _self_cpu() - m0
+    finally:
+        for c in conns:
+            c.close()
+    return {**lat, "errors": errors, "write_s": write_s, "read_s": read_s, "write_cpu": write_cpu,
+            "read_cpu": read_cpu, "write_client": write_client, "read_client": read_client}
 
 
 def main() -> None:
@@ -153,92 +244,122 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000, help="articles stored before the load")
     ap.add_argument("--post", type=int, default=2000, help="single-article POSTs (max)")
     ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--reads", type=int, default=2000)
-    ap.add_argument("--seconds", type=float, default=60.0, help="time bound of each phase")
+    ap.add_argument("--reads", type=int, default=3000)
+    ap.add_argument("--seconds", type=float, default=60.0, help="time bound of each load phase")
     ap.add_argument("--db", type=Path, default=None,
                     help="build the store here once and reuse it (the load runs on a copy)")
     ap.add_argument("--out", type=Path, default=None, help="also write the report here")
+    ap.add_argument("--build-only", action="store_true", help="build (or resume) the store, no load")
+    ap.add_argument("--build-seconds", type=float, default=0.0,
+                    help="stop the build after this long (0: no bound); the report says so")
+    ap.add_argument("--workers", type=int, default=1, help="indexer preparation processes")
     ap.add_argument("--assigner", default="auto", help="auto | story-tracker | duplicate-groups")
     args = ap.parse_args()
 
     log: list[str] = []
     say = log.append
     say("Method: build a store of N synthetic articles with storyline.store.Indexer (batches of 500,")
-    say("one transaction each); serve it with `storyline serve` (uvicorn, 1 process) on 127.0.0.1;")
-    say(f"{args.clients} concurrent asyncio httpx clients POST /articles one new article per request,")
-    say("then GET /stories?limit=50 (half with a cursor) and GET /stories/{id}. Latency = client-side")
-    say("wall time per request, including the client's own CPU on the same machine.")
+    say("one transaction each, time order); " + ("no load phase (--build-only)." if args.build_only else
+        "serve it with `storyline serve` (uvicorn, 1 process) on"))
+    if not args.build_only:
+        say(f"127.0.0.1; {args.clients} concurrent keep-alive HTTP/1.1 clients (asyncio) POST /articles one new article "
+            "per request, then GET")
+        say("/stories?limit=50 (half with a cursor), /stories/{id} and /articles/{id} at random. "
+            "Latency = client-side")
+        say("wall time per request (includes the client's own CPU on the same machine); server CPU = "
+            "user+sys of the")
+        say("server process over the phase / requests (robust to other jobs' load). Each phase is "
+            f"bounded by {args.seconds:.0f} s and by count; {2 * args.clients} posts and a few reads "
+            "warm the server up first, untimed.")
     say(f"data: storyline.synth seed 7, {args.n + args.post:,} articles in publication order: first "
-        f"{args.n:,} stored, next {args.post:,} posted")
-    say(f"machine: {platform.platform()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
-        f"sqlite {sqlite3.sqlite_version}; load average at start "
-        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared machine)")
+        f"{args.n:,} stored" + ("" if args.build_only else f", next {args.post:,} posted"))
+    say(_machine() + f"; load average at start {_load()} (shared machine)")
     # a live feed arrives in publication order: sort the synthetic corpus by time, store the
     # first N, post the next ones
     recs = sorted(generate(args.n + args.post, seed=7), key=lambda r: to_ts(r.get("published"), "~"))
-    stored, posts = recs[: args.n], recs[args.n :]
+    res: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "stories.db"
-        build(db, stored, log, args.assigner)
-        if args.db is not None:  # keep the built store pristine for reruns: load a copy
-            import shutil
+        total = build(db, recs[: args.n], log, args.assigner, args.workers, seconds=args.build_seconds)
+        posts = recs[total : total + args.post]  # the stream goes on where the store stops
+        if total < args.n:
+            say(f"note: the store holds only the first {total:,} articles of that stream (its build "
+                f"was bounded); the posts are the {len(posts):,} articles that follow them")
+        if not args.build_only:
+            if args.db is not None:  # keep the built store pristine for reruns: load a copy
+                import shutil
 
-            run_db = Path(tmp) / "run.db"
-            shutil.copyfile(db, run_db)
-            db = run_db
-        with Store.open(db) as s:
-            story_ids = [r[0] for r in s.conn.execute("SELECT id FROM stories ORDER BY id")]
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-c", "from storyline.cli import main; main()", "serve", str(db),
-             "--port", str(port), "--log-level", "warning"],
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            import httpx
-
-            for _ in range(600):
-                try:
-                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            res = asyncio.run(
-                load(url, posts, args.clients, args.reads, args.seconds, story_ids, server.pid)
-            )
-        finally:
-            server.terminate()
-            server.wait(30)
-        with Store.open(db) as s:
-            problems = s.check()
-            total = s.count("articles")
-    post, lst, sty = res["post"], res["list"], res["story"]
-    assert isinstance(post, list) and isinstance(lst, list) and isinstance(sty, list)
-    say("")
-    say(f"{'request':<28} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>8}")
-    say(f"{'POST /articles (1 article)':<28} {len(post):>6} {_pct(post, 50):>8.1f} {_pct(post, 99):>8.1f} "
-        f"{_pct(post, 100):>8.1f} {len(post) / float(res['write_s']):>8.0f}")
-    reads_n = len(lst) + len(sty)
-    say(f"{'GET /stories?limit=50':<28} {len(lst):>6} {_pct(lst, 50):>8.1f} {_pct(lst, 99):>8.1f} "
-        f"{_pct(lst, 100):>8.1f} {'':>8}")
-    say(f"{'GET /stories/{id}':<28} {len(sty):>6} {_pct(sty, 50):>8.1f} {_pct(sty, 99):>8.1f} "
-        f"{_pct(sty, 100):>8.1f} {'':>8}")
-    say(f"{'reads (both) throughput':<28} {reads_n:>6} {'':>8} {'':>8} {'':>8} "
-        f"{reads_n / float(res['read_s']):>8.0f}")
-    say(f"server CPU per request (user+sys of the server process / requests): POST "
-        f"{1000 * float(res['write_cpu']) / max(1, len(post)):.1f} ms, reads "
-        f"{1000 * float(res['read_cpu']) / max(1, reads_n):.1f} ms")
-    say(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    say(f"errors: {res['errors']}; store after the run: {total:,} articles, consistent: {not problems}")
-    ok_w = _pct(post, 99) < 50
-    ok_r = max(_pct(lst, 99), _pct(sty, 99)) < 20
-    say(f"targets: POST p99 < 50 ms: {'met' if ok_w else 'NOT met'}; reads p99 < 20 ms: "
-        f"{'met' if ok_r else 'NOT met'}; zero errors: {'met' if res['errors'] == 0 else 'NOT met'}")
+                run_db = Path(tmp) / "run.db"
+                shutil.copyfile(db, run_db)
+                db = run_db
+            res = _serve_and_load(db, posts, args)
+    if res:
+        _report(res, args, say)
+    say(f"load average at end: {_load()}")
     text = "\n".join(log)
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n", encoding="utf-8")
+
+
+def _serve_and_load(db: Path, posts: list[dict], args: argparse.Namespace) -> dict[str, Any]:
+    with Store.open(db) as s:
+        story_ids = [r[0] for r in s.conn.execute("SELECT id FROM stories ORDER BY id")]
+        article_ids = [r[0] for r in s.conn.execute("SELECT id FROM articles ORDER BY seq")]
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from storyline.cli import main; main()", "serve", str(db),
+         "--port", str(port), "--log-level", "warning"],
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(1200):
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        res = asyncio.run(load("127.0.0.1", port, posts, args.clients, args.reads, args.seconds,
+                               story_ids, article_ids, server.pid))
+    finally:
+        server.terminate()
+        server.wait(30)
+    with Store.open(db) as s:
+        res["problems"] = s.check()
+        res["total"] = s.count("articles")
+    return res
+
+
+def _report(res: dict[str, Any], args: argparse.Namespace, say: Any) -> None:
+    post = res["post"]
+    say("")
+    say(f"{'request':<28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>8}")
+
+    def row(name: str, xs: list[float], rate: str = "") -> None:
+        say(f"{name:<28} {len(xs):>6} {_pct(xs, 50):>8.1f} {_pct(xs, 95):>8.1f} {_pct(xs, 99):>8.1f} "
+            f"{_pct(xs, 100):>8.1f} {rate:>8}")
+
+    row("POST /articles (1 article)", post, f"{len(post) / float(res['write_s']):.0f}")
+    row("GET /stories?limit=50", res["list"])
+    row("GET /stories/{id}", res["story"])
+    row("GET /articles/{id}", res["article"])
+    reads = res["list"] + res["story"] + res["article"]
+    row("all reads", reads, f"{len(reads) / float(res['read_s']):.0f}")
+    say(f"server CPU per request (user+sys of the server process / requests): POST "
+        f"{1000 * float(res['write_cpu']) / max(1, len(post)):.1f} ms, reads "
+        f"{1000 * float(res['read_cpu']) / max(1, len(reads)):.2f} ms; load client's own CPU per "
+        f"request: POST {1000 * float(res['write_client']) / max(1, len(post)):.2f} ms, reads "
+        f"{1000 * float(res['read_client']) / max(1, len(reads)):.2f} ms")
+    say(f"errors: {res['errors']}; store after the run: {res['total']:,} articles, consistent: "
+        f"{not res['problems']}")
+    ok_w = _pct(post, 99) < 50
+    ok_r = _pct(reads, 99) < 20
+    say(f"targets (wall latency, shared machine): POST p99 < 50 ms: {'met' if ok_w else 'NOT met'}; "
+        f"reads p99 < 20 ms: {'met' if ok_r else 'NOT met'}; zero errors: "
+        f"{'met' if res['errors'] == 0 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -188,3 +188,60 @@ def test_ids_with_slashes_and_spaces(client):
     assert client.get("/stories/" + quote(sid)).status_code == 200
     assert client.get("/ui/articles/" + quote("dir/sub file.txt")).status_code == 200
     assert client.get("/ui/stories/" + quote(sid)).status_code == 200
+
+
+def test_story_page_counts_follow_writes(client):
+    """The list page caches store stats between writes; a POST must show up at once."""
+    import re
+
+    def counts():
+        page = client.get("/ui/stories").text
+        m = re.search(r"(\d+) articles in (\d+) stories", page)
+        assert m, page[:500]
+        return int(m.group(1)), int(m.group(2))
+
+    n, stories = counts()
+    assert counts() == (n, stories)  # served from the cache, same answer
+    r = client.post("/articles", json={"id": "fresh-1", "text": "A brand new story about a "
+                                       "lighthouse keeper who rescued three sailors off the coast.",
+                                       "published": "2030-01-01T00:00:00Z"})
+    assert r.status_code == 200 and r.json()["results"][0]["is_new_story"]
+    assert counts() == (n + 1, stories + 1)
+
+
+def test_reads_are_json_with_content_type(client):
+    r = client.get("/stories?limit=2")
+    assert r.headers["content-type"].startswith("application/json")
+    sid = r.json()["stories"][0]["id"]
+    story = client.get(f"/stories/{sid}").json()
+    assert story["id"] == sid and story["members"]
+    assert all("text" not in m for m in story["members"])  # listings carry no article text
+    art = client.get(f"/articles/{story['members'][0]['id']}").json()
+    assert art["text"] and art["story_id"] == sid
+
+
+def test_server_checkpoints_wal_in_the_background(db):
+    """Under the server, commits do not checkpoint (no request pays for it); a background
+    thread does, while serving, and the store stays consistent."""
+    import threading
+    import time
+
+    with TestClient(create_app(db)) as c:
+        store = c.app.app.state.store  # BodyLimit wraps the FastAPI app
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        calls: list[str] = []
+        real = store.checkpoint
+
+        def counted() -> None:
+            calls.append(threading.current_thread().name)
+            real()
+
+        store.checkpoint = counted
+        for i in range(5):
+            assert c.post("/articles", json={"id": f"wal-{i}", "text": f"{WIRE} Item {i}."}).status_code == 200
+        deadline = time.time() + 10
+        while not calls and time.time() < deadline:
+            time.sleep(0.1)
+        assert calls and calls[0] == "wal-checkpoint"
+    with Store.open(db) as s:
+        assert s.check() == [] and s.get_article("wal-4") is not None

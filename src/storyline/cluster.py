@@ -385,15 +385,50 @@ class StoryTracker:
         self._last_examined = 0
         self.pairs_scored = 0
         self.candidates_examined = 0
+        self.on_drop: Callable[[str], None] | None = None  # told when an article's features go
 
     # public API ---------------------------------------------------------------------------
 
-    def add(self, article: Article) -> Assignment:
-        """Assign one article to a story (a new one if nothing in the window is close enough)."""
+    def add(self, article: Article, features: Any = None) -> Assignment:
+        """Assign one article to a story (a new one if nothing in the window is close enough).
+        ``features``: ``scorer.featurize(article)`` when already computed (e.g. in a worker)."""
         if self._idf is not None:
             self._idf.update(article.text)
-        feats = self.scorer.featurize(article)
+        feats = self.scorer.featurize(article) if features is None else features
         return self._add_featurized(article, feats)
+
+    def peek(self, article: Article, features: Any = None) -> Assignment:
+        """What ``add`` would decide now, leaving the stories and index as they are."""
+        feats = self.scorer.featurize(article) if features is None else features
+        node = _Node(article.id, self._order, parse_time(article.published), article.published,
+                     article.source, dict(top_terms(self._terms_of(feats), self.config.max_terms)))
+        cache: dict[str, PairScoreLike] = {}
+        for key in self._candidates(node, feats):
+            self._score(feats, key, cache)
+        return self._assign(node, feats, cache, commit=False)
+
+    def restore(self, article: Article, features: Any, story_id: str) -> None:
+        """Put back an article seen before (e.g. loaded from a store) under its known story,
+        unscored; windowing and caps behave as when it was first added."""
+        node = self._prepare(article, features)
+        self._evict(node.time)
+        self._insert(node, features)
+        self.move(node.id, story_id)
+        self._stories[story_id].add_terms(node.terms)
+
+    def move(self, article_id: str, story_id: str) -> None:
+        """Make ``article_id`` (already added) a member of ``story_id``, created if new."""
+        old = self._story_of.get(article_id)
+        state = self._stories.get(old) if old is not None else None
+        if state is not None:
+            state.members.remove(article_id)
+            if not state.members:
+                del self._stories[state.id]
+        target = self._stories.get(story_id)
+        if target is None:
+            target = self._stories[story_id] = _StoryState(story_id, len(self._stories))
+        target.members.append(article_id)
+        self._story_of[article_id] = story_id
 
     def add_many(self, articles: Iterable[Article]) -> Iterator[Assignment]:
         """Assignments for many articles in order (same result as calling ``add`` on each)."""
@@ -458,6 +493,8 @@ class StoryTracker:
     def _drop(self, key: str) -> None:
         self._features.pop(key, None)
         self._nodes.pop(key, None)
+        if self.on_drop is not None:
+            self.on_drop(key)
 
     def _candidates(self, node: _Node, feats: Any) -> list[str]:
         c = self.config
@@ -519,7 +556,9 @@ class StoryTracker:
         self._insert(node, feats)
         return assignment
 
-    def _assign(self, node: _Node, feats: Any, cache: dict[str, PairScoreLike]) -> Assignment:
+    def _assign(
+        self, node: _Node, feats: Any, cache: dict[str, PairScoreLike], commit: bool = True
+    ) -> Assignment:
         c = self.config
         val = self._value
         by_story: dict[str, list[str]] = defaultdict(list)
@@ -544,13 +583,14 @@ class StoryTracker:
         nearest_all = self._nearest(list(cache), cache)
         best = val(cache[nearest_all]) if nearest_all is not None else 0.0
         novelty = 1.0 - best
-        if self.record_edges:
+        if self.record_edges and commit:
             self.edges.extend((k, node.id, val(cache[k])) for k in cache)
         if best_story is None:
             sid = story_id_for(node.id)
-            state = self._stories[sid] = _StoryState(sid, len(self._stories), [node.id])
-            state.add_terms(node.terms)
-            self._story_of[node.id] = sid
+            if commit:
+                state = self._stories[sid] = _StoryState(sid, len(self._stories), [node.id])
+                state.add_terms(node.terms)
+                self._story_of[node.id] = sid
             near = cache[nearest_all] if nearest_all is not None else None
             return Assignment(
                 node.id,
@@ -565,9 +605,10 @@ class StoryTracker:
             )
         own = self._nearest(by_story[best_story], cache)
         assert own is not None
-        self._stories[best_story].members.append(node.id)
-        self._stories[best_story].add_terms(node.terms)
-        self._story_of[node.id] = best_story
+        if commit:
+            self._stories[best_story].members.append(node.id)
+            self._stories[best_story].add_terms(node.terms)
+            self._story_of[node.id] = best_story
         return Assignment(
             node.id,
             best_story,

@@ -85,6 +85,14 @@ def add(
     create: Annotated[
         bool, typer.Option("--create/--no-create", help="Create the store if it does not exist.")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Processes that normalize, MinHash and featurize the next batch while the "
+            "current one is written (1: all in this process). Results do not depend on it.",
+        ),
+    ] = 1,
     assigner: AssignerOpt = "auto",
     order: Annotated[
         str,
@@ -121,6 +129,8 @@ def add(
     _check_format(fmt)
     if batch_size < 1:
         raise ConfigError(f"--batch-size must be >= 1, got {batch_size}")
+    if workers < 1:
+        raise ConfigError(f"--workers must be >= 1, got {workers}")
     if order not in ("time", "input"):
         raise ConfigError(f"unknown --order {order!r}", hint="use time or input")
     config = _read_config(
@@ -131,7 +141,7 @@ def add(
     else:
         store = Store.open(db)
     with store:
-        indexer = Indexer(store)
+        indexer = Indexer(store, workers=workers)
         stream, stats = _read_inputs(inputs, config, quiet)
         status: Counter[str] = Counter()
         relation: Counter[str] = Counter()
@@ -139,13 +149,16 @@ def add(
         articles: Any = stream
         if order == "time":
             articles = sorted(stream, key=_time_key)  # stable: ties keep input order
-        for res in indexer.add_many(articles, batch_size=batch_size):
-            status[res.status] += 1
-            if res.status == "added":
-                kind = "new" if res.is_new_story else "duplicate" if res.duplicate_of else "joined"
-                relation[kind] += 1
-            if out is not None:
-                results.append(res.to_dict())
+        try:
+            for res in indexer.add_many(articles, batch_size=batch_size):
+                status[res.status] += 1
+                if res.status == "added":
+                    kind = "new" if res.is_new_story else "duplicate" if res.duplicate_of else "joined"
+                    relation[kind] += 1
+                if out is not None:
+                    results.append(res.to_dict())
+        finally:
+            indexer.close()
         store.compact()
         if out is not None:
             from storyline.io import write_records

@@ -6,6 +6,7 @@ multipliers, then a mixer). LSH only proposes candidates; callers must verify th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
@@ -49,11 +50,16 @@ def optimal_params(
     return best[1], best[2]
 
 
+@functools.lru_cache(maxsize=64)
 def _band_multipliers(rows: int, seed: int) -> np.ndarray:
+    """Cached (a RandomState costs about a millisecond; one-article calls are common): the
+    array is read-only because callers share it."""
     rng = np.random.RandomState(seed)
-    return rng.randint(0, np.iinfo(np.int64).max, size=rows, dtype=np.int64).astype(
+    out = rng.randint(0, np.iinfo(np.int64).max, size=rows, dtype=np.int64).astype(
         np.uint64
     ) | np.uint64(1)
+    out.setflags(write=False)
+    return out
 
 
 def band_hashes(sigs: np.ndarray, bands: int, rows: int, seed: int = 0) -> np.ndarray:

@@ -119,6 +119,15 @@ def _sentence_text(x: Any, side: str) -> str:
 
 
 def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
+    cached: dict[str, Any] = {}
+
+    def _stats() -> dict[str, Any]:
+        """Store stats scan whole tables: recompute only after articles were added."""
+        seq = store.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+        if cached.get("seq") != seq:
+            cached["stats"], cached["seq"] = store.stats(), seq
+        return dict(cached["stats"])
+
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/ui/stories")
@@ -132,7 +141,7 @@ def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
     ) -> HTMLResponse:
         items, nxt = store.list_stories(q=q or None, cursor=cursor, limit=50, min_size=min_size)
         return _render("stories.html", stories=items, q=q or "", next_cursor=nxt,
-                       min_size=min_size, stats=store.stats())
+                       min_size=min_size, stats=_stats())
 
     @app.get("/ui/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:

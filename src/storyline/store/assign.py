@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from storyline.data import Article
 
@@ -24,6 +24,7 @@ class ToAssign:
     duplicate_of: str | None = None  # id of the stored original, when this is a duplicate
     duplicate_story: str | None = None  # that original's story
     duplicate_score: float = 0.0
+    features: Any = None  # the assigner's features, when computed ahead (e.g. in a worker)
 
 
 @dataclass(slots=True)

@@ -52,6 +52,67 @@ class _Prepared:
     sig: np.ndarray
     bands: np.ndarray  # int64 view of the band hashes
     ts: str
+    features: Any = None  # the assigner's features, when it featurizes ahead of assignment
+
+
+@dataclass(frozen=True, slots=True)
+class _PrepSpec:
+    """What preparation needs (picklable: sent once to each worker process)."""
+
+    num_perm: int
+    seed: int
+    k: int
+    bands: int
+    rows: int
+    featurizer: Any = None  # object with .featurize(normalized article), or None
+
+
+_WORKER_SPEC: list[_PrepSpec] = []  # set in each worker process by _init_worker
+_HASHERS: dict[tuple[int, int, int], MinHasher] = {}
+
+
+def _init_worker(spec: _PrepSpec) -> None:
+    _WORKER_SPEC[:] = [spec]
+
+
+def _prepare_in_worker(articles: list[Article]) -> list[_Prepared]:
+    return prepare_chunk(_WORKER_SPEC[0], articles)
+
+
+def prepare_chunk(spec: _PrepSpec, articles: list[Article]) -> list[_Prepared]:
+    """Normalize, shingle, MinHash and band many articles at once (pure, no store access).
+
+    Each article's result depends on that article alone, so it is the same whichever process
+    or chunk computes it: a worker pool changes speed, never results.
+    """
+    from storyline.normalize import normalize_article
+
+    key = (spec.num_perm, spec.seed, spec.k)
+    hasher = _HASHERS.get(key)
+    if hasher is None:
+        hasher = _HASHERS[key] = MinHasher(num_perm=spec.num_perm, seed=spec.seed, k=spec.k)
+    norms = [normalize_article(a) for a in articles]
+    if not norms:
+        return []
+    flat, offsets = hasher.shingle_batch([n.text for n in norms])
+    sigs = hasher.signatures_from_batch(flat, offsets)
+    bands = band_hashes(sigs, spec.bands, spec.rows, spec.seed).view(np.int64)
+    feat = spec.featurizer
+    out: list[_Prepared] = []
+    for i, (art, norm) in enumerate(zip(articles, norms, strict=True)):
+        out.append(
+            _Prepared(
+                norm,
+                art.text,
+                xxhash.xxh3_128_digest(norm.text.encode("utf-8")),
+                flat[offsets[i] : offsets[i + 1]].copy(),
+                sigs[i].copy(),
+                bands[i].copy(),
+                to_ts(norm.published, ""),
+                None if feat is None else feat.featurize(norm),
+            )
+        )
+    return out
 
 
 @dataclass(slots=True)
@@ -78,7 +139,9 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 class Indexer:
     """Adds articles to a :class:`Store` and answers "have we seen this?" queries."""
 
-    def __init__(self, store: Store, assigner: StoryAssigner | None = None):
+    def __init__(self, store: Store, assigner: StoryAssigner | None = None, *, workers: int = 1):
+        """``workers`` > 1: prepare (normalize, MinHash, featurize) batches in that many
+        processes, one batch ahead of the writer; results are the same for any count."""
         self.store = store
         cfg = store.config
         self.hasher = MinHasher(num_perm=cfg.num_perm, seed=cfg.seed, k=cfg.k)
@@ -86,7 +149,13 @@ class Indexer:
             name = store.meta("assigner") or cfg.assigner
             assigner = make_assigner(name)
         self.assigner = assigner
+        get = getattr(assigner, "featurizer", None)
+        self._spec = _PrepSpec(cfg.num_perm, cfg.seed, cfg.k, cfg.bands, cfg.rows,
+                               None if get is None else get())
+        self.workers = max(1, int(workers))
+        self._pool: Any = None
         self._restored_seq = 0
+        self._bucket_sql: dict[int, str] = {}
         self._check_hashing()
         stored = store.meta("assigner")
         if stored is None:
@@ -129,20 +198,35 @@ class Indexer:
 
     # ------------------------------------------------------------------ pure preparation
 
-    def _normalize(self, article: Article) -> Article:
-        from storyline.normalize import normalize_article
-
-        return normalize_article(article)
-
     def prepare(self, article: Article) -> _Prepared:
         """Everything that needs no store access (safe to run outside the write lock)."""
-        norm = self._normalize(article)
-        shingles = self.hasher.shingles(norm.text)
-        sig = self.hasher.signature_from_shingles(shingles)
-        cfg = self.store.config
-        bh = band_hashes(sig[None, :], cfg.bands, cfg.rows, cfg.seed)[0].view(np.int64)
-        digest = xxhash.xxh3_128_digest(norm.text.encode("utf-8"))
-        return _Prepared(norm, article.text, digest, shingles, sig, bh, to_ts(norm.published, ""))
+        return prepare_chunk(self._spec, [article])[0]
+
+    def prepare_many(self, articles: list[Article]) -> list[_Prepared]:
+        return prepare_chunk(self._spec, articles)
+
+    def _prepare_async(self, articles: list[Article]) -> Any:
+        """Start preparing ``articles``; returns a function that gives the results in order."""
+        if self.workers <= 1 or len(articles) < 2:
+            return lambda: self.prepare_many(articles)
+        if self._pool is None:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
+                initargs=(self._spec,),
+            )
+        step = -(-len(articles) // self.workers)
+        futs = [self._pool.submit(_prepare_in_worker, articles[i : i + step])
+                for i in range(0, len(articles), step)]
+        return lambda: [p for f in futs for p in f.result()]
+
+    def close(self) -> None:
+        """Stop the worker processes (if any)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     # ------------------------------------------------------------------ lookups
 
@@ -158,14 +242,13 @@ class Indexer:
         if is_empty_signature(p.sig):
             return []
         conn = self.store.conn
-        cands: set[int] = set()
-        for band, h in enumerate(p.bands.tolist()):
-            cands.update(
-                r[0]
-                for r in conn.execute(
-                    "SELECT seq FROM lsh_buckets WHERE band = ? AND hash = ?", (band, h)
-                )
+        hashes = p.bands.tolist()
+        sql = self._bucket_sql.get(len(hashes))
+        if sql is None:  # one statement for all bands (each term a primary-key lookup)
+            sql = self._bucket_sql[len(hashes)] = "SELECT seq FROM lsh_buckets WHERE " + " OR ".join(
+                f"(band = {b} AND hash = ?)" for b in range(len(hashes))
             )
+        cands = {r[0] for r in conn.execute(sql, hashes)}
         if not cands:
             return []
         ordered = sorted(cands)
@@ -247,26 +330,43 @@ class Indexer:
     # ------------------------------------------------------------------ writes
 
     def add_many(self, articles: Iterable[Article], batch_size: int = 256) -> Iterator[AddResult]:
-        """Add articles in batches; each batch is one transaction. Yields one result each."""
-        batch: list[Article] = []
-        for art in articles:
-            batch.append(art)
-            if len(batch) >= batch_size:
-                yield from self.add_batch(batch)
-                batch = []
-        if batch:
-            yield from self.add_batch(batch)
+        """Add articles in batches; each batch is one transaction. Yields one result each.
+
+        With workers, the next batch is prepared while the current one is written."""
+        pending: tuple[list[Article], Any] | None = None
+
+        def batches() -> Iterator[list[Article]]:
+            batch: list[Article] = []
+            for art in articles:
+                batch.append(art)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        for batch in batches():
+            ahead = (batch, self._start(batch))
+            if pending is not None:
+                yield from self._add_prepared(pending[0], pending[1]())
+            pending = ahead
+        if pending is not None:
+            yield from self._add_prepared(pending[0], pending[1]())
+
+    def _start(self, articles: list[Article]) -> Any:
+        """Begin preparing the articles of a batch not stored yet; a function gives them."""
+        known = self.store.known_ids([a.id for a in articles])
+        todo = [i for i, a in enumerate(articles) if a.id not in known]
+        get = self._prepare_async([articles[i] for i in todo])
+        return lambda: dict(zip(todo, get(), strict=True))
 
     def add_batch(self, articles: list[Article]) -> list[AddResult]:
         """Add one batch atomically: all its articles are stored, or none are."""
-        store = self.store
-        known = store.existing_ids([a.id for a in articles])
-        prepared: dict[int, _Prepared] = {}
-        for i, art in enumerate(articles):
-            if art.id not in known:
-                prepared[i] = self.prepare(art)
+        return self._add_prepared(articles, self._start(articles)())
+
+    def _add_prepared(self, articles: list[Article], prepared: dict[int, _Prepared]) -> list[AddResult]:
         results: list[AddResult] = []
-        with store.write_lock:
+        with self.store.write_lock:
             return self._add_locked(articles, prepared, results)
 
     def _add_locked(
@@ -357,6 +457,7 @@ class Indexer:
             dup_id,
             None if dup_seq is None else self._story_of(dup_seq),
             score if dup_seq is not None else 0.0,
+            p.features,
         )
         a = self.assigner.assign(item)
         self._restored_seq = seq
@@ -425,6 +526,7 @@ class Indexer:
         item = ToAssign(
             0, p.article, dup_id, None if dup_seq is None else self._story_of(dup_seq),
             matches[0]["score"] if matches else 0.0,
+            p.features,
         )
         a = self.assigner.peek(item)
         info = self.store.articles_by_seq([m["seq"] for m in matches[:limit]])

@@ -51,6 +51,17 @@ class _Recording:
         return getattr(self.scorer, name)
 
 
+class _Featurizer:
+    def __init__(self, scorer: Any, pre_normalized: bool):
+        self.scorer = scorer
+        self.pre_normalized = pre_normalized
+
+    def featurize(self, article: Article) -> Any:
+        if self.pre_normalized:
+            return self.scorer.featurize(article, normalized=True)
+        return self.scorer.featurize(article)
+
+
 # (module, name) pairs a stored feature record may reference; anything else is refused.
 _ALLOWED_GLOBALS: set[tuple[str, str]] = {
     ("storyline.link", "ArticleFeatures"),
@@ -142,27 +153,29 @@ class TrackerAssigner:
     def _watch(self, tracker: Any) -> Any:
         """Record the articles the tracker forgets (out of its window): their stored features
         will never be read again, so the indexer can delete them and keep the store small."""
-        name = "_drop" if hasattr(tracker, "_drop") else "_forget"  # where features leave
-        forget = getattr(tracker, name)
-
-        def _forget(key: str, *args: Any, **kwargs: Any) -> None:
-            forget(key, *args, **kwargs)
-            if key not in tracker._features:
-                self._evicted.append(key)
-
-        setattr(tracker, name, _forget)
+        tracker.on_drop = self._evicted.append
         return tracker
 
     def evicted(self) -> list[str]:
         """Ids forgotten since the last call (their features may be dropped from the store)."""
-        out, self._evicted = self._evicted, []
+        out = list(self._evicted)
+        self._evicted.clear()  # in place: the tracker's on_drop appends to this list
         return out
 
     # -- the protocol ------------------------------------------------------------------
 
+    def featurizer(self) -> Any:
+        """A picklable object whose ``featurize(normalized article)`` gives the tracker's
+        features (pure: the indexer may run it ahead, in worker processes)."""
+        return _Featurizer(self._recording.scorer, self._recording._pre_normalized)
+
     def assign(self, item: ToAssign) -> Assigned:
-        a = self.tracker.add(item.article)
-        feats = self._recording.last
+        if item.features is not None:
+            feats = item.features
+            a = self.tracker.add(item.article, feats)
+        else:
+            a = self.tracker.add(item.article)
+            feats = self._recording.last
         story_id, is_new = a.story_id, a.is_new_story
         relation = "new" if is_new else (a.relation or "same_story")
         nearest, similarity = a.nearest_id, float(a.similarity)
@@ -170,7 +183,7 @@ class TrackerAssigner:
             # a verified copy always shares its original's story (the store's invariant),
             # whatever the tracker's support rules decided
             if story_id != item.duplicate_story:
-                self._move(item.article.id, story_id, item.duplicate_story)
+                self.tracker.move(item.article.id, item.duplicate_story)
                 story_id, is_new = item.duplicate_story, False
             relation, nearest, similarity = "duplicate", item.duplicate_of, item.duplicate_score
         return Assigned(
@@ -185,35 +198,26 @@ class TrackerAssigner:
         )
 
     def peek(self, item: ToAssign) -> Assigned:
-        """Nearest stored article within the tracker's window and its story (state untouched)."""
+        """What the tracker would decide for the article now (its state untouched)."""
         if item.duplicate_of is not None and item.duplicate_story is not None:
             return self._duplicate(item)
-        t = self.tracker
-        feats = self._recording.featurize(item.article)
-        from storyline.cluster import _Node, parse_time
-
-        node = _Node(item.article.id, -1, parse_time(item.article.published),
-                     item.article.published, item.article.source, t._terms_of(feats))
-        best: tuple[float, str, Any] | None = None
-        for key in t._candidates(node, feats):
-            s = t.scorer.score(t._features[key], feats)
-            if best is None or s.similarity > best[0]:
-                best = (float(s.similarity), key, s)
-        threshold = t.config.threshold
-        if best is None or best[0] < threshold:
-            return Assigned("", "new", True, best[1] if best else None,
-                            best[0] if best else None, 1.0 - (best[0] if best else 0.0))
-        sid = t.story_of(best[1]) or ""
-        return Assigned(sid, str(best[2].relation), False, best[1], round(best[0], 4),
-                        round(1.0 - best[0], 4))
+        feats = item.features if item.features is not None else self._recording.featurize(item.article)
+        a = self.tracker.peek(item.article, feats)
+        if a.is_new_story:
+            return Assigned("", "new", True, a.nearest_id, round(float(a.similarity), 4),
+                            round(float(a.novelty), 4))
+        return Assigned(a.story_id, str(a.relation or "same_story"), False, a.nearest_id,
+                        round(float(a.similarity), 4), round(float(a.novelty), 4))
 
     def restore(self, rows: Iterable[Stored]) -> None:
+        t = self.tracker
         for r in rows:
             if r.features is not None:
-                self._restore_one(r, decode_features(r.features, r.text))
+                art = Article(id=r.article_id, text="", published=r.published, source=r.source)
+                t.restore(art, decode_features(r.features, r.text), r.story_id)
 
     def reset(self) -> None:
-        self._evicted = []
+        self._evicted.clear()
         self.tracker = self._watch(self._new())
 
     # -- helpers -------------------------------------------------------------------------
@@ -230,39 +234,3 @@ class TrackerAssigner:
         from storyline.store.assign import _label
 
         return _label(article) or None
-
-    def _move(self, article_id: str, old: str, new: str) -> None:
-        """Move a just-added article from the story the tracker gave it to ``new``."""
-        from storyline.cluster import _StoryState
-
-        t = self.tracker
-        state = t._stories.get(old)
-        if state is not None:
-            state.members = [m for m in state.members if m != article_id]
-            if not state.members:
-                del t._stories[old]
-        target = t._stories.get(new)
-        if target is None:
-            target = t._stories[new] = _StoryState(new, len(t._stories))
-        target.members.append(article_id)
-        t._story_of[article_id] = new
-
-    def _restore_one(self, r: Stored, feats: Any) -> None:
-        """Put one stored article back into the tracker under its stored story, unscored.
-
-        Uses the tracker's own steps (prepare, evict, insert) so windowing and caps behave
-        exactly as when the article was first added.
-        """
-        from storyline.cluster import _StoryState
-
-        t = self.tracker
-        art = Article(id=r.article_id, text="", published=r.published, source=r.source)
-        node = t._prepare(art, feats)
-        t._evict(node.time)
-        t._insert(node, feats)
-        t._story_of[node.id] = r.story_id
-        state = t._stories.get(r.story_id)
-        if state is None:
-            state = t._stories[r.story_id] = _StoryState(r.story_id, len(t._stories))
-        state.members.append(node.id)
-        state.add_terms(node.terms)
