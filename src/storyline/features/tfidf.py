@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 
 __all__ = [
     "STOP_WORDS",
@@ -72,15 +74,31 @@ def stem(word: str) -> str:
     return w
 
 
+_CONTENT: dict[str, str] = {}  # raw regex token -> stemmed content word ('' = not one)
+_CONTENT_MAX = 500_000
+
+
+def _content_word(t: str) -> str:
+    w = t.strip("'-")
+    return "" if len(w) < 2 or w in STOP_WORDS else stem(w)
+
+
 def content_tokens(text: str) -> list[str]:
     """Lowercased, stemmed content words (no stop words, no numbers, no 1-letter tokens)."""
-    out = []
-    for t in _TOKEN.findall(text.lower()):
-        t = t.strip("'-")
-        if len(t) < 2 or t in STOP_WORDS:
-            continue
-        out.append(stem(t))
-    return out
+    # One dict lookup per token: the strip/stop-word/stem decision is memoized per raw token
+    # (news vocabularies are small next to their token counts). Bounded: cleared when full.
+    cache = _CONTENT
+    raw = _TOKEN.findall(text.lower())
+    try:
+        words = [cache[t] for t in raw]
+    except KeyError:
+        if len(cache) > _CONTENT_MAX:
+            cache.clear()
+        for t in raw:
+            if t not in cache:
+                cache[t] = _content_word(t)
+        words = [cache[t] for t in raw]
+    return [w for w in words if w]
 
 
 def tfidf_weights(tokens: Iterable[str], idf: IdfModel) -> dict[str, float]:
@@ -97,8 +115,8 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Cosine of two L2-normalized sparse vectors (iterates the smaller one)."""
     if len(a) > len(b):
         a, b = b, a
-    get = b.get
-    return float(sum(v * get(t, 0.0) for t, v in a.items()))
+    # the same products summed in the same order as a generator would, but all in C
+    return float(sum(map(mul, a.values(), map(b.get, a.keys(), repeat(0.0)))))
 
 
 _RESOURCE = "idf-en.json.gz"
