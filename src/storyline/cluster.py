@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import warnings
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -709,8 +710,11 @@ def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: l
     workers = tracker.config.workers
     step = max(1, math.ceil(len(pairs) / (workers * 4)))
     parts = [pairs[i : i + step] for i in range(0, len(pairs), step)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
-        results = [r for part in ex.map(_score_slice, parts) for r in part]
+    with warnings.catch_warnings():
+        # the featurization pool's manager thread is running; these children only score
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
+            results = [r for part in ex.map(_score_slice, parts) for r in part]
     _WORKER_FEATURES = {}
     scores = {p: _LightScore(*r) for p, r in zip(pairs, results, strict=True)}
     tracker.pairs_scored += len(pairs)
@@ -727,40 +731,63 @@ def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: l
 def _featurized_chunks(
     scorer: Scorer, articles: Sequence[Article], order: list[int], cfg: ClusterConfig
 ) -> Iterator[tuple[list[Any], list[int]]]:
-    """Features in processing order, a chunk at a time (in ``workers`` processes when > 1)."""
-    for start in range(0, len(order), cfg.chunk):
-        idx = order[start : start + cfg.chunk]
-        chunk = [articles[i] for i in idx]
-        if cfg.workers > 1 and len(chunk) > 1:
-            yield _parallel_featurize(scorer, chunk, cfg.workers), idx
-        else:
-            many = getattr(scorer, "featurize_many", None)
+    """Features in processing order, a chunk at a time.
+
+    With ``workers`` > 1, one pool of forked processes (the scorer is inherited, not pickled)
+    featurizes up to two chunks ahead while the caller assigns the current one, so the
+    sequential part of clustering overlaps with featurization instead of waiting for it.
+    """
+    starts = list(range(0, len(order), cfg.chunk))
+    ctx = _fork_context() if cfg.workers > 1 and len(order) > 1 else None
+    if ctx is None:
+        many = getattr(scorer, "featurize_many", None)
+        for start in starts:
+            idx = order[start : start + cfg.chunk]
+            chunk = [articles[i] for i in idx]
             feats = list(many(chunk)) if many is not None else [scorer.featurize(a) for a in chunk]
+            yield feats, idx
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    global _WORKER_SCORER
+    _WORKER_SCORER = scorer
+    pending: deque[tuple[list[int], list[Future[list[Any]]]]] = deque()
+    with ProcessPoolExecutor(cfg.workers, mp_context=ctx) as ex:
+
+        def submit(start: int) -> None:
+            idx = order[start : start + cfg.chunk]
+            chunk = [articles[i] for i in idx]
+            step = max(1, math.ceil(len(chunk) / (cfg.workers * 4)))
+            futs = [ex.submit(_featurize_slice, chunk[i : i + step]) for i in range(0, len(chunk), step)]
+            pending.append((idx, futs))
+
+        ahead = 2
+        for start in starts[:ahead]:
+            submit(start)
+        nxt = ahead
+        while pending:
+            idx, futs = pending.popleft()
+            feats = [f for fu in futs for f in fu.result()]
+            if nxt < len(starts):
+                submit(starts[nxt])
+                nxt += 1
             yield feats, idx
 
 
 _WORKER_SCORER: Any = None
 
 
+def _fork_context() -> Any:
+    import multiprocessing as mp
+
+    try:
+        return mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork: run serially
+        return None
+
+
 def _featurize_slice(chunk: list[Article]) -> list[Any]:
     return [_WORKER_SCORER.featurize(a) for a in chunk]
-
-
-def _parallel_featurize(scorer: Scorer, chunk: list[Article], workers: int) -> list[Any]:
-    """Featurize in forked processes (the scorer is inherited, not pickled)."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _WORKER_SCORER
-    _WORKER_SCORER = scorer
-    step = max(1, math.ceil(len(chunk) / (workers * 4)))
-    parts = [chunk[i : i + step] for i in range(0, len(chunk), step)]
-    try:
-        ctx = mp.get_context("fork")
-    except ValueError:  # pragma: no cover - platforms without fork
-        return [scorer.featurize(a) for a in chunk]
-    with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
-        return [f for part in ex.map(_featurize_slice, parts) for f in part]
 
 
 def _merge_stories(

@@ -7,6 +7,7 @@ multipliers, then a mixer). LSH only proposes candidates; callers must verify th
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 import numba as nb
@@ -49,11 +50,15 @@ def optimal_params(
     return best[1], best[2]
 
 
+@lru_cache(maxsize=64)
 def _band_multipliers(rows: int, seed: int) -> np.ndarray:
+    # cached: seeding a RandomState costs more than hashing one signature's bands
     rng = np.random.RandomState(seed)
-    return rng.randint(0, np.iinfo(np.int64).max, size=rows, dtype=np.int64).astype(
+    mult = rng.randint(0, np.iinfo(np.int64).max, size=rows, dtype=np.int64).astype(
         np.uint64
     ) | np.uint64(1)
+    mult.setflags(write=False)
+    return mult
 
 
 def band_hashes(sigs: np.ndarray, bands: int, rows: int, seed: int = 0) -> np.ndarray:
