@@ -322,8 +322,9 @@ class _Meta:
     source: str | None
 
 
-def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None) -> Scorer:
-    """A shallow copy of ``scorer`` with its own IDF model, fitted on ``texts`` when given.
+def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None, workers: int = 1) -> Scorer:
+    """A shallow copy of ``scorer`` with its own IDF model, fitted on ``texts`` when given
+    (counted in ``workers`` forked processes when > 1 and the model can take counts).
 
     The caller's scorer is never modified. Scorers without an ``idf`` model come back as is.
     """
@@ -334,10 +335,37 @@ def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None) -> Score
         return scorer
     fresh = type(idf)(idf.background, prior_docs=idf.prior_docs, min_prob=idf.min_prob, source=idf.source)
     if texts is not None:
-        fresh.fit(texts)
+        counts = None
+        if workers > 1 and hasattr(fresh, "fit_counts"):
+            texts = list(texts)
+            counts = _parallel_doc_frequencies(texts, workers)
+        if counts is not None:
+            fresh.fit_counts(*counts)
+        else:
+            fresh.fit(texts)
     out = copy.copy(scorer)
     out.idf = fresh  # type: ignore[attr-defined]
     return out
+
+
+def _parallel_doc_frequencies(texts: list[str], workers: int) -> tuple[Counter[str], int] | None:
+    """Document frequencies of ``texts`` counted in forked processes (None: no fork here)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from storyline.features.tfidf import document_frequencies
+
+    ctx = _fork_context()
+    if ctx is None or len(texts) < 2:
+        return None
+    step = max(1, math.ceil(len(texts) / (workers * 4)))
+    parts = [texts[i : i + step] for i in range(0, len(texts), step)]
+    df: Counter[str] = Counter()
+    n = 0
+    with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
+        for part_df, part_n in ex.map(document_frequencies, parts):
+            df.update(part_df)
+            n += part_n
+    return df, n
 
 
 def _default_scorer() -> Scorer:
@@ -646,7 +674,7 @@ def cluster_stories(
         )
     scorer = linker if linker is not None else _default_scorer()
     if cfg.corpus_idf:
-        scorer = with_corpus_idf(scorer, (a.text for a in articles))
+        scorer = with_corpus_idf(scorer, [a.text for a in articles], cfg.workers)
     tracker = StoryTracker(scorer, replace(cfg, corpus_idf=False))
     tracker.record_edges = cfg.merge
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))

@@ -26,6 +26,7 @@ __all__ = [
     "background_probability",
     "content_tokens",
     "cosine",
+    "document_frequencies",
     "stem",
     "tfidf_weights",
 ]
@@ -163,6 +164,14 @@ class IdfModel:
         self._cache.clear()
         return self
 
+    def fit_counts(self, df: Mapping[str, int], n_docs: int) -> IdfModel:
+        """Like :meth:`fit`, from document frequencies counted elsewhere (e.g. by
+        :func:`document_frequencies` in worker processes): the same model as ``fit(texts)``."""
+        self.df = Counter(df)
+        self.n_docs = int(n_docs)
+        self._cache.clear()
+        return self
+
     def update(self, text: str) -> IdfModel:
         """Count one more document (streaming); IDF values change gradually."""
         self._add(text)
@@ -188,6 +197,17 @@ class IdfModel:
     def weights(self, text: str) -> dict[str, float]:
         """TF-IDF weights of ``text`` under this model."""
         return tfidf_weights(content_tokens(text), self)
+
+
+def document_frequencies(texts: Iterable[str]) -> tuple[Counter[str], int]:
+    """(documents containing each content word, number of documents), as :meth:`IdfModel.fit`
+    counts them; counts of parts of a corpus add up to the counts of the whole."""
+    df: Counter[str] = Counter()
+    n = 0
+    for t in texts:
+        df.update(set(content_tokens(t)))
+        n += 1
+    return df, n
 
 
 def background_probability(term: str) -> float:
