@@ -284,12 +284,25 @@ def run_wikiref(args: argparse.Namespace) -> None:
     )
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished children (forked workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_speed(args: argparse.Namespace) -> None:
+    import storyline
     from storyline.synth import generate_parallel
 
     print(f"== speed: {args.n} synthetic articles, batch clustering, workers={args.workers} ==")
-    print("method: cluster_stories + Linker (no embeddings), default ClusterConfig; time excludes generation")
+    print(
+        f"method: cluster_stories + Linker (no embeddings), ClusterConfig defaults (threshold "
+        f"{args.threshold}, k={args.k}); data: storyline.synth seed {args.seed}; time excludes "
+        f"generation; cpu = user+sys of this process and its workers; code: {Path(storyline.__file__).parent}"
+    )
     print(machine())
+    print("load average at start (1, 5, 15 min; the machine is shared): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     recs = list(generate_parallel(args.n, seed=args.seed, workers=max(1, args.workers)))
     arts = [
         Article(id=r["id"], text=r["text"], title=r["title"], source=r["source"], published=r["published"])
@@ -299,15 +312,18 @@ def run_speed(args: argparse.Namespace) -> None:
     del recs
     linker = load_linker()
     cfg = ClusterConfig(workers=args.workers, threshold=args.threshold, k=args.k)
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     res = cluster_stories(arts, cfg, linker)
     dt = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
     s = cluster_scores(res.story_of, gold)
     print(
-        f"articles={len(arts)} seconds={dt:.1f} articles/s={len(arts) / dt:.0f} "
+        f"articles={len(arts)} seconds={dt:.1f} articles/s={len(arts) / dt:.0f} cpu_seconds={cpu:.0f} "
         f"pairs_scored={res.pairs_scored} candidates_examined={res.candidates_examined} "
         f"peak_rss_mib={peak_rss_mib():.0f} stories={len(res.stories)} bcubed_f1={s.bcubed_f1:.4f}"
     )
+    print("load average at end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -85,6 +85,10 @@ class ClusterConfig:
     ``min_support``: members of a story that must each score >= support_threshold to join or
     merge it (fewer when the story has fewer members in the window).
     ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
+    ``ann_k``: when the features carry an ``embedding`` (a scorer with an embedder), also add
+    the article's ``ann_k`` nearest embedded neighbours in the window from an approximate
+    nearest-neighbour index (usearch, the ``[embeddings]`` extra); 0 turns it off. Without
+    embeddings it does nothing.
     ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
     ``merge``: batch only, run the average-linkage merge pass after assignment.
     ``merge_support``: a merge also needs supporting pairs for at least this fraction of the
@@ -109,6 +113,7 @@ class ClusterConfig:
     min_term_score: float = 0.02
     min_support: int = 2
     use_minhash: bool = True
+    ann_k: int = 10
     num_perm: int = 64
     lsh_threshold: float = 0.5
     max_items: int | None = None
@@ -140,6 +145,8 @@ class ClusterConfig:
             raise ConfigError(f"merge_support must be in [0, 1], got {self.merge_support}")
         if not 0.0 <= self.merge_agree <= 1.0:
             raise ConfigError(f"merge_agree must be in [0, 1], got {self.merge_agree}")
+        if self.ann_k < 0:
+            raise ConfigError(f"ann_k must be >= 0, got {self.ann_k}", hint="0 turns ANN candidates off")
         if self.num_perm < 2:
             raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}")
 
@@ -279,6 +286,11 @@ def index_terms(features: Any, entity_weight: float = 0.5) -> dict[str, float]:
     return terms
 
 
+def _embedding(features: Any) -> np.ndarray | None:
+    emb = getattr(features, "embedding", None)
+    return emb if isinstance(emb, np.ndarray) and emb.size else None
+
+
 def _shingles(features: Any) -> np.ndarray | None:
     sh = getattr(features, "shingles", None)
     return sh if isinstance(sh, np.ndarray) else None
@@ -402,6 +414,7 @@ class StoryTracker:
 
             self._hasher = MinHasher(num_perm=c.num_perm, seed=1)
             self._lsh = LSHIndex(threshold=c.lsh_threshold, num_perm=c.num_perm)
+        self._ann: Any = None  # storyline.index.ann.VectorIndex, made on the first embedding
         self._features: dict[str, Any] = {}
         self._nodes: dict[str, _Node] = {}
         self._story_of: dict[str, str] = {}
@@ -483,6 +496,8 @@ class StoryTracker:
             self._drop(key)
         if self._lsh is not None and key in self._lsh:
             self._lsh.remove(key)
+        if self._ann is not None and key in self._ann:
+            self._ann.remove(key)
 
     def _drop(self, key: str) -> None:
         self._features.pop(key, None)
@@ -504,6 +519,16 @@ class StoryTracker:
                 examined += len(extra)
                 have = set(out)
                 out.extend(key for key in extra[: c.k] if key not in have)
+        emb = _embedding(feats) if c.ann_k > 0 else None
+        if emb is not None and self._ann is not None:
+            near = [
+                key
+                for key, _ in self._ann.query(emb, c.ann_k)
+                if key in self._features and self._in_window(node, key)
+            ]
+            examined += len(near)
+            have = set(out)
+            out.extend(key for key in near if key not in have)
         self.candidates_examined += examined
         self._last_examined = examined
         return out
@@ -526,6 +551,13 @@ class StoryTracker:
         self._nodes[node.id] = node
         if self._lsh is not None and node.sig is not None:
             self._lsh.insert(node.id, node.sig)
+        emb = _embedding(feats) if self.config.ann_k > 0 else None
+        if emb is not None:
+            if self._ann is None:
+                from storyline.index.ann import VectorIndex
+
+                self._ann = VectorIndex()
+            self._ann.insert(node.id, emb)
 
     def _score(self, feats: Any, key: str, cache: dict[str, PairScoreLike]) -> PairScoreLike:
         got = cache.get(key)
