@@ -288,7 +288,7 @@ class EmbeddingScorer:
 def test_ann_candidates_find_pairs_that_share_no_terms() -> None:
     pytest.importorskip("usearch")
     arts = [art(f"a{s}-{m}", f"s{s} m{m}", s * 0.5 + m) for m in range(3) for s in range(8)]
-    cfg = ClusterConfig(threshold=0.9, support_threshold=None, use_minhash=False)
+    cfg = ClusterConfig(threshold=0.9, support_threshold=None, use_minhash=False, ann_k=5)
     without = cluster_stories(arts, replace(cfg, ann_k=0), linker=EmbeddingScorer())
     assert len(without.stories) == len(arts) and without.pairs_scored == 0
     got = cluster_stories(arts, cfg, linker=EmbeddingScorer())

@@ -87,8 +87,9 @@ class ClusterConfig:
     ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
     ``ann_k``: when the features carry an ``embedding`` (a scorer with an embedder), also add
     the article's ``ann_k`` nearest embedded neighbours in the window from an approximate
-    nearest-neighbour index (usearch, the ``[embeddings]`` extra); 0 turns it off. Without
-    embeddings it does nothing.
+    nearest-neighbour index (usearch, the ``[embeddings]`` extra); 0 (default) turns it off:
+    its effect on clustering quality has not been measured yet. Without embeddings it does
+    nothing.
     ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
     ``merge``: batch only, run the average-linkage merge pass after assignment.
     ``merge_support``: a merge also needs supporting pairs for at least this fraction of the
@@ -113,7 +114,7 @@ class ClusterConfig:
     min_term_score: float = 0.02
     min_support: int = 2
     use_minhash: bool = True
-    ann_k: int = 10
+    ann_k: int = 0
     num_perm: int = 64
     lsh_threshold: float = 0.5
     max_items: int | None = None
