@@ -4,6 +4,7 @@ Usage:
   python benchmarks/story_clusters.py synth   [--n 10000] [--seed 11] [--train-seed 5]
   python benchmarks/story_clusters.py wikiref [--data ../shared/data/wikiref220.jsonl]
   python benchmarks/story_clusters.py speed   [--n 100000] [--workers 2]
+  python benchmarks/story_clusters.py heldout [--n 10000] [--workers 2] [--dump FILE]
 
 Method (printed with every run): storyline.cluster.cluster_stories with the packaged
 storyline.link.Linker as pair scorer, no embeddings. Thresholds are never chosen on the data
@@ -284,12 +285,25 @@ def run_wikiref(args: argparse.Namespace) -> None:
     )
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished children (forked workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_speed(args: argparse.Namespace) -> None:
+    import storyline
     from storyline.synth import generate_parallel
 
     print(f"== speed: {args.n} synthetic articles, batch clustering, workers={args.workers} ==")
-    print("method: cluster_stories + Linker (no embeddings), default ClusterConfig; time excludes generation")
+    print(
+        f"method: cluster_stories + Linker (no embeddings), ClusterConfig defaults (threshold "
+        f"{args.threshold}, k={args.k}); data: storyline.synth seed {args.seed}; time excludes "
+        f"generation; cpu = user+sys of this process and its workers; code: {Path(storyline.__file__).parent}"
+    )
     print(machine())
+    print("load average at start (1, 5, 15 min; the machine is shared): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     recs = list(generate_parallel(args.n, seed=args.seed, workers=max(1, args.workers)))
     arts = [
         Article(id=r["id"], text=r["text"], title=r["title"], source=r["source"], published=r["published"])
@@ -299,20 +313,60 @@ def run_speed(args: argparse.Namespace) -> None:
     del recs
     linker = load_linker()
     cfg = ClusterConfig(workers=args.workers, threshold=args.threshold, k=args.k)
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     res = cluster_stories(arts, cfg, linker)
     dt = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
     s = cluster_scores(res.story_of, gold)
     print(
-        f"articles={len(arts)} seconds={dt:.1f} articles/s={len(arts) / dt:.0f} "
+        f"articles={len(arts)} seconds={dt:.1f} articles/s={len(arts) / dt:.0f} cpu_seconds={cpu:.0f} "
         f"pairs_scored={res.pairs_scored} candidates_examined={res.candidates_examined} "
         f"peak_rss_mib={peak_rss_mib():.0f} stories={len(res.stories)} bcubed_f1={s.bcubed_f1:.4f}"
+    )
+    print("load average at end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def run_heldout(args: argparse.Namespace) -> None:
+    """The held-out batch test alone (seed 11, threshold/support as chosen by ``synth``'s grid
+    on seed 5): quality, time and CPU of the code on PYTHONPATH; ``--dump`` writes the
+    assignments and stories so two code versions can be checked for identical output."""
+    import hashlib
+
+    import storyline
+
+    arts, recs = synth_articles(args.n, args.seed)
+    linker = load_linker()
+    print(f"== held-out synthetic batch: seed {args.seed}, {args.n} articles, workers={args.workers} ==")
+    print(
+        f"method: cluster_stories + Linker (no embeddings), threshold {args.threshold}, support "
+        f"{args.support} (chosen on seed 5 by `synth`), k={args.k}; code: {Path(storyline.__file__).parent}"
+    )
+    print(machine())
+    print("load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    cfg = ClusterConfig(threshold=args.threshold, support_threshold=args.support, k=args.k, workers=args.workers)
+    cpu0 = cpu_seconds()
+    t0 = time.perf_counter()
+    res = cluster_stories(arts, cfg, linker)
+    dt = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
+    m = synth_metrics(recs, res.story_of, res.first_reports())
+    out = json.dumps(
+        {"assignments": res.assignment_records(), "stories": [st.to_dict() for st in res.stories]},
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(out.encode()).hexdigest()[:16]
+    if args.dump:
+        Path(args.dump).write_text(out, encoding="utf-8")
+    print(
+        f"seconds={dt:.1f} cpu_seconds={cpu:.0f} pairs_scored={res.pairs_scored} "
+        f"candidates_examined={res.candidates_examined} output_sha256={digest}  {_fmt(m)}"
     )
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=("synth", "wikiref", "speed"))
+    p.add_argument("what", choices=("synth", "wikiref", "speed", "heldout"))
     p.add_argument("--n", type=int, default=None)
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--train-seed", type=int, default=5)
@@ -321,11 +375,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--threshold", type=float, default=ClusterConfig().threshold)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--support", type=float, default=0.95, help="heldout: support threshold")
+    p.add_argument("--dump", default=None, help="heldout: write assignments+stories JSON here")
     p.add_argument("--data", default=str(Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "wikiref220.jsonl"))
     args = p.parse_args(argv)
     if args.n is None:
         args.n = 100_000 if args.what == "speed" else 10_000
-    {"synth": run_synth, "wikiref": run_wikiref, "speed": run_speed}[args.what](args)
+    if args.what == "heldout" and args.threshold == ClusterConfig().threshold:
+        args.threshold = 0.9  # chosen by `synth` on seed 5 (benchmarks/results/stories-synth.txt)
+    {"synth": run_synth, "wikiref": run_wikiref, "speed": run_speed, "heldout": run_heldout}[args.what](args)
     sys.stdout.flush()
 
 

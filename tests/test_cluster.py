@@ -258,3 +258,47 @@ def test_merge_needs_most_cross_pairs_to_agree() -> None:
     # two halves of one story agree on most cross pairs: still merged
     halves = [(x, y, 0.96 if (i + j) % 4 else 0.7) for i, x in enumerate(xs) for j, y in enumerate(ys)]
     assert set(_merge_stories(story_of, halves, strict, order).values()) == {"X"}
+
+
+@dataclass(frozen=True)
+class EmbFeat:
+    id: str
+    terms: dict[str, float]
+    embedding: object
+
+
+class EmbeddingScorer:
+    """No shared terms at all; the story shows only in the embedding (a direction per story)."""
+
+    def featurize(self, article: Article) -> EmbFeat:
+        import numpy as np
+
+        story, member = article.text.split()
+        rng = np.random.default_rng(int(story[1:]))
+        v = rng.standard_normal(16) + 0.05 * np.random.default_rng(1000 + int(member[1:])).standard_normal(16)
+        return EmbFeat(article.id, {f"only-{article.id}": 1.0}, v / np.linalg.norm(v))
+
+    def score(self, a: EmbFeat, b: EmbFeat) -> Score:
+        import numpy as np
+
+        s = float(np.dot(a.embedding, b.embedding))  # type: ignore[call-overload]
+        return Score(s, "same_story" if s >= 0.9 else "unrelated")
+
+
+def test_ann_candidates_find_pairs_that_share_no_terms() -> None:
+    pytest.importorskip("usearch")
+    arts = [art(f"a{s}-{m}", f"s{s} m{m}", s * 0.5 + m) for m in range(3) for s in range(8)]
+    cfg = ClusterConfig(threshold=0.9, support_threshold=None, use_minhash=False, ann_k=5)
+    without = cluster_stories(arts, replace(cfg, ann_k=0), linker=EmbeddingScorer())
+    assert len(without.stories) == len(arts) and without.pairs_scored == 0
+    got = cluster_stories(arts, cfg, linker=EmbeddingScorer())
+    again = cluster_stories(arts, cfg, linker=EmbeddingScorer())
+    assert got.assignment_records() == again.assignment_records()
+    gold = {a.id: a.id.split("-")[0] for a in arts}
+    groups = {frozenset(x for x in gold if got.story_of[x] == sid) for sid in got.story_of.values()}
+    assert groups == {frozenset(x for x in gold if gold[x] == g) for g in set(gold.values())}
+    tracker = StoryTracker(EmbeddingScorer(), replace(cfg, max_items=10))
+    list(tracker.add_many(arts))
+    assert len(tracker._ann) == len(tracker.index) == 10  # evicted with the index
+    with pytest.raises(Exception, match="ann_k"):
+        ClusterConfig(ann_k=-1)

@@ -60,3 +60,27 @@ def test_quotes_any_style_match_by_key():
     assert a[0].key == b[0].key == "we will not stop until every person is reached"
     assert quote_key("It's  OK!") == "it s ok"
     assert extract_quotes('He said "yes" twice.') == []  # too short to be evidence
+
+
+def test_first_character_lookaheads_do_not_change_matches():
+    """The date/number regexes carry a lookahead of possible first characters (a speed-up);
+    the same patterns without it must find exactly the same spans."""
+    import re
+
+    from storyline.features import facts
+
+    text = (
+        "On Monday, 5 January 2025, twelve people and 1,200 spectators saw the 2-1 win; "
+        "sales rose 15% to $5.2 million in March 2024 (Dec. 3rd, 2023-05-06). Yesterday at "
+        "9 pm, Thirty-two more arrived; last week forty-five left. Tonight: eighty. May 4 or "
+        "may not; next month, Sunday. Sept 12th. 7.5 km, nine, Nil, zero, hundreds, dozens."
+    )
+    date_plain = re.compile(facts._DATE_RE.pattern.replace(f"(?=[{facts._DATE_FIRST}])", ""), re.I)
+    num_plain = re.compile(
+        facts._NUM.pattern.replace("(?=[$\\u20ac\\u00a30-9" + facts._NUM_FIRST + "])", ""), re.I
+    )
+    assert date_plain.pattern != facts._DATE_RE.pattern and num_plain.pattern != facts._NUM.pattern
+    for fast, plain in ((facts._DATE_RE, date_plain), (facts._NUM, num_plain)):
+        got = [(m.span(), m.group(0)) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.group(0)) for m in plain.finditer(text)]
+        assert len(got) > 8

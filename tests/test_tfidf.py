@@ -38,3 +38,20 @@ def test_weights_are_unit_norm_and_cosine_bounds():
     assert math.isclose(cosine(a, a), 1.0)
     assert cosine(a, b) > 0.3 > cosine(a, c)
     assert cosine({}, a) == 0.0
+
+
+def test_counts_of_parts_add_up_to_fit():
+    from collections import Counter
+
+    from storyline.features.tfidf import document_frequencies
+
+    texts = ["Floods hit the city", "The city council met", "Floods and storms", "storms again"]
+    whole = IdfModel.default().fit(texts)
+    df1, n1 = document_frequencies(texts[:2])
+    df2, n2 = document_frequencies(texts[2:])
+    parts = IdfModel.default().fit_counts(df1 + df2, n1 + n2)
+    assert parts.n_docs == whole.n_docs == 4
+    assert parts.df == whole.df and whole.df["flood"] == 2
+    for t in ("flood", "city", "storm", "council", "unseen"):
+        assert parts.idf(t) == whole.idf(t)
+    assert isinstance(df1, Counter)

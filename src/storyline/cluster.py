@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import warnings
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,6 +85,11 @@ class ClusterConfig:
     ``min_support``: members of a story that must each score >= support_threshold to join or
     merge it (fewer when the story has fewer members in the window).
     ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
+    ``ann_k``: when the features carry an ``embedding`` (a scorer with an embedder), also add
+    the article's ``ann_k`` nearest embedded neighbours in the window from an approximate
+    nearest-neighbour index (usearch, the ``[embeddings]`` extra); 0 (default) turns it off:
+    its effect on clustering quality has not been measured yet. Without embeddings it does
+    nothing.
     ``max_items``: cap on articles kept in a stream's index (oldest dropped), None = window only.
     ``merge``: batch only, run the average-linkage merge pass after assignment.
     ``merge_support``: a merge also needs supporting pairs for at least this fraction of the
@@ -108,6 +114,7 @@ class ClusterConfig:
     min_term_score: float = 0.02
     min_support: int = 2
     use_minhash: bool = True
+    ann_k: int = 0
     num_perm: int = 64
     lsh_threshold: float = 0.5
     max_items: int | None = None
@@ -139,6 +146,8 @@ class ClusterConfig:
             raise ConfigError(f"merge_support must be in [0, 1], got {self.merge_support}")
         if not 0.0 <= self.merge_agree <= 1.0:
             raise ConfigError(f"merge_agree must be in [0, 1], got {self.merge_agree}")
+        if self.ann_k < 0:
+            raise ConfigError(f"ann_k must be >= 0, got {self.ann_k}", hint="0 turns ANN candidates off")
         if self.num_perm < 2:
             raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}")
 
@@ -278,6 +287,11 @@ def index_terms(features: Any, entity_weight: float = 0.5) -> dict[str, float]:
     return terms
 
 
+def _embedding(features: Any) -> np.ndarray | None:
+    emb = getattr(features, "embedding", None)
+    return emb if isinstance(emb, np.ndarray) and emb.size else None
+
+
 def _shingles(features: Any) -> np.ndarray | None:
     sh = getattr(features, "shingles", None)
     return sh if isinstance(sh, np.ndarray) else None
@@ -321,8 +335,9 @@ class _Meta:
     source: str | None
 
 
-def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None) -> Scorer:
-    """A shallow copy of ``scorer`` with its own IDF model, fitted on ``texts`` when given.
+def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None, workers: int = 1) -> Scorer:
+    """A shallow copy of ``scorer`` with its own IDF model, fitted on ``texts`` when given
+    (counted in ``workers`` forked processes when > 1 and the model can take counts).
 
     The caller's scorer is never modified. Scorers without an ``idf`` model come back as is.
     """
@@ -333,10 +348,37 @@ def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None) -> Score
         return scorer
     fresh = type(idf)(idf.background, prior_docs=idf.prior_docs, min_prob=idf.min_prob, source=idf.source)
     if texts is not None:
-        fresh.fit(texts)
+        counts = None
+        if workers > 1 and hasattr(fresh, "fit_counts"):
+            texts = list(texts)
+            counts = _parallel_doc_frequencies(texts, workers)
+        if counts is not None:
+            fresh.fit_counts(*counts)
+        else:
+            fresh.fit(texts)
     out = copy.copy(scorer)
     out.idf = fresh  # type: ignore[attr-defined]
     return out
+
+
+def _parallel_doc_frequencies(texts: list[str], workers: int) -> tuple[Counter[str], int] | None:
+    """Document frequencies of ``texts`` counted in forked processes (None: no fork here)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from storyline.features.tfidf import document_frequencies
+
+    ctx = _fork_context()
+    if ctx is None or len(texts) < 2:
+        return None
+    step = max(1, math.ceil(len(texts) / (workers * 4)))
+    parts = [texts[i : i + step] for i in range(0, len(texts), step)]
+    df: Counter[str] = Counter()
+    n = 0
+    with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
+        for part_df, part_n in ex.map(document_frequencies, parts):
+            df.update(part_df)
+            n += part_n
+    return df, n
 
 
 def _default_scorer() -> Scorer:
@@ -373,6 +415,7 @@ class StoryTracker:
 
             self._hasher = MinHasher(num_perm=c.num_perm, seed=1)
             self._lsh = LSHIndex(threshold=c.lsh_threshold, num_perm=c.num_perm)
+        self._ann: Any = None  # storyline.index.ann.VectorIndex, made on the first embedding
         self._features: dict[str, Any] = {}
         self._nodes: dict[str, _Node] = {}
         self._story_of: dict[str, str] = {}
@@ -489,6 +532,8 @@ class StoryTracker:
             self._drop(key)
         if self._lsh is not None and key in self._lsh:
             self._lsh.remove(key)
+        if self._ann is not None and key in self._ann:
+            self._ann.remove(key)
 
     def _drop(self, key: str) -> None:
         self._features.pop(key, None)
@@ -512,6 +557,16 @@ class StoryTracker:
                 examined += len(extra)
                 have = set(out)
                 out.extend(key for key in extra[: c.k] if key not in have)
+        emb = _embedding(feats) if c.ann_k > 0 else None
+        if emb is not None and self._ann is not None:
+            near = [
+                key
+                for key, _ in self._ann.query(emb, c.ann_k)
+                if key in self._features and self._in_window(node, key)
+            ]
+            examined += len(near)
+            have = set(out)
+            out.extend(key for key in near if key not in have)
         self.candidates_examined += examined
         self._last_examined = examined
         return out
@@ -534,6 +589,13 @@ class StoryTracker:
         self._nodes[node.id] = node
         if self._lsh is not None and node.sig is not None:
             self._lsh.insert(node.id, node.sig)
+        emb = _embedding(feats) if self.config.ann_k > 0 else None
+        if emb is not None:
+            if self._ann is None:
+                from storyline.index.ann import VectorIndex
+
+                self._ann = VectorIndex()
+            self._ann.insert(node.id, emb)
 
     def _score(self, feats: Any, key: str, cache: dict[str, PairScoreLike]) -> PairScoreLike:
         got = cache.get(key)
@@ -686,7 +748,7 @@ def cluster_stories(
         )
     scorer = linker if linker is not None else _default_scorer()
     if cfg.corpus_idf:
-        scorer = with_corpus_idf(scorer, (a.text for a in articles))
+        scorer = with_corpus_idf(scorer, [a.text for a in articles], cfg.workers)
     tracker = StoryTracker(scorer, replace(cfg, corpus_idf=False))
     tracker.record_edges = cfg.merge
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
@@ -750,8 +812,11 @@ def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: l
     workers = tracker.config.workers
     step = max(1, math.ceil(len(pairs) / (workers * 4)))
     parts = [pairs[i : i + step] for i in range(0, len(pairs), step)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
-        results = [r for part in ex.map(_score_slice, parts) for r in part]
+    with warnings.catch_warnings():
+        # the featurization pool's manager thread is running; these children only score
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
+            results = [r for part in ex.map(_score_slice, parts) for r in part]
     _WORKER_FEATURES = {}
     scores = {p: _LightScore(*r) for p, r in zip(pairs, results, strict=True)}
     tracker.pairs_scored += len(pairs)
@@ -768,40 +833,63 @@ def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: l
 def _featurized_chunks(
     scorer: Scorer, articles: Sequence[Article], order: list[int], cfg: ClusterConfig
 ) -> Iterator[tuple[list[Any], list[int]]]:
-    """Features in processing order, a chunk at a time (in ``workers`` processes when > 1)."""
-    for start in range(0, len(order), cfg.chunk):
-        idx = order[start : start + cfg.chunk]
-        chunk = [articles[i] for i in idx]
-        if cfg.workers > 1 and len(chunk) > 1:
-            yield _parallel_featurize(scorer, chunk, cfg.workers), idx
-        else:
-            many = getattr(scorer, "featurize_many", None)
+    """Features in processing order, a chunk at a time.
+
+    With ``workers`` > 1, one pool of forked processes (the scorer is inherited, not pickled)
+    featurizes up to two chunks ahead while the caller assigns the current one, so the
+    sequential part of clustering overlaps with featurization instead of waiting for it.
+    """
+    starts = list(range(0, len(order), cfg.chunk))
+    ctx = _fork_context() if cfg.workers > 1 and len(order) > 1 else None
+    if ctx is None:
+        many = getattr(scorer, "featurize_many", None)
+        for start in starts:
+            idx = order[start : start + cfg.chunk]
+            chunk = [articles[i] for i in idx]
             feats = list(many(chunk)) if many is not None else [scorer.featurize(a) for a in chunk]
+            yield feats, idx
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    global _WORKER_SCORER
+    _WORKER_SCORER = scorer
+    pending: deque[tuple[list[int], list[Future[list[Any]]]]] = deque()
+    with ProcessPoolExecutor(cfg.workers, mp_context=ctx) as ex:
+
+        def submit(start: int) -> None:
+            idx = order[start : start + cfg.chunk]
+            chunk = [articles[i] for i in idx]
+            step = max(1, math.ceil(len(chunk) / (cfg.workers * 4)))
+            futs = [ex.submit(_featurize_slice, chunk[i : i + step]) for i in range(0, len(chunk), step)]
+            pending.append((idx, futs))
+
+        ahead = 2
+        for start in starts[:ahead]:
+            submit(start)
+        nxt = ahead
+        while pending:
+            idx, futs = pending.popleft()
+            feats = [f for fu in futs for f in fu.result()]
+            if nxt < len(starts):
+                submit(starts[nxt])
+                nxt += 1
             yield feats, idx
 
 
 _WORKER_SCORER: Any = None
 
 
+def _fork_context() -> Any:
+    import multiprocessing as mp
+
+    try:
+        return mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork: run serially
+        return None
+
+
 def _featurize_slice(chunk: list[Article]) -> list[Any]:
     return [_WORKER_SCORER.featurize(a) for a in chunk]
-
-
-def _parallel_featurize(scorer: Scorer, chunk: list[Article], workers: int) -> list[Any]:
-    """Featurize in forked processes (the scorer is inherited, not pickled)."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _WORKER_SCORER
-    _WORKER_SCORER = scorer
-    step = max(1, math.ceil(len(chunk) / (workers * 4)))
-    parts = [chunk[i : i + step] for i in range(0, len(chunk), step)]
-    try:
-        ctx = mp.get_context("fork")
-    except ValueError:  # pragma: no cover - platforms without fork
-        return [scorer.featurize(a) for a in chunk]
-    with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
-        return [f for part in ex.map(_featurize_slice, parts) for f in part]
 
 
 def _merge_stories(

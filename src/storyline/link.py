@@ -35,7 +35,7 @@ from storyline.features.facts import (
     extract_numbers,
     extract_quotes,
 )
-from storyline.features.shingles import shingle_hashes, tokenize
+from storyline.features.shingles import shingle_hashes, sorted_overlap, tokenize
 from storyline.features.tfidf import IdfModel, content_tokens, cosine, tfidf_weights
 from storyline.normalize import normalize_article
 
@@ -138,9 +138,7 @@ def _set_cos(a: frozenset[Any] | set[Any], b: frozenset[Any] | set[Any]) -> floa
 
 
 def _sorted_overlap(a: np.ndarray, b: np.ndarray) -> int:
-    if a.size == 0 or b.size == 0:
-        return 0
-    return int(np.intersect1d(a, b, assume_unique=True).size)
+    return sorted_overlap(a, b)
 
 
 # ---------------------------------------------------------------- signals
@@ -272,14 +270,20 @@ FEATURE_SIGNS = {
 }
 
 
+# (signal, [(ramp name, knot, width)]): the ramp names and widths, computed once
+_RAMP_PLAN = tuple(
+    (n, tuple((f"{n}@{k:g}", k, (_KNOTS[i + 1] if i + 1 < len(_KNOTS) else 1.0) - k) for i, k in enumerate(_KNOTS)))
+    for n in _RAMPED
+)
+
+
 def design_row(s: Mapping[str, float], names: Sequence[str]) -> np.ndarray:
     """Model input vector for signals ``s`` in the order of ``names``."""
     d = dict(s)
-    for n in _RAMPED:
+    for n, ramps in _RAMP_PLAN:
         x = d[n]
-        for i, k in enumerate(_KNOTS):
-            width = (_KNOTS[i + 1] if i + 1 < len(_KNOTS) else 1.0) - k
-            d[f"{n}@{k:g}"] = min(max((x - k) / width, 0.0), 1.0)
+        for name, k, width in ramps:
+            d[name] = min(max((x - k) / width, 0.0), 1.0)
     d["tfidf_x_ent"] = d["tfidf"] * d["ent_all"]
     d["emb_x_ent"] = d["embedding"] * d["ent_all"]
     return np.array([d[n] for n in names], dtype=np.float64)

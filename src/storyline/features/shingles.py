@@ -310,3 +310,29 @@ def char_shingle_hashes(text: str, k: int = 5, seed: int = 1) -> np.ndarray:
     Useful for short texts and languages without spaces between words.
     """
     return char_shingle_batch([text], k, seed)[0]
+
+
+@nb.njit(cache=True, nogil=True)
+def _sorted_overlap_kernel(a: np.ndarray, b: np.ndarray) -> int:
+    i = j = n = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        x, y = a[i], b[j]
+        if x == y:
+            n += 1
+            i += 1
+            j += 1
+        elif x < y:
+            i += 1
+        else:
+            j += 1
+    return n
+
+
+def sorted_overlap(a: np.ndarray, b: np.ndarray) -> int:
+    """Number of shared ids of two sorted unique arrays of one dtype (e.g. two
+    :func:`shingle_hashes`): a merge walk, no temporary arrays (pair scoring calls this a lot)."""
+    if a.size == 0 or b.size == 0:
+        return 0
+    if a.dtype != b.dtype:
+        return int(np.intersect1d(a, b, assume_unique=True).size)
+    return int(_sorted_overlap_kernel(a, b))

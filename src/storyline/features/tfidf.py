@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 
 __all__ = [
     "STOP_WORDS",
@@ -24,6 +26,7 @@ __all__ = [
     "background_probability",
     "content_tokens",
     "cosine",
+    "document_frequencies",
     "stem",
     "tfidf_weights",
 ]
@@ -72,15 +75,31 @@ def stem(word: str) -> str:
     return w
 
 
+_CONTENT: dict[str, str] = {}  # raw regex token -> stemmed content word ('' = not one)
+_CONTENT_MAX = 500_000
+
+
+def _content_word(t: str) -> str:
+    w = t.strip("'-")
+    return "" if len(w) < 2 or w in STOP_WORDS else stem(w)
+
+
 def content_tokens(text: str) -> list[str]:
     """Lowercased, stemmed content words (no stop words, no numbers, no 1-letter tokens)."""
-    out = []
-    for t in _TOKEN.findall(text.lower()):
-        t = t.strip("'-")
-        if len(t) < 2 or t in STOP_WORDS:
-            continue
-        out.append(stem(t))
-    return out
+    # One dict lookup per token: the strip/stop-word/stem decision is memoized per raw token
+    # (news vocabularies are small next to their token counts). Bounded: cleared when full.
+    cache = _CONTENT
+    raw = _TOKEN.findall(text.lower())
+    try:
+        words = [cache[t] for t in raw]
+    except KeyError:
+        if len(cache) > _CONTENT_MAX:
+            cache.clear()
+        for t in raw:
+            if t not in cache:
+                cache[t] = _content_word(t)
+        words = [cache[t] for t in raw]
+    return [w for w in words if w]
 
 
 def tfidf_weights(tokens: Iterable[str], idf: IdfModel) -> dict[str, float]:
@@ -97,8 +116,8 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Cosine of two L2-normalized sparse vectors (iterates the smaller one)."""
     if len(a) > len(b):
         a, b = b, a
-    get = b.get
-    return float(sum(v * get(t, 0.0) for t, v in a.items()))
+    # the same products summed in the same order as a generator would, but all in C
+    return float(sum(map(mul, a.values(), map(b.get, a.keys(), repeat(0.0)))))
 
 
 _RESOURCE = "idf-en.json.gz"
@@ -145,6 +164,14 @@ class IdfModel:
         self._cache.clear()
         return self
 
+    def fit_counts(self, df: Mapping[str, int], n_docs: int) -> IdfModel:
+        """Like :meth:`fit`, from document frequencies counted elsewhere (e.g. by
+        :func:`document_frequencies` in worker processes): the same model as ``fit(texts)``."""
+        self.df = Counter(df)
+        self.n_docs = int(n_docs)
+        self._cache.clear()
+        return self
+
     def update(self, text: str) -> IdfModel:
         """Count one more document (streaming); IDF values change gradually."""
         self._add(text)
@@ -170,6 +197,17 @@ class IdfModel:
     def weights(self, text: str) -> dict[str, float]:
         """TF-IDF weights of ``text`` under this model."""
         return tfidf_weights(content_tokens(text), self)
+
+
+def document_frequencies(texts: Iterable[str]) -> tuple[Counter[str], int]:
+    """(documents containing each content word, number of documents), as :meth:`IdfModel.fit`
+    counts them; counts of parts of a corpus add up to the counts of the whole."""
+    df: Counter[str] = Counter()
+    n = 0
+    for t in texts:
+        df.update(set(content_tokens(t)))
+        n += 1
+    return df, n
 
 
 def background_probability(term: str) -> float:

@@ -9,6 +9,10 @@ a term whose posting list is longer than ``max_postings`` is skipped at query ti
 common in the current window to tell stories apart: "said", a topic's stock phrases). So one
 query touches at most ``max_terms * max_postings`` postings however many articles were seen;
 the time window (``evict_before``) and ``max_items`` keep memory bounded for streams.
+
+Postings are numpy arrays of insertion numbers and weights, so a query is a handful of array
+operations (``bincount`` accumulates in the same order a dict loop would, so scores are the
+same floats); removed keys are masked out and compacted away lazily.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Generic, TypeVar
+
+import numpy as np
 
 from storyline.errors import ConfigError
 
@@ -28,6 +34,36 @@ def top_terms(terms: Mapping[str, float], n: int) -> list[tuple[str, float]]:
     if len(items) <= n:
         return sorted(items, key=lambda tw: (-tw[1], tw[0]))
     return heapq.nsmallest(n, items, key=lambda tw: (-tw[1], tw[0]))
+
+
+class _Posting:
+    """One term's postings: insertion numbers and weights (append-only, compacted lazily)."""
+
+    __slots__ = ("seq", "w", "n", "live")
+
+    def __init__(self) -> None:
+        self.seq = np.empty(8, dtype=np.int64)
+        self.w = np.empty(8, dtype=np.float64)
+        self.n = 0  # used length (live and removed entries)
+        self.live = 0
+
+    def append(self, seq: int, w: float) -> None:
+        if self.n == self.seq.size:
+            self.seq = np.resize(self.seq, 2 * self.n)
+            self.w = np.resize(self.w, 2 * self.n)
+        self.seq[self.n] = seq
+        self.w[self.n] = w
+        self.n += 1
+        self.live += 1
+
+    def compact(self, alive: np.ndarray) -> None:
+        keep = alive[self.seq[: self.n]]
+        self.seq = self.seq[: self.n][keep].copy()
+        self.w = self.w[: self.n][keep].copy()
+        self.n = self.live = int(self.seq.size)
+        if self.n == 0:
+            self.seq = np.empty(8, dtype=np.int64)
+            self.w = np.empty(8, dtype=np.float64)
 
 
 class TermIndex(Generic[K]):
@@ -52,8 +88,11 @@ class TermIndex(Generic[K]):
         self.max_terms = max_terms
         self.max_postings = max_postings
         self.max_items = max_items
-        self._postings: dict[str, dict[K, float]] = {}
+        self._postings: dict[str, _Posting] = {}
         self._items: dict[K, tuple[tuple[str, ...], float | None, int]] = {}
+        self._key_of: dict[int, K] = {}
+        self._alive = np.zeros(1024, dtype=bool)  # by insertion number
+        self._time = np.full(1024, np.nan)  # by insertion number; NaN = undated
         self._times: list[tuple[float, int, K]] = []  # min-heap for time eviction
         self._seq = 0
         self.last_examined = 0
@@ -74,12 +113,23 @@ class TermIndex(Generic[K]):
         """Index ``key`` under its heaviest terms; returns keys evicted to respect ``max_items``."""
         if key in self._items:
             raise ConfigError(f"key {key!r} is already in the index", hint="remove it first")
+        seq = self._seq
+        if seq == self._alive.size:
+            self._alive = np.concatenate([self._alive, np.zeros(seq, dtype=bool)])
+            self._time = np.concatenate([self._time, np.full(seq, np.nan)])
         kept = top_terms(terms, self.max_terms)
+        postings = self._postings
         for t, w in kept:
-            self._postings.setdefault(t, {})[key] = w
-        self._items[key] = (tuple(t for t, _ in kept), time, self._seq)
+            posting = postings.get(t)
+            if posting is None:
+                posting = postings[t] = _Posting()
+            posting.append(seq, w)
+        self._items[key] = (tuple(t for t, _ in kept), time, seq)
+        self._key_of[seq] = key
+        self._alive[seq] = True
         if time is not None:
-            heapq.heappush(self._times, (time, self._seq, key))
+            self._time[seq] = time
+            heapq.heappush(self._times, (time, seq, key))
         self._seq += 1
         evicted: list[K] = []
         if self.max_items is not None:
@@ -91,12 +141,16 @@ class TermIndex(Generic[K]):
 
     def remove(self, key: K) -> None:
         """Forget ``key``; raises KeyError if it is not in the index."""
-        terms, _, _ = self._items.pop(key)
+        terms, _, seq = self._items.pop(key)
+        del self._key_of[seq]
+        self._alive[seq] = False
         for t in terms:
             posting = self._postings[t]
-            del posting[key]
-            if not posting:
+            posting.live -= 1
+            if not posting.live:
                 del self._postings[t]
+            elif posting.n >= 64 and posting.live * 2 < posting.n:
+                posting.compact(self._alive)
 
     def evict_before(self, time: float) -> list[K]:
         """Remove every key published before ``time`` (the window's lower edge)."""
@@ -123,27 +177,43 @@ class TermIndex(Generic[K]):
         ``window`` are ignored. Terms whose postings exceed ``max_postings`` are skipped; keys
         scoring below ``min_score`` (one weak shared term) are not returned.
         """
-        acc: dict[K, float] = {}
+        seqs: list[np.ndarray] = []
+        prods: list[np.ndarray] = []
         examined = 0
+        postings = self._postings
         for t, w in top_terms(terms, self.max_terms):
-            posting = self._postings.get(t)
-            if not posting or len(posting) > self.max_postings:
+            posting = postings.get(t)
+            if posting is None or posting.live > self.max_postings:
                 continue
-            examined += len(posting)
-            for key, dw in posting.items():
-                acc[key] = acc.get(key, 0.0) + w * dw
+            examined += posting.live
+            seqs.append(posting.seq[: posting.n])
+            prods.append(w * posting.w[: posting.n])
         self.last_examined = examined
-        items = self._items
-        hits = [(key, v) for key, v in acc.items() if v >= min_score] if min_score > 0 else list(acc.items())
-        if time is not None and window is not None:
-            hits = [
-                (key, v)
-                for key, v in hits
-                if (kt := items[key][1]) is None or abs(kt - time) <= window
-            ]
-        if len(hits) > k:
-            hits.sort(key=lambda kv: -kv[1])
-            cut = hits[k - 1][1]
-            hits = [kv for kv in hits if kv[1] >= cut]  # keep ties at the cut, ordered below
-        hits.sort(key=lambda kv: (-kv[1], items[kv[0]][2]))
-        return hits[:k]
+        if not seqs:
+            return []
+        seq = np.concatenate(seqs)
+        prod = np.concatenate(prods)
+        if examined < seq.size:  # removed entries not compacted yet
+            live = self._alive[seq]
+            seq, prod = seq[live], prod[live]
+        base = int(seq.min())
+        # bincount adds each key's products in term order, like acc[key] += w * dw would
+        acc = np.bincount(seq - base, weights=prod)
+        cand = np.flatnonzero(np.bincount(seq - base))
+        vals = acc[cand]
+        keys = cand + base
+        if min_score > 0:
+            ok = vals >= min_score
+            keys, vals = keys[ok], vals[ok]
+        if time is not None and window is not None and keys.size:
+            kt = self._time[keys]
+            ok = np.isnan(kt) | (np.abs(kt - time) <= window)
+            keys, vals = keys[ok], vals[ok]
+        if keys.size > k:
+            top = np.argpartition(-vals, k - 1)[:k]
+            cut = vals[top].min()
+            ok = vals >= cut  # keep ties at the cut, ordered below
+            keys, vals = keys[ok], vals[ok]
+        order = np.lexsort((keys, -vals))[:k]
+        key_of = self._key_of
+        return [(key_of[int(s)], float(v)) for s, v in zip(keys[order], vals[order], strict=True)]
