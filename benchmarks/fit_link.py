@@ -52,7 +52,7 @@ ALPHAS = (3.0, 10.0, 30.0, 100.0)
 # Synthetic pairs are always in training (at least 10% of SemEval's weight): they anchor the
 # model on copies, revisions and same-topic distractors that SemEval has few of.
 SYNTH_FRACTIONS = (0.1, 0.3)
-SYNTH_SEED, SYNTH_N, SYNTH_PER_KIND = 11, 500, 80
+SYNTH_SEED, SYNTH_N, SYNTH_PER_KIND = 23, 500, 80
 DIM_SIGNS = {k: -v for k, v in FEATURE_SIGNS.items()}  # ratings: 1 = same, 4 = different
 Config = tuple[str, float, float]  # (design, alpha, synth fraction)
 
