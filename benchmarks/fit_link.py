@@ -151,7 +151,7 @@ def fit_variant(
     return {"similarity": sim_model.to_dict(), "dimensions": dims}, cv, names
 
 
-META_SIGNALS = ("title", "has_titles", "same_source", "pub_gap")
+META_SIGNALS = ("title", "has_titles", "same_source", "pub_gap", "pub_hours")
 
 
 def strip_meta(signals: list[dict[str, float]]) -> list[dict[str, float]]:
