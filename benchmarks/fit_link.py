@@ -52,7 +52,9 @@ ALPHAS = (3.0, 10.0, 30.0, 100.0)
 # Synthetic pairs are always in training (at least 10% of SemEval's weight): they anchor the
 # model on copies, revisions and same-topic distractors that SemEval has few of.
 SYNTH_FRACTIONS = (0.1, 0.3)
-SYNTH_SEED, SYNTH_N, SYNTH_PER_KIND = 11, 500, 80
+SYNTH_SEED, SYNTH_N, SYNTH_PER_KIND = 23, 1000, 80
+# Hard negatives: first reports of different same-topic stories with the same dateline.
+SYNTH_HARD = 80
 DIM_SIGNS = {k: -v for k, v in FEATURE_SIGNS.items()}  # ratings: 1 = same, 4 = different
 Config = tuple[str, float, float]  # (design, alpha, synth fraction)
 
@@ -151,7 +153,7 @@ def fit_variant(
     return {"similarity": sim_model.to_dict(), "dimensions": dims}, cv, names
 
 
-META_SIGNALS = ("title", "has_titles", "same_source", "pub_gap")
+META_SIGNALS = ("title", "has_titles", "same_source", "pub_gap", "pub_hours")
 
 
 def strip_meta(signals: list[dict[str, float]]) -> list[dict[str, float]]:
@@ -258,7 +260,7 @@ def main() -> None:
     sem = semeval_pairs(linker, load_semeval())
     timed("semeval features", t0)
     t0 = time.perf_counter()
-    syn = synth_pairs(linker, SYNTH_N, SYNTH_SEED, SYNTH_PER_KIND)
+    syn = synth_pairs(linker, SYNTH_N, SYNTH_SEED, SYNTH_PER_KIND, SYNTH_HARD)
     timed(f"synthetic features ({len(syn.labels)} pairs)", t0)
     models: dict[str, Any] = {}
     cvs: dict[str, Any] = {}
@@ -287,6 +289,7 @@ def main() -> None:
         "version": 1,
         "created_by": "benchmarks/fit_link.py",
         "trained_on": f"{SEMEVAL.name} (161 pairs) + storyline.synth n={SYNTH_N} seed={SYNTH_SEED} "
+        f"(+{SYNTH_HARD} same-topic same-dateline different-story pairs) "
         f"({len(syn.labels)} labelled pairs, {', '.join(SAME_GROUP)} / related / unrelated)",
         "cv": cvs,
         "models": models,

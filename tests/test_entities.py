@@ -56,3 +56,14 @@ def test_deterministic_and_empty():
     text = "Pep Guardiola praised Erling Haaland after Manchester City beat Aston Villa."
     assert extract_entities(text) == extract_entities(text)
     assert extract_entities("") == []
+
+
+def test_sentence_initial_common_nouns_are_not_entities():
+    text = (
+        "Firefighters battled the blaze near Riverton. Neighbouring countries offered help. "
+        "Investigators said Jonas Haddad, the minister, was calm. Preliminary results gave the "
+        "Liberal Democrats 166 seats. Around 300 people fled. Officials met Priya Jensen."
+    )
+    keys = {e.key for e in extract_entities(text)}
+    assert {"firefighters", "neighbouring", "investigators", "preliminary", "around"}.isdisjoint(keys)
+    assert {"riverton", "jonas haddad", "liberal democrats", "priya jensen"} <= keys

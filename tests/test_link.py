@@ -127,3 +127,54 @@ def test_relations_on_synthetic_pairs():
         same_gold = p.relation in SAME_STORY_RELATIONS
         ok += (rel in SAME_STORY_RELATIONS) == same_gold
     assert ok / len(pairs) >= 0.95
+
+
+# --- update signals: a constructed agency update vs another event of the same kind -----------
+
+_ORIG = (
+    "TARSUS, Turkey (AP) - A magnitude 6.1 earthquake struck near Tarsus on Monday, killing 12 "
+    "people and injuring 140, the disaster agency said. Rescue teams searched collapsed buildings "
+    'in the old town through the night. "We are doing everything we can to reach those still '
+    'trapped," Governor Ali Demir said. Aftershocks rattled the region into the morning.'
+)
+_UPDATE = (
+    "TARSUS, Turkey (AP) - The magnitude 6.1 earthquake near Tarsus on Monday killed 15 people and "
+    "injured 160, the disaster agency said on Tuesday. Rescue teams searched collapsed "
+    'buildings in the old town through the night. "We are doing everything we can to reach those '
+    'still trapped," Governor Ali Demir said.'
+)
+_OTHER = (
+    "ADANA, Turkey (AP) - A magnitude 5.4 earthquake struck near Adana on Thursday, killing 3 "
+    "people and injuring 40, the disaster agency said. Emergency crews cleared roads blocked by "
+    'landslides north of the city. "The damage is limited," Mayor Selin Kaya said.'
+)
+
+
+def _feats(linker, text, published, aid):
+    return linker.featurize(Article(id=aid, text=text, published=published))
+
+
+def test_update_signals_separate_an_update_from_another_event(linker):
+    orig = _feats(linker, _ORIG, "2024-03-04T08:00:00Z", "o")
+    upd = _feats(linker, _UPDATE, "2024-03-05T09:30:00Z", "u")
+    other = _feats(linker, _OTHER, "2024-03-21T08:00:00Z", "x")
+    su, so = linker.score(orig, upd), linker.score(orig, other)
+    assert su.signals["sent_match"] > so.signals["sent_match"]
+    assert su.signals["num_update"] > 0  # 12 -> 15 dead, 140 -> 160 injured: rising counts
+    assert so.signals["num_update"] == 0  # 12 -> 3 a later article: not an update
+    assert su.signals["pub_hours"] < so.signals["pub_hours"]
+    assert su.relation in SAME_STORY_RELATIONS
+    assert so.relation not in SAME_STORY_RELATIONS
+    assert su.same_story > so.same_story
+
+
+def test_falling_count_in_a_later_article_is_not_an_update(linker):
+    early = _feats(linker, _UPDATE, "2024-03-04T08:00:00Z", "e")  # says 15 dead
+    late = _feats(linker, _ORIG, "2024-03-05T08:00:00Z", "l")  # says 12 dead, a day later
+    fwd = linker.score(late, early).signals["num_update"]  # same pair in either argument order
+    assert fwd == linker.score(early, late).signals["num_update"]
+    undated_a = _feats(linker, _UPDATE, None, "a")
+    undated_b = _feats(linker, _ORIG, None, "b")
+    # without publication times either direction may be the update
+    assert linker.score(undated_a, undated_b).signals["num_update"] >= fwd
+    assert linker.score(undated_a, undated_b).signals["pub_hours"] == 0.0

@@ -66,7 +66,7 @@ class ClusterConfig:
     """Settings for story clustering (batch and stream), validated on construction.
 
     ``threshold``: average pair score an article needs to a story to join it. The defaults
-    (0.8 average, 0.95 support, on the Linker's same-story probability) were fitted on a
+    (0.7 average, 0.8 support, on the Linker's same-story probability) were fitted on a
     synthetic corpus (benchmarks/story_clusters.py, seed 5), never on the reported test data.
     ``support_threshold``: score at which a member counts as supporting (default: ``threshold``);
     set it above ``threshold`` to let a story absorb a member that is close to most of it
@@ -103,8 +103,8 @@ class ClusterConfig:
     ``chunk``: batch articles featurized and scored per step (with ``workers`` processes).
     """
 
-    threshold: float = 0.8
-    support_threshold: float | None = 0.95
+    threshold: float = 0.7
+    support_threshold: float | None = 0.8
     score_field: str = "same_story"
     corpus_idf: bool = True
     window_days: float | None = 7.0

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,7 @@ from storyline.features.facts import (
     extract_numbers,
     extract_quotes,
 )
+from storyline.features.sentences import sentence_fingerprints, shared_sentence_fraction
 from storyline.features.shingles import shingle_hashes, sorted_overlap, tokenize
 from storyline.features.tfidf import IdfModel, content_tokens, cosine, tfidf_weights
 from storyline.normalize import normalize_article
@@ -120,6 +121,9 @@ class ArticleFeatures:
     weekdays: frozenset[str] = field(default=frozenset())
     years: frozenset[int] = field(default=frozenset())
     quote_tokens: list[frozenset[str]] = field(default_factory=list)
+    # publication time in hours since the epoch (None when unknown) and sentence fingerprints
+    published_hours: float | None = None
+    sentences: frozenset[int] = field(default=frozenset())
 
 
 def _parse_published(value: str | date | None) -> date | None:
@@ -129,6 +133,24 @@ def _parse_published(value: str | date | None) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def _parse_hours(value: str | date | None) -> float | None:
+    """Publication time in hours since the epoch; a bare date counts as its midnight (UTC)."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, datetime):
+            dt = value
+        elif isinstance(value, date):
+            dt = datetime(value.year, value.month, value.day)
+        else:
+            dt = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp() / 3600.0
 
 
 def _set_cos(a: frozenset[Any] | set[Any], b: frozenset[Any] | set[Any]) -> float:
@@ -167,6 +189,9 @@ SIGNALS = (
     "jaccard",
     "containment",
     "len_ratio",
+    "sent_match",
+    "num_update",
+    "pub_hours",
     "embedding",
 )
 
@@ -209,11 +234,51 @@ def compute_signals(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
     s["jaccard"] = inter / (na + nb - inter) if na + nb - inter > 0 else 0.0
     s["containment"] = inter / min(na, nb) if min(na, nb) > 0 else 0.0
     s["len_ratio"] = min(a.n_words, b.n_words) / max(a.n_words, b.n_words, 1)
+    s["sent_match"] = shared_sentence_fraction(a.sentences, b.sentences)
+    s["num_update"] = _number_updates(a, b, shared_units)
+    if a.published_hours is not None and b.published_hours is not None:
+        gap = min(abs(a.published_hours - b.published_hours), _GAP_CAP_HOURS)
+        s["pub_hours"] = math.log1p(gap) / math.log1p(_GAP_CAP_HOURS)
+    else:
+        s["pub_hours"] = 0.0
     if a.embedding is not None and b.embedding is not None:
         s["embedding"] = float(np.dot(a.embedding, b.embedding))
     else:
         s["embedding"] = 0.0
     return s
+
+
+_GAP_CAP_HOURS = 30 * 24.0
+
+
+def _plausible_update(old: float, new: float) -> bool:
+    """A count that a later version of the same report could carry: it rose, by at most
+    double (or 5), as tolls, arrests and injured counts do between updates hours apart."""
+    return 0 < new - old <= max(old, 5.0)
+
+
+def _number_updates(a: ArticleFeatures, b: ArticleFeatures, shared_units: Iterable[str]) -> float:
+    """Share of the units both articles quantify whose values differ as an update would:
+    the later article's largest value is a plausible rise of the earlier one's. Without both
+    publication times either direction counts."""
+    units = list(shared_units)
+    if not units:
+        return 0.0
+    ta, tb = a.published_hours, b.published_hours
+    order = 0 if ta is None or tb is None or ta == tb else (1 if tb > ta else -1)
+    ups = 0
+    for u in units:
+        va, vb = a.number_units[u], b.number_units[u]
+        if va & vb:
+            continue
+        x, y = max(va), max(vb)
+        if order > 0:
+            ups += _plausible_update(x, y)
+        elif order < 0:
+            ups += _plausible_update(y, x)
+        else:
+            ups += _plausible_update(x, y) or _plausible_update(y, x)
+    return ups / len(units)
 
 
 def _quote_overlap(qa: list[frozenset[str]], qb: list[frozenset[str]]) -> float:
@@ -267,6 +332,7 @@ FEATURE_SIGNS = {
     "year_conflict": -1,
     "dateline_diff": -1,
     "pub_gap": -1,
+    "pub_hours": -1,
 }
 
 
@@ -546,6 +612,8 @@ class Linker:
                 + [d.resolved.year for d in dates if d.resolved is not None and _HAS_YEAR.search(d.text)]
             ),
             quote_tokens=[frozenset(q.key.split()) for q in quotes],
+            published_hours=_parse_hours(art.published),
+            sentences=sentence_fingerprints(text),
         )
 
     # ------------------------------------------------------------ scoring

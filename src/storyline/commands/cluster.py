@@ -182,15 +182,15 @@ def cluster(
     threshold: Annotated[
         float,
         typer.Option("--threshold", help="Average pair score an article needs to a story to join it."),
-    ] = 0.8,
+    ] = 0.7,
     support_threshold: Annotated[
         float | None,
         typer.Option(
             "--support-threshold",
-            help="Score at which a story member counts as support (default 0.95; give the "
+            help="Score at which a story member counts as support (default 0.8; give the "
             "same as --threshold for plain average linkage).",
         ),
-    ] = 0.95,
+    ] = 0.8,
     score_field: Annotated[
         str,
         typer.Option(

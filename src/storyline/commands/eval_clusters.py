@@ -79,10 +79,10 @@ def eval_clusters(
         int,
         typer.Option("--min-gold-size", help="Treat gold clusters smaller than this as noise (1 = none)."),
     ] = 1,
-    threshold: Annotated[float, typer.Option("--threshold", help="Clustering threshold (without --pred).")] = 0.8,
+    threshold: Annotated[float, typer.Option("--threshold", help="Clustering threshold (without --pred).")] = 0.7,
     support_threshold: Annotated[
         float, typer.Option("--support-threshold", help="Support threshold (without --pred).")
-    ] = 0.95,
+    ] = 0.8,
     score_field: Annotated[
         str, typer.Option("--score", help="same_story or similarity (without --pred).")
     ] = "same_story",

@@ -135,6 +135,23 @@ def _is_common_word(word: str) -> bool:
     return background_probability(stem(word)) > 0.01
 
 
+# Endings of English common nouns and adjectives ("Firefighters", "Neighbouring", "Preliminary")
+# that capitalize only because they open a sentence; names rarely end so and are common words.
+_COMMON_ENDINGS = (
+    "ing", "ers", "ors", "ists", "ants", "ary", "ness", "ment", "ments", "tion", "tions", "ities",
+)
+
+
+def _is_common_opener(word: str) -> bool:
+    """A sentence-initial word that is a function word, or a common noun/adjective by its ending
+    and its background document frequency (>= 0.01%): not a name on its own."""
+    from storyline.features.tfidf import STOP_WORDS, background_probability, stem
+
+    if word in STOP_WORDS:
+        return True
+    return word.endswith(_COMMON_ENDINGS) and background_probability(stem(word)) >= 1e-4
+
+
 def _is_sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start]
     return start == 0 or bool(_SENT_END.search(before)) or before.strip() == ""
@@ -216,7 +233,8 @@ def _mention(text: str, start: int, words: list[str], lower_words: set[str]) -> 
         if len(w) < 2 or (
             not titled
             and _is_sentence_start(text, start)
-            and (w in lower_words or (_is_common_word(w) and w not in _COUNTRIES))
+            and w not in _COUNTRIES
+            and (w in lower_words or _is_common_word(w) or _is_common_opener(w))
         ):
             return None  # capitalized only because it starts a sentence
         if w in lower_words and not _is_sentence_start(text, start) and len(w) < 4:
