@@ -375,7 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--threshold", type=float, default=ClusterConfig().threshold)
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--support", type=float, default=0.95, help="heldout: support threshold")
+    p.add_argument("--support", type=float, default=ClusterConfig().support_threshold,
+                   help="heldout: support threshold (default: the shipped ClusterConfig's)")
     p.add_argument("--dump", default=None, help="heldout: write assignments+stories JSON here")
     p.add_argument("--data", default=str(Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "wikiref220.jsonl"))
     args = p.parse_args(argv)
