@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from storyline.dedup import DedupConfig
     from storyline.cluster import ClusterConfig
+    from storyline.dedup import DedupConfig
     from storyline.distributed.spark_cluster import SparkClusterResult
     from storyline.distributed.spark_dedup import SparkDedupResult
 
