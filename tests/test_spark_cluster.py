@@ -97,10 +97,10 @@ def _mixed_inputs(tmp_path: Path, n: int, seed: int) -> list[Path]:
 def test_cluster_parity_mixed_inputs_small_blocks(spark: Any, linker: Any, tmp_path: Path) -> None:
     """Many candidate blocks, a short window (eviction and the context replay matter), undated
     articles (processed last), inputs out of time order, JSONL and Parquet."""
-    paths = _mixed_inputs(tmp_path, 350, seed=3)
+    paths = _mixed_inputs(tmp_path, 250, seed=3)
     res = _assert_parity(spark, linker, paths, tmp_path / "o1",
-                         ClusterConfig(window_days=0.5), block=40)
-    assert res.blocks >= 8
+                         ClusterConfig(window_days=0.5), block=50)
+    assert res.blocks >= 5 and res.largest_component < 50
 
 
 @pytest.mark.slow

@@ -36,16 +36,19 @@ import pyarrow as pa
 from storyline.cluster import (
     Assignment,
     ClusterConfig,
+    PairScoreLike,
     Scorer,
     StoryTracker,
     _finish,
+    _LightScore,
     _merge_stories,
     _Node,
+    _StoryState,
     index_terms,
     parse_time,
 )
 from storyline.data import Article
-from storyline.distributed.partition import IDX, _items
+from storyline.distributed.partition import _items
 from storyline.features.tfidf import content_tokens
 from storyline.index.terms import top_terms
 from storyline.io.base import Bad
@@ -56,9 +59,13 @@ PARSED_SCHEMA = (
 )
 DF_SCHEMA = "term string, n long"
 FEATURE_SCHEMA = "rank long, id string, published string, source string, ix binary, blob binary"
-CAND_SCHEMA = "rank long, cut double, cands array<long>"
+CAND_SCHEMA = (
+    "rank long, cut double, cands array<long>, sims array<double>, rels array<string>, "
+    "sss array<double>, vals array<double>"
+)
+RAW_SCHEMA = "rank long, rs string"
 OUT_SCHEMA = "kind byte, k1 long, k2 string, line string"
-ASSIGNMENT, STORY, STAT = 0, 1, 2
+ASSIGNMENT, STORY, STAT, CONFLICT = 0, 1, 2, 3
 
 
 def _json(rec: dict[str, Any]) -> str:
@@ -205,48 +212,78 @@ def _groups(batches: Iterator[pa.RecordBatch], key: str) -> Iterator[tuple[int, 
 
 
 def block_candidates(
-    batches: Iterator[pa.RecordBatch], cfg: ClusterConfig
+    batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
 ) -> Iterator[pa.RecordBatch]:
-    """Rows (block, start, rank, id, published, source, ix) sorted by (block, rank) -> for each
-    article of the block (rank >= start): its candidates, in the local order, and the eviction
-    cut-off applied when it was processed (null: none)."""
+    """Rows (block, start, rank, id, published, source, ix, blob) sorted by (block, rank) ->
+    for each article of the block (rank >= start): its candidates in the local order, their
+    pair scores (the scorer's, candidate first as locally) and the eviction cut-off in force
+    when it was processed (null: no window)."""
+    sc = scorer.value if hasattr(scorer, "value") else scorer
     rcfg = replace(cfg, corpus_idf=False, workers=1, max_items=None)
     w = cfg.window_s
     for _, rows in _groups(batches, "block"):
         start = rows[0]["start"]
         tracker = _ReplayTracker(_IndexOnly(), rcfg)
         rank_of: dict[str, int] = {}
-        out_rank: list[int] = []
-        out_cut: list[float | None] = []
-        out_cands: list[list[int]] = []
+        blob_of: dict[str, bytes] = {}
+        feats: dict[str, Any] = {}
+
+        out: dict[str, list[Any]] = {k: [] for k in ("rank", "cut", "cands", "sims", "rels",
+                                                      "sss", "vals")}
         for row in rows:
             art = Article(row["id"], "", published=row["published"], source=row["source"])
             pre: _Pre = pickle.loads(row["ix"])
             rank_of[art.id] = row["rank"]
+            blob_of[art.id] = row["blob"]
             node = tracker._prepare(art, pre)
-            tracker._evict(node.time)
+            gone = tracker._evict(node.time)
+            for key in gone:
+                feats.pop(key, None)
+                blob_of.pop(key, None)
             if row["rank"] < start:
                 node.sig = tracker._signature(pre) if tracker._lsh is not None else None
                 tracker._insert(node, pre)
                 continue
             cut = None
-            if node.time is not None and w is not None:
+            if w is not None and tracker._recent:
                 recent = sorted(tracker._recent)
                 cut = recent[(len(recent) - 1) // 2] - w
             cands = tracker._candidates(node, pre)
             tracker._insert(node, pre)
-            out_rank.append(row["rank"])
-            out_cut.append(cut)
-            out_cands.append([rank_of[c] for c in cands])
+            mine = _features(art.id, feats, blob_of)
+            scores = [sc.score(_features(c, feats, blob_of), mine) for c in cands]
+            light = [_LightScore(float(x.similarity), str(x.relation),
+                                 float(getattr(x, "same_story", x.similarity))) for x in scores]
+            out["rank"].append(row["rank"])
+            out["cut"].append(cut)
+            out["cands"].append([rank_of[c] for c in cands])
+            out["sims"].append([x.similarity for x in light])
+            out["rels"].append([x.relation for x in light])
+            out["sss"].append([x.same_story for x in light])
+            out["vals"].append([tracker._value(x) for x in light])
         yield pa.RecordBatch.from_pydict(
-            {"rank": pa.array(out_rank, pa.int64()), "cut": pa.array(out_cut, pa.float64()),
-             "cands": pa.array(out_cands, pa.list_(pa.int64()))}
+            out,
+            schema=pa.schema([("rank", pa.int64()), ("cut", pa.float64()),
+                              ("cands", pa.list_(pa.int64())), ("sims", pa.list_(pa.float64())),
+                              ("rels", pa.list_(pa.string())), ("sss", pa.list_(pa.float64())),
+                              ("vals", pa.list_(pa.float64()))]),
         )
 
 
+def _features(key: str, feats: dict[str, Any], blobs: dict[str, bytes]) -> Any:
+    """Unpickled scorer features of ``key`` (once; only candidates ever need them)."""
+    f = feats.get(key)
+    if f is None:
+        f = feats[key] = pickle.loads(blobs[key])
+    return f
+
+
 class _ComponentTracker(StoryTracker):
-    """The local tracker run on one component: global order, precomputed candidates and the
-    global window's eviction cut-offs (the component alone would have another clock)."""
+    """The local tracker run on one component: global order, precomputed candidates (and their
+    scores) and the global window's eviction cut-offs (the component alone would have another
+    clock). *Ghosts* are members of other components' stories that this component's articles
+    have candidates in: they are placed in their known story (never assigned, never scored as
+    new articles), so support checks against those stories see what the global run saw."""
 
     def __init__(self, scorer: Scorer, config: ClusterConfig, rank: dict[str, int],
                  cands: dict[str, list[str]], cut: dict[str, float | None]):
@@ -257,7 +294,7 @@ class _ComponentTracker(StoryTracker):
     def _prepare(self, article: Article, feats: Any) -> _Node:
         node = super()._prepare(article, feats)
         node.order = self._meta[node.id].order = self._rank[node.id]
-        self._pending_cut = self._cut[node.id]
+        self._pending_cut = self._cut.get(node.id)
         return node
 
     def _evict(self, now: float | None, drop: bool = True) -> list[str]:
@@ -273,12 +310,81 @@ class _ComponentTracker(StoryTracker):
         self._last_examined = 0
         return list(self._cands[node.id])
 
+    def add_ghost(self, article: Article, feats: Any, story: str) -> None:
+        node = self._prepare(article, feats)
+        self._pending_cut = None  # cut-offs only grow: the next real article applies its own
+        state = self._stories.get(story)
+        if state is None:
+            state = self._stories[story] = _StoryState(story, len(self._stories))
+        state.members.append(node.id)
+        self._story_of[node.id] = story
+        self._insert(node, feats)
+
+
+def _light_cache(row: dict[str, Any], id_of: dict[int, str]) -> dict[str, PairScoreLike]:
+    return {
+        id_of[c]: _LightScore(sim, rel, ss)
+        for c, sim, rel, ss in zip(row["cands"] or [], row["sims"] or [], row["rels"] or [],
+                                   row["sss"] or [], strict=True)
+    }
+
+
+def _run(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig, cfg: ClusterConfig,
+         ) -> tuple[_ComponentTracker, list[Article], dict[str, Assignment], dict[int, str]]:
+    """The tracker over one component's rows (and ghosts, rows with ``rs`` set), in rank order."""
+    id_of = {r["rank"]: r["id"] for r in rows}
+    rank = {r["id"]: r["rank"] for r in rows}
+    own = [r for r in rows if r.get("rs") is None]
+    cands = {r["id"]: [id_of[c] for c in (r["cands"] or [])] for r in own}
+    cut = {r["id"]: r["cut"] for r in own}
+    tracker = _ComponentTracker(sc, ccfg, rank, cands, cut)
+    tracker.record_edges = cfg.merge
+    arts: list[Article] = []
+    raw: dict[str, Assignment] = {}
+    for r in rows:
+        a = Article(r["id"], "", published=r["published"], source=r["source"])
+        feats = pickle.loads(r["blob"])
+        if r.get("rs") is not None:
+            tracker.add_ghost(a, feats, r["rs"])
+            continue
+        arts.append(a)
+        cache = {k: v for k, v in _light_cache(r, id_of).items() if k in rank}
+        raw[a.id] = tracker._add_featurized(a, feats, cache)
+    return tracker, arts, raw, id_of
+
+
+def raw_stories(
+    batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
+) -> Iterator[pa.RecordBatch]:
+    """Round 1, rows sorted by (comp, rank) -> (rank, raw story) before the merge pass.
+
+    Candidates outside the component are left out: a story can only be joined through a
+    candidate scoring >= support_threshold, and those pairs are the component's edges.
+    """
+    sc = scorer.value if hasattr(scorer, "value") else scorer
+    ccfg = replace(cfg, corpus_idf=False, use_minhash=False, workers=1, max_items=None)
+    for _, rows in _groups(batches, "comp"):
+        inside = {r["rank"] for r in rows}
+        trimmed = []
+        for r in rows:
+            keep = [i for i, c in enumerate(r["cands"] or []) if c in inside]
+            trimmed.append(r | {k: [r[k][i] for i in keep] for k in ("cands", "sims", "rels", "sss")})
+        _, _, raw, _ = _run(trimmed, sc, ccfg, cfg)
+        ranks = [r["rank"] for r in rows]
+        yield pa.RecordBatch.from_pydict(
+            {"rank": pa.array(ranks, pa.int64()),
+             "rs": pa.array([raw[r["id"]].story_id for r in rows], pa.string())}
+        )
+
 
 def cluster_components(
     batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
 ) -> Iterator[pa.RecordBatch]:
-    """Rows (comp, rank, idx, line, blob, cut, cands) sorted by (comp, rank) -> assignment
-    lines (k1 = input idx), story lines (k1 = -size, k2 = story id) and pairs scored."""
+    """Round 2, rows (comp, rank, id, published, source, blob, cut, scored candidates; ``rs``
+    set on ghosts) sorted by (comp, rank) -> assignment lines (k1 = input idx), story lines
+    (k1 = -size, k2 = story id), pairs scored, and *conflicts*: pairs scoring >= the support
+    threshold into another component (k1, k2 = the two ranks), after which the driver joins
+    the two components and runs them again."""
     sc = scorer.value if hasattr(scorer, "value") else scorer
     ccfg = replace(cfg, corpus_idf=False, use_minhash=False, workers=1, max_items=None)
     for _, rows in _groups(batches, "comp"):
@@ -287,43 +393,44 @@ def cluster_components(
 
 def _one_component(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig,
                    cfg: ClusterConfig) -> pa.RecordBatch:
-    arts = [article_from_line(r["line"]) for r in rows]
-    id_of = {r["rank"]: a.id for r, a in zip(rows, arts, strict=True)}
-    rank = {a.id: r["rank"] for r, a in zip(rows, arts, strict=True)}
-    cands = {a.id: [str(id_of[c]) for c in (r["cands"] or [])] for r, a in zip(rows, arts, strict=True)}
-    cut = {a.id: r["cut"] for r, a in zip(rows, arts, strict=True)}
-    tracker = _ComponentTracker(sc, ccfg, rank, cands, cut)
-    tracker.record_edges = cfg.merge
-    raw: dict[str, Assignment] = {}
-    for r, a in zip(rows, arts, strict=True):
-        raw[a.id] = tracker._add_featurized(a, pickle.loads(r["blob"]))
-    story_of = {aid: asg.story_id for aid, asg in raw.items()}
-    if cfg.merge:
-        story_of = _merge_stories(story_of, tracker.edges, cfg, [a.id for a in arts])
-    result = _finish(arts, raw, story_of, tracker, cfg)
+    tracker, arts, raw, _ = _run(rows, sc, ccfg, cfg)
+    ghosts = {r["id"]: r["rank"] for r in rows if r.get("rs") is not None}
     kinds: list[int] = []
     k1: list[int] = []
     k2: list[str | None] = []
     lines: list[str | None] = []
-    for r, rec in zip(rows, result.assignment_records(), strict=True):
-        kinds.append(ASSIGNMENT)
-        k1.append(r["idx"])
+    sup = cfg.support_at
+    for ea, eb, v in tracker.edges:
+        if v >= sup and (ea in ghosts) != (eb in ghosts):
+            g, x = (ea, eb) if ea in ghosts else (eb, ea)
+            kinds.append(CONFLICT)
+            k1.append(tracker._rank[x])
+            k2.append(str(ghosts[g]))
+            lines.append(None)
+    if not kinds:
+        mine = {a.id for a in arts}
+        edges = [e for e in tracker.edges if e[0] in mine and e[1] in mine]
+        story_of = {aid: asg.story_id for aid, asg in raw.items()}
+        if cfg.merge:
+            story_of = _merge_stories(story_of, edges, cfg, [a.id for a in arts])
+        result = _finish(arts, raw, story_of, tracker, cfg)
+        idx = {r["id"]: r["idx"] for r in rows if r.get("rs") is None}
+        for a, rec in zip(arts, result.assignment_records(), strict=True):
+            kinds.append(ASSIGNMENT)
+            k1.append(idx[a.id])
+            k2.append(None)
+            lines.append(_json(rec))
+        for st in result.stories:
+            kinds.append(STORY)
+            k1.append(-st.size)
+            k2.append(st.id)
+            lines.append(_json(st.to_dict()))
+        kinds.append(STAT)
+        k1.append(tracker.pairs_scored + sum(len(r["cands"] or []) for r in rows
+                                             if r.get("rs") is None))
         k2.append(None)
-        lines.append(_json(rec))
-    for st in result.stories:
-        kinds.append(STORY)
-        k1.append(-st.size)
-        k2.append(st.id)
-        lines.append(_json(st.to_dict()))
-    kinds.append(STAT)
-    k1.append(tracker.pairs_scored)
-    k2.append(None)
-    lines.append(None)
+        lines.append(None)
     return pa.RecordBatch.from_pydict(
         {"kind": pa.array(kinds, pa.int8()), "k1": pa.array(k1, pa.int64()),
          "k2": pa.array(k2, pa.string()), "line": pa.array(lines, pa.string())}
     )
-
-
-__all__ = ["IDX", "block_candidates", "cluster_components", "document_frequencies",
-           "featurize_articles", "parse_articles"]

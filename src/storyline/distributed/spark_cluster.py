@@ -67,6 +67,7 @@ class SparkClusterResult:
     components: int = 0
     largest_component: int = 0
     blocks: int = 0
+    rounds: int = 0
     outputs: dict[str, str] = field(default_factory=dict)
     top: list[Story] = field(default_factory=list)
 
@@ -225,7 +226,7 @@ def cluster_frames(
     plan = _plan_blocks(stats, n, dated, block, cfg.window_s)
     plan_df = spark.createDataFrame(plan, "b long, hi long")
     rep = (
-        feats.select("rank", "id", "published", "source", "ix")
+        feats.select("rank", "id", "published", "source", "ix", "blob")
         .withColumn("b", blk)
         .join(F.broadcast(plan_df), "b")
         .withColumn("block", F.explode(F.sequence("b", "hi")))
@@ -235,28 +236,68 @@ def cluster_frames(
     nparts = max(1, len(plan))
     cands = materialize(
         rep.repartition(nparts, "block").sortWithinPartitions("block", "rank")
-        .mapInArrow(partial(C.block_candidates, cfg=cfg), C.CAND_SCHEMA)
+        .mapInArrow(partial(C.block_candidates, scorer=bscorer, cfg=cfg), C.CAND_SCHEMA)
     )
 
-    # components of the candidate graph, then the local assignment per component
-    edges = cands.select(F.explode("cands").alias("a"), F.col("rank").alias("b"))
-    comps = connected_components(edges)
-    rows = (
-        arts.select("rank", "idx", "line")
-        .join(feats.select("rank", "blob"), "rank")
+    # components of the pairs that could join or merge stories (score >= support threshold)
+    pairs = cands.select(
+        F.col("rank").alias("b"), F.explode(F.arrays_zip("cands", "vals")).alias("p")
+    ).select(F.col("p.cands").alias("a"), "b", F.col("p.vals").alias("v"))
+    strong = materialize(pairs.where(F.col("v") >= F.lit(cfg.support_at)).select("a", "b"))
+    base = (
+        feats.select("rank", "id", "published", "source", "blob")
         .join(cands, "rank")
-        .join(comps.select(F.col("node").alias("rank"), "comp"), "rank", "left")
-        .withColumn("comp", F.coalesce("comp", "rank"))
+        .join(arts.select("rank", "idx"), "rank")
     )
-    sizes = rows.groupBy("comp").agg(F.count("*").alias("s")).agg(
+    base = materialize(base)
+    parallel = spark.sparkContext.defaultParallelism * 2
+
+    def components(edges: DataFrame) -> DataFrame:
+        comps = connected_components(edges)
+        return materialize(
+            base.select("rank")
+            .join(comps.select(F.col("node").alias("rank"), "comp"), "rank", "left")
+            .withColumn("comp", F.coalesce("comp", "rank"))
+        )
+
+    comp = components(strong)
+    # round 1: each article's story before the merge pass (exact inside its component)
+    raw = materialize(
+        base.join(comp, "rank").repartition(parallel, "comp").sortWithinPartitions("comp", "rank")
+        .mapInArrow(partial(C.raw_stories, scorer=bscorer, cfg=cfg), C.RAW_SCHEMA)
+    )
+    members = raw.join(comp, "rank")
+    rounds = 0
+    while True:
+        rounds += 1
+        # ghosts: members of other components' stories that a component has candidates in
+        outside = (
+            pairs.join(comp.select(F.col("rank").alias("b"), F.col("comp").alias("cb")), "b")
+            .join(members.select(F.col("rank").alias("a"), F.col("comp").alias("ca"), "rs"), "a")
+            .where(F.col("ca") != F.col("cb"))
+            .select(F.col("cb").alias("comp"), "rs").distinct()
+        )
+        ghosts = (
+            outside.join(raw, "rs")
+            .join(base.select("rank", "id", "published", "source", "blob"), "rank")
+        )
+        own = base.join(comp, "rank").withColumn("rs", F.lit(None).cast("string"))
+        rows = own.unionByName(ghosts, allowMissingColumns=True)
+        out = materialize(
+            rows.repartition(parallel, "comp").sortWithinPartitions("comp", "rank")
+            .mapInArrow(partial(C.cluster_components, scorer=bscorer, cfg=cfg), C.OUT_SCHEMA)
+        )
+        conflicts = out.where(F.col("kind") == C.CONFLICT).select(
+            F.col("k1").alias("a"), F.col("k2").cast("long").alias("b"))
+        if conflicts.isEmpty():
+            break
+        strong = materialize(strong.unionByName(conflicts))
+        comp = components(strong)
+        members = raw.join(comp, "rank")
+    sizes = comp.groupBy("comp").agg(F.count("*").alias("s")).agg(
         F.count("*").alias("c"), F.max("s").alias("m")).collect()[0]
-    out = materialize(
-        rows.repartition(spark.sparkContext.defaultParallelism * 2, "comp")
-        .sortWithinPartitions("comp", "rank")
-        .mapInArrow(partial(C.cluster_components, scorer=bscorer, cfg=cfg), C.OUT_SCHEMA)
-    )
     info = {"components": int(sizes["c"] or 0), "largest component": int(sizes["m"] or 0),
-            "blocks": len(plan)}
+            "blocks": len(plan), "rounds": rounds}
     return out, arts, bad, n_bad, info
 
 
@@ -294,7 +335,8 @@ def cluster_spark(
     rows, arts, bad, n_bad, info = cluster_frames(session, files, cfg, rc, linker, block)
     out_s = str(out)
     res = SparkClusterResult(rejected=n_bad, components=info["components"],
-                             largest_component=info["largest component"], blocks=info["blocks"])
+                             largest_component=info["largest component"], blocks=info["blocks"],
+                             rounds=info["rounds"])
     asg_path, st_path = _join_path(out_s, "assignments"), _join_path(out_s, "stories")
     _write_text(rows.where(F.col("kind") == C.ASSIGNMENT).orderBy("k1")
                 .select(F.col("line").alias("value")), asg_path)
