@@ -77,6 +77,9 @@ def cluster_command(
     if not quiet:
         render([result.summary() | {"seconds": result.seconds}], fmt, sys.stdout)
         typer.echo(f"wrote {', '.join(result.outputs.values())}", err=True)
+        typer.echo(f"spark: {result.blocks} candidate blocks, {result.components} components "
+                   f"(largest {result.largest_component} articles), {result.rounds} round(s)",
+                   err=True)
     typer.echo(result.accounting_line(), err=True)
     if not quiet and result.rejected and rejects is None:
         typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
