@@ -219,7 +219,14 @@ def main() -> None:
         print(line, flush=True)
         report.append(line)
 
-    say(__doc__.split("\n\n")[1].replace("\n", " ").strip())
+    if args.stage == "cluster":
+        say("Method: one synthetic corpus (storyline.synth, JSONL); each system runs as a fresh "
+            "`storyline cluster` subprocess (Spark: `--engine spark --spark-master local[N]`), "
+            "timed wall clock; 'w/o JVM' is the command's own reported seconds. Assignments and "
+            "stories of every Spark run must equal the local engine's line for line. Spark "
+            "event logs give the measured shuffle volume.")
+    else:
+        say(__doc__.split("\n\n")[1].replace("\n", " ").strip())
     say(f"data: storyline.synth n={args.n} seed={args.seed}")
     say(f"machine: {platform.platform()}, {os.cpu_count()} cpus, python "
         f"{platform.python_version()}, java 17; SHARED with other jobs: load average at start "
