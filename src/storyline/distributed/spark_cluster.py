@@ -48,7 +48,13 @@ from storyline.errors import InputError
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-DEFAULT_BLOCK = 4000
+MIN_BLOCK = 1000
+
+
+def auto_block(n: int, parallelism: int) -> int:
+    """Articles per candidate block: about two blocks per core (each block is one task and
+    replays its window's context, so fewer, larger blocks shuffle less), at least 1,000."""
+    return max(MIN_BLOCK, -(-n // max(1, 2 * parallelism)))
 
 
 @dataclass
@@ -175,7 +181,7 @@ def _plan_blocks(stats: list[tuple[int, float | None, float | None]], n: int, da
 
 def cluster_frames(
     spark: SparkSession, files: list[tuple[str, str]], cfg: ClusterConfig, rc: ReadConfig,
-    scorer: Scorer, block: int = DEFAULT_BLOCK,
+    scorer: Scorer, block: int | None = None,
 ) -> tuple[DataFrame, DataFrame, DataFrame, int, dict[str, int]]:
     """(per-component output rows, accepted articles, rejected rows and count, stage counts)."""
     from pyspark.sql import functions as F
@@ -212,6 +218,8 @@ def cluster_frames(
                                                       StructField("rank", LongType())]))
     arts = materialize(acc.join(ranks, "idx"))
     n = arts.count()
+    if block is None:
+        block = auto_block(n, spark.sparkContext.defaultParallelism)
     feats = materialize(
         arts.select("rank", "line").mapInArrow(
             partial(C.featurize_articles, scorer=bscorer, cfg=cfg), C.FEATURE_SCHEMA)
@@ -311,7 +319,7 @@ def cluster_spark(
     read_config: ReadConfig | None = None,
     spark_conf: Mapping[str, str] | None = None,
     spark: SparkSession | None = None,
-    block: int = DEFAULT_BLOCK,
+    block: int | None = None,
     rejects: str | Path | None = None,
     quiet: bool = True,
 ) -> SparkClusterResult:
