@@ -43,7 +43,7 @@ from storyline.distributed.spark_dedup import (
     _write_text,
     input_files,
 )
-from storyline.errors import InputError
+from storyline.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -333,6 +333,9 @@ def cluster_spark(
 
     cfg = config or ClusterConfig()
     rc = read_config or ReadConfig()
+    if getattr(cfg, "ann_k", 0):
+        raise ConfigError("embedding (ANN) candidates are not available on the Spark engine",
+                          hint="use ann_k=0 with --engine spark, or the local engine")
     if linker is None:
         from storyline.link import Linker
 
