@@ -8,6 +8,8 @@ shuffle volume. Corpus statistics (shingles per article, band-bucket sizes, cand
 come from the local engine's own stage functions and feed the 10^8-article estimate.
 
 Usage: python benchmarks/spark_scaling.py --n 100000 [--out benchmarks/results/spark-100k.txt]
+       python benchmarks/spark_scaling.py --stage cluster --n 5000 (story clustering: local
+       `storyline cluster` vs `--engine spark`; assignments and stories must be identical)
 """
 
 from __future__ import annotations
@@ -128,8 +130,78 @@ def corpus_stats(path: Path, limit: int) -> dict[str, Any]:
     }
 
 
+def _json_out(stdout: str) -> dict[str, Any]:
+    try:
+        rows = json.loads(stdout[stdout.index("[") : stdout.rindex("]") + 1])
+    except ValueError:
+        return {}
+    return rows[0] if rows else {}
+
+
+def cluster_stage(args: argparse.Namespace, corpus: Path, work: Path, say: Any) -> None:
+    """`storyline cluster` local vs `--engine spark` on each master: wall, rate, parity."""
+    rows: list[dict[str, Any]] = []
+    local_out = work / "c-local"
+    secs, out, err, rc = _run([str(BIN), "cluster", str(corpus), "--out", str(local_out),
+                               "--format", "json"], args.timeout)
+    summ = _json_out(out)
+    want_a = (local_out / "assignments.jsonl").read_text().splitlines() if rc == 0 else []
+    want_s = (local_out / "stories.jsonl").read_text().splitlines() if rc == 0 else []
+    rows.append({"system": "local engine (1 process)", "cores": 1, "wall": secs,
+                 "inner": float(summ.get("seconds", secs)), "ok": rc == 0,
+                 "parity": "reference", "shuffle": None, "info": "", "err": err[-400:]})
+    for master in args.masters.split(","):
+        cores = int(re.findall(r"\d+", master)[0]) if re.findall(r"\d+", master) else 0
+        o = work / f"c-spark-{cores}"
+        logs = work / f"c-events-{cores}"
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir()
+        cmd = [str(BIN), "cluster", str(corpus), "--engine", "spark", "--spark-master", master,
+               "--out", str(o), "--format", "json",
+               "--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir={logs}",
+               "--conf", "spark.eventLog.compress=false",
+               "--conf", f"spark.sql.shuffle.partitions={max(8, 4 * cores)}",
+               "--conf", "spark.driver.memory=4g"]
+        secs, out, err, rc = _run(cmd, args.timeout)
+        summ = _json_out(out)
+        parity = "n/a"
+        if rc == 0 and want_a:
+            same = _spark_lines(o / "assignments") == want_a and _spark_lines(o / "stories") == want_s
+            parity = "identical" if same else "DIFFERENT"
+        m = re.search(r"spark: .*", err)
+        rows.append({"system": f"spark {master}", "cores": cores, "wall": secs,
+                     "inner": float(summ.get("seconds", float("nan"))), "ok": rc == 0,
+                     "parity": parity, "shuffle": _shuffle_bytes(logs),
+                     "info": m.group(0) if m else "", "err": err[-400:],
+                     "pairs": summ.get("pairs scored")})
+    say()
+    say(f"{'system':26} {'wall s':>8} {'w/o JVM s':>10} {'articles/s':>11} "
+        f"{'per core':>9} {'vs local':>9}  assignments+stories")
+    say("-" * 96)
+    base = rows[0]["wall"]
+    for r in rows:
+        rate = args.n / r["inner"] if r["ok"] else float("nan")
+        say(f"{r['system']:26} {r['wall']:8.1f} {r['inner']:10.1f} {rate:11,.1f} "
+            f"{rate / max(r['cores'], 1):9,.1f} {base / r['wall']:8.2f}x  "
+            f"{r['parity'] if r['ok'] else 'FAILED'}")
+        if r["info"]:
+            say(f"   {r['info']}")
+        if not r["ok"]:
+            say(f"   error: {r['err']}")
+    say("vs local = local-engine wall time / this system's wall time (>1: faster).")
+    for r in rows[1:]:
+        if r["ok"]:
+            sh = r["shuffle"]
+            say(f"measured shuffle write ({r['system']}): {sh['shuffle_write'] / 1e6:.1f} MB = "
+                f"{sh['shuffle_write'] / args.n:,.0f} B per article; spill "
+                f"{sh['spill_disk'] / 1e6:.1f} MB; max task peak execution memory "
+                f"{sh['peak_exec_mem_max'] / 1e6:.1f} MB; pairs scored {r['pairs']} "
+                f"({(r['pairs'] or 0) / args.n:.1f} per article)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--stage", choices=("dedup", "cluster"), default="dedup")
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--masters", default="local[1],local[2]")
@@ -147,7 +219,14 @@ def main() -> None:
         print(line, flush=True)
         report.append(line)
 
-    say(__doc__.split("\n\n")[1].replace("\n", " ").strip())
+    if args.stage == "cluster":
+        say("Method: one synthetic corpus (storyline.synth, JSONL); each system runs as a fresh "
+            "`storyline cluster` subprocess (Spark: `--engine spark --spark-master local[N]`), "
+            "timed wall clock; 'w/o JVM' is the command's own reported seconds. Assignments and "
+            "stories of every Spark run must equal the local engine's line for line. Spark "
+            "event logs give the measured shuffle volume.")
+    else:
+        say(__doc__.split("\n\n")[1].replace("\n", " ").strip())
     say(f"data: storyline.synth n={args.n} seed={args.seed}")
     say(f"machine: {platform.platform()}, {os.cpu_count()} cpus, python "
         f"{platform.python_version()}, java 17; SHARED with other jobs: load average at start "
@@ -158,6 +237,16 @@ def main() -> None:
               str(args.seed), "--workers", "2", "--quiet"], args.timeout)
         say(f"corpus written in {time.perf_counter() - t:.1f} s "
             f"({corpus.stat().st_size / 1e6:.0f} MB)")
+    if args.stage == "cluster":
+        say("stage: story clustering (storyline cluster, default settings)")
+        cluster_stage(args, corpus, work, say)
+        say(f"load average at end: {_loadavg()}")
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+        if args.keep_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return
 
     rows: list[dict[str, Any]] = []
     local_out = work / "local"

@@ -85,6 +85,34 @@ def test_parity_synth_1k(spark: Any, tmp_path: Path) -> None:
     _assert_parity(spark, [corpus], tmp_path / "out", DedupConfig())
 
 
+def _pages_corpus(path: Path) -> None:
+    """Synthetic news plus pages 3-6x longer that carry a short original inside (only the
+    containment candidates find those: their Jaccard is ~1/3-1/6)."""
+    records = list(generate(400, seed=21))
+    originals = [r for r in records if r["kind"] == "original"]
+    rng = random.Random(4)
+    for k, short in enumerate(originals[:24]):
+        others = [r["text"] for r in rng.sample(originals[24:], 3 + k % 4)]
+        cut = len(others) // 2
+        text = "\n\n".join([*others[:cut], short["text"], *others[cut:]])
+        records.append({"id": f"page{k}", "text": text, "published": short["published"]})
+    rng.shuffle(records)
+    write_records(records, path)
+
+
+@pytest.mark.slow
+def test_parity_containment_candidates(spark: Any, tmp_path: Path) -> None:
+    """The sampled containment candidates run on Spark too: same contained decisions."""
+    corpus = tmp_path / "pages.jsonl"
+    _pages_corpus(corpus)
+    cfg = DedupConfig(keep="longest")
+    local_dec, _ = _local([corpus], cfg)
+    contained = [d for d in map(json.loads, local_dec) if d["reason"].startswith("contained")]
+    without, _ = _local([corpus], DedupConfig(keep="longest", containment_candidates=False))
+    assert len(contained) >= 5 and without != local_dec  # the path matters on this corpus
+    _assert_parity(spark, [corpus], tmp_path / "out", cfg)
+
+
 def _mixed_inputs(tmp_path: Path, n: int) -> list[Path]:
     """JSONL + Parquet inputs given in file order, with exact copies and missing dates."""
     records = list(generate(n, seed=5))

@@ -223,6 +223,17 @@ def cluster(
     encoding: EncodingOpt = "utf-8",
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="local (this process) or spark (same stories on Spark; batch only)."),
+    ] = "local",
+    spark_master: Annotated[
+        str, typer.Option("--spark-master", help="--engine spark: master URL (local[N], yarn...).")
+    ] = "local[2]",
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option("--conf", help="--engine spark: a Spark setting key=value (repeatable)."),
+    ] = None,
 ) -> None:
     """Group articles into stories and name the first report of each.
 
@@ -237,6 +248,11 @@ def cluster(
 
     Batch (default) reads everything, orders it by published time and merges split stories;
     --stream assigns in input order as articles arrive and never revises an earlier line.
+
+    --engine spark (batch; JSONL/Parquet inputs, local paths or hdfs://, s3a:// URIs) gives the
+    same assignments, stories, first reports and labels; OUT/assignments and OUT/stories are
+    then Spark folders of part files (in the local files' order) and OUT/summary.json holds the
+    summary. See docs/spark.md.
     """
     from storyline.cluster import StoryTracker, cluster_stories
     from storyline.io import write_records
@@ -249,6 +265,15 @@ def cluster(
         threshold, support_threshold, score_field, window_days, k, min_support, merge, minhash, workers
     )
     linker = load_linker(model)
+    if engine != "local":
+        if stream:
+            raise ConfigError("--stream runs on the local engine only",
+                              hint="drop --stream for --engine spark (batch clustering)")
+        from storyline.distributed.cli_support import cluster_command
+
+        cluster_command(engine, inputs, out, cconf, config, linker, spark_master, spark_conf,
+                        rejects, fmt, quiet)
+        return
     out.mkdir(parents=True, exist_ok=True)
     stream_in, stats = _read_inputs(inputs, config, quiet or stream)
     titles: dict[str, str] = {}

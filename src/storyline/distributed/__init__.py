@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from storyline.cluster import ClusterConfig
     from storyline.dedup import DedupConfig
+    from storyline.distributed.spark_cluster import SparkClusterResult
     from storyline.distributed.spark_dedup import SparkDedupResult
 
 
@@ -33,4 +35,24 @@ def dedup_spark(
     return run(paths, out, config, master=master, **kwargs)
 
 
-__all__ = ["dedup_spark"]
+def cluster_spark(
+    paths: list[str | Path] | list[str] | list[Path],
+    out: str | Path,
+    config: ClusterConfig | None = None,
+    master: str | None = "local[2]",
+    **kwargs: Any,
+) -> SparkClusterResult:
+    """Cluster ``paths`` into stories on Spark into ``out``; same stories, first reports,
+    labels and assignments as :func:`storyline.cluster.cluster_stories`.
+
+    See :func:`storyline.distributed.spark_cluster.cluster_spark` for the keyword options.
+    """
+    from storyline.distributed.session import require_pyspark
+
+    require_pyspark()
+    from storyline.distributed.spark_cluster import cluster_spark as run
+
+    return run(paths, out, config, master=master, **kwargs)
+
+
+__all__ = ["cluster_spark", "dedup_spark"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from storyline.cluster import ClusterConfig, Scorer
 from storyline.config import ReadConfig
 from storyline.dedup import DedupConfig
 from storyline.errors import ConfigError
@@ -42,6 +43,43 @@ def dedup_command(
     if not quiet:
         render([result.summary()], fmt, sys.stdout)
         typer.echo(f"wrote {', '.join(result.outputs.values())} ({result.seconds:.1f} s)", err=True)
+    typer.echo(result.accounting_line(), err=True)
+    if not quiet and result.rejected and rejects is None:
+        typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
+    if not quiet and result.rejected and rejects is None:
+        typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
+
+
+def cluster_command(
+    engine: str,
+    inputs: list[Path],
+    out: Path,
+    cconf: ClusterConfig,
+    rc: ReadConfig,
+    linker: Scorer,
+    master: str,
+    conf_items: list[str] | None,
+    rejects: Path | None,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """``storyline cluster --engine spark``: same outputs and summary as the local batch."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown --engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    from storyline.distributed import cluster_spark
+    from storyline.distributed.session import parse_conf
+
+    conf = parse_conf(conf_items)
+    result = cluster_spark(
+        [str(p) for p in inputs], str(out), cconf, master=master, read_config=rc,
+        spark_conf=conf, linker=linker, rejects=rejects, quiet=quiet,
+    )
+    if not quiet:
+        render([result.summary() | {"seconds": result.seconds}], fmt, sys.stdout)
+        typer.echo(f"wrote {', '.join(result.outputs.values())}", err=True)
+        typer.echo(f"spark: {result.blocks} candidate blocks, {result.components} components "
+                   f"(largest {result.largest_component} articles), {result.rounds} round(s)",
+                   err=True)
     typer.echo(result.accounting_line(), err=True)
     if not quiet and result.rejected and rejects is None:
         typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)

@@ -230,6 +230,26 @@ def verify_pairs(batches: Iterator[pa.RecordBatch], cfg: DedupConfig) -> Iterato
         )
 
 
+SAMPLE_SCHEMA = "idx long, val long, size long"
+
+
+def containment_samples(batches: Iterator[pa.RecordBatch], cfg: DedupConfig
+                        ) -> Iterator[pa.RecordBatch]:
+    """(idx, shingles) of exact representatives -> one row per content-defined sample, by the
+    local :func:`storyline.index.containment.sample_shingles` (same rate and seed)."""
+    from storyline.index.containment import sample_shingles
+
+    for batch in batches:
+        flat, offsets = _flat(batch.column("shingles"))
+        vals, docs = sample_shingles(flat, offsets, cfg.containment_sampling, cfg.seed)
+        idx = batch.column("idx").to_numpy()
+        sizes = np.diff(offsets)
+        yield pa.RecordBatch.from_pydict(
+            {"idx": pa.array(idx[docs], pa.int64()), "val": pa.array(vals.astype(np.int64)),
+             "size": pa.array(sizes[docs], pa.int64())}
+        )
+
+
 def score_pairs(batches: Iterator[pa.RecordBatch], cfg: DedupConfig) -> Iterator[pa.RecordBatch]:
     """(rep, krep, si, sk) -> reason code and score of a removed near copy (``decide``'s rule)."""
     for batch in batches:

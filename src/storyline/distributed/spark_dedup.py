@@ -10,6 +10,8 @@ Stages (each a distributed step; only metadata such as per-file line counts reac
 3. exact groups: representative = smallest index per exact key;
 4. candidate pairs by grouping on ``(band, hash)``: all pairs in buckets up to ``max_bucket``,
    a star to the smallest member above it (the local ``candidate_pairs`` rule);
+   plus the containment candidates (content-defined shingle samples shared by a short text
+   and a longer one, the local ``containment_pairs`` rule) when ``containment`` is on;
 5. verification of each pair on exact shingle sets (the local ``pair_overlaps`` kernel);
 6. connected components by large-star / small-star (component id = smallest index);
 7. keeper per component by the same keep policy (ties by input order) and the same decisions.
@@ -206,6 +208,42 @@ def candidate_pairs(bandrows: DataFrame, max_bucket: int) -> DataFrame:
     return all_pairs.unionByName(stars).distinct()
 
 
+def containment_candidates(samples: DataFrame, cfg: DedupConfig) -> DataFrame:
+    """(idx, val, size) sample rows -> pairs (i < j) proposed by the local
+    :func:`storyline.index.containment.containment_pairs` rule: sample groups of at most
+    ``containment_max_group`` documents, unequal sizes, and at least ``max(2, ceil(min_share x
+    the smaller one's usable samples))`` shared samples."""
+    import inspect
+
+    from pyspark.sql import functions as F
+
+    from storyline.index.containment import containment_pairs
+
+    params = inspect.signature(containment_pairs).parameters
+    min_share = float(params["min_share"].default)
+    max_ratio = float(params["max_ratio"].default)
+    cap = cfg.containment_max_group
+    groups = samples.groupBy("val").agg(F.count("*").alias("g"))
+    usable = samples.join(groups, "val").where(F.col("g") <= cap)
+    count = usable.groupBy("idx").agg(F.count("*").alias("c"))
+    shared = usable.where(F.col("g") > 1).select("val", "idx", "size")
+    x, y = shared.alias("x"), shared.alias("y")
+    both = (
+        x.join(y, "val")
+        .where(F.col("x.idx") < F.col("y.idx"))
+        .where(F.least("x.size", "y.size") <= F.lit(max_ratio) * F.greatest("x.size", "y.size"))
+        .groupBy(F.col("x.idx").alias("i"), F.col("y.idx").alias("j"))
+        .agg(F.count("*").alias("n"))
+    )
+    need = F.greatest(F.lit(2.0), F.ceil(F.lit(min_share) * F.least("ci", "cj")).cast("double"))
+    return (
+        both.join(count.select(F.col("idx").alias("i"), F.col("c").alias("ci")), "i")
+        .join(count.select(F.col("idx").alias("j"), F.col("c").alias("cj")), "j")
+        .where(F.col("n") >= need)
+        .select("i", "j")
+    )
+
+
 def dedup_frames(
     spark: SparkSession,
     files: list[tuple[str, str]],
@@ -251,6 +289,10 @@ def dedup_frames(
         .join(rep_ids, "idx", "left_semi")
     )
     pairs = candidate_pairs(bandrows, cfg.max_bucket)
+    if cfg.samples_containment:
+        reps_feat = feat.select("idx", "shingles").join(rep_ids, "idx", "left_semi")
+        samples = reps_feat.mapInArrow(partial(P.containment_samples, cfg=cfg), P.SAMPLE_SCHEMA)
+        pairs = pairs.unionByName(containment_candidates(samples, cfg)).distinct()
     sh = feat.select("idx", "shingles")
     cand = pairs.join(sh.select(F.col("idx").alias("i"), F.col("shingles").alias("si")), "i").join(
         sh.select(F.col("idx").alias("j"), F.col("shingles").alias("sj")), "j"
@@ -332,16 +374,6 @@ def dedup_spark(
 
     cfg = config or DedupConfig()
     rc = read_config or ReadConfig()
-    if cfg.containment is not None and cfg.containment_candidates and not quiet:
-        import sys
-
-        # The sampled containment candidates (storyline.index.containment) run only locally.
-        print(
-            "note: the Spark engine proposes candidates by LSH only; a short article inside a "
-            "page much longer than itself is found by the local engine's containment "
-            "candidates, not here (local --no-containment-candidates gives identical results)",
-            file=sys.stderr,
-        )
     if out_format not in OUT_FORMATS:
         raise ConfigError(f"unknown output format {out_format!r}",
                           hint=f"use one of {', '.join(OUT_FORMATS)}")

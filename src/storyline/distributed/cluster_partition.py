@@ -1,0 +1,436 @@
+"""Per-partition work of ``cluster --engine spark``: plain functions over Arrow record batches.
+
+They import no pyspark (testable without a JVM) and run the local engine's own code:
+:class:`storyline.cluster.StoryTracker` for candidates and for the sequential assignment,
+``_merge_stories`` and ``_finish`` for the merge pass, stories and labels, and the scorer's
+``featurize`` / ``score``. That is what makes the Spark result identical to
+:func:`storyline.cluster.cluster_stories`.
+
+Why the local algorithm splits this way:
+
+* candidates of article *x* depend only on the articles before *x* (time order) that are still
+  in the window, plus the window's clock (median time of the last 101 dated articles). A block of
+  consecutive articles therefore gets exactly the local candidates when the tracker's index is
+  replayed from a *context* start that covers the 100 articles before the block and everything
+  the clock keeps in the window (:func:`block_candidates`);
+* the assignment and merge pass only ever look at an article's candidates, members of the
+  stories of those candidates (support checks) and pairs scored among them. Every member of a
+  story reached its story through a candidate pair, so all of that lies inside one connected
+  component of the candidate graph, and the local run restricted to one component, in the same
+  global order and with the same eviction cut-offs, makes the same decisions
+  (:func:`cluster_components`).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from storyline.cluster import (
+    Assignment,
+    ClusterConfig,
+    PairScoreLike,
+    Scorer,
+    StoryTracker,
+    _finish,
+    _LightScore,
+    _merge_stories,
+    _Node,
+    _StoryState,
+    index_terms,
+    parse_time,
+)
+from storyline.data import Article
+from storyline.distributed.partition import _items
+from storyline.features.tfidf import content_tokens
+from storyline.index.terms import top_terms
+from storyline.io.base import Bad
+
+PARSED_SCHEMA = (
+    "idx long, id string, t double, line string, "
+    "err_type string, err_message string, err_where string, err_hint string, err_snippet string"
+)
+DF_SCHEMA = "term string, n long"
+FEATURE_SCHEMA = "rank long, id string, published string, source string, ix binary, blob binary"
+CAND_SCHEMA = (
+    "rank long, cut double, cands array<long>, sims array<double>, rels array<string>, "
+    "sss array<double>, vals array<double>"
+)
+RAW_SCHEMA = "rank long, rs string"
+OUT_SCHEMA = "kind byte, k1 long, k2 string, line string"
+ASSIGNMENT, STORY, STAT, CONFLICT = 0, 1, 2, 3
+
+
+def _json(rec: dict[str, Any]) -> str:
+    """One record as the local ``write_records`` prints it."""
+    return json.dumps(rec, ensure_ascii=False, default=str)
+
+
+def article_from_line(line: str) -> Article:
+    return Article(**json.loads(line))
+
+
+def parse_articles(batches: Iterator[pa.RecordBatch], kind: str, rc: Any) -> Iterator[pa.RecordBatch]:
+    """Raw rows -> (idx, id, published time, the article as JSON) or the reader's error."""
+    for batch in batches:
+        rows: dict[str, list[Any]] = {k: [] for k in (
+            "idx", "id", "t", "line", "err_type", "err_message", "err_where", "err_hint",
+            "err_snippet")}
+        for idx, item in _items(batch, kind, rc):
+            rows["idx"].append(idx)
+            if isinstance(item, Bad):
+                e = item.error
+                for k, v in (("id", None), ("t", None), ("line", None),
+                             ("err_type", type(e).__name__), ("err_message", e.message),
+                             ("err_where", e.where), ("err_hint", e.hint),
+                             ("err_snippet", item.snippet)):
+                    rows[k].append(v)
+                continue
+            assert isinstance(item, Article)
+            d = item.to_dict()
+            d["where"] = item.where
+            vals: tuple[tuple[str, Any], ...] = (
+                ("id", item.id), ("t", parse_time(item.published)), ("line", _json(d)),
+                ("err_type", None), ("err_message", None), ("err_where", None),
+                ("err_hint", None), ("err_snippet", None))
+            for k, v in vals:
+                rows[k].append(v)
+        if rows["idx"]:
+            yield pa.RecordBatch.from_pydict(
+                rows,
+                schema=pa.schema([("idx", pa.int64()), ("id", pa.string()), ("t", pa.float64()),
+                                  ("line", pa.string())] + [
+                    (k, pa.string()) for k in ("err_type", "err_message", "err_where",
+                                                "err_hint", "err_snippet")]),
+            )
+
+
+def document_frequencies(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Article JSON lines -> (term, documents containing it) for this partition, exactly what
+    ``IdfModel.fit`` counts (``n_docs`` comes as the empty term)."""
+    df: Counter[str] = Counter()
+    n = 0
+    for batch in batches:
+        for line in batch.column("line").to_pylist():
+            df.update(set(content_tokens(json.loads(line)["text"])))
+            n += 1
+    df[""] = n
+    terms = sorted(df)
+    yield pa.RecordBatch.from_pydict(
+        {"term": pa.array(terms, pa.string()), "n": pa.array([df[t] for t in terms], pa.int64())}
+    )
+
+
+@dataclass(slots=True)
+class _Pre:
+    """What the candidate replay needs of an article: its indexed terms and MinHash signature."""
+
+    terms: dict[str, float]
+    sig: np.ndarray | None
+
+
+class _IndexOnly:
+    """A stand-in scorer for the replay: terms are precomputed, nothing is scored."""
+
+    def featurize(self, article: Article) -> Any:  # pragma: no cover - never called
+        raise NotImplementedError
+
+    def score(self, a: Any, b: Any) -> Any:  # pragma: no cover - never called
+        raise NotImplementedError
+
+    @staticmethod
+    def index_terms(features: _Pre) -> dict[str, float]:
+        return features.terms
+
+
+class _ReplayTracker(StoryTracker):
+    """The local tracker's index (terms + MinHash bands + window), fed precomputed features."""
+
+    def _signature(self, feats: Any) -> np.ndarray | None:
+        sig: np.ndarray | None = feats.sig
+        return sig
+
+
+def featurize_articles(
+    batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
+) -> Iterator[pa.RecordBatch]:
+    """(rank, article line) -> (rank, index features, pickled scorer features).
+
+    ``scorer`` is a Spark broadcast (or the scorer itself); features come from the scorer's
+    own ``featurize_many`` and the index terms / signature from the local tracker's code.
+    """
+    sc = scorer.value if hasattr(scorer, "value") else scorer
+    terms_of = getattr(sc, "index_terms", index_terms)
+    hasher = None
+    if cfg.use_minhash:
+        from storyline.features.minhash import MinHasher
+
+        hasher = MinHasher(num_perm=cfg.num_perm, seed=1)
+    for batch in batches:
+        arts = [article_from_line(s) for s in batch.column("line").to_pylist()]
+        many = getattr(sc, "featurize_many", None)
+        feats = list(many(arts)) if many is not None else [sc.featurize(a) for a in arts]
+        ix, blobs = [], []
+        for f in feats:
+            sig = None
+            sh = getattr(f, "shingles", None)
+            if hasher is not None and isinstance(sh, np.ndarray):
+                sig = np.asarray(hasher.signature_from_shingles(sh))
+            pre = _Pre(dict(top_terms(terms_of(f), cfg.max_terms)), sig)
+            ix.append(pickle.dumps(pre, protocol=5))
+            blobs.append(pickle.dumps(f, protocol=5))
+        yield pa.RecordBatch.from_pydict(
+            {"rank": batch.column("rank"),
+             "id": pa.array([a.id for a in arts], pa.string()),
+             "published": pa.array([a.published for a in arts], pa.string()),
+             "source": pa.array([a.source for a in arts], pa.string()),
+             "ix": pa.array(ix, pa.binary()), "blob": pa.array(blobs, pa.binary())}
+        )
+
+
+def _groups(batches: Iterator[pa.RecordBatch], key: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Rows of a partition sorted by (key, rank), grouped by ``key``."""
+    cur: int | None = None
+    rows: list[dict[str, Any]] = []
+    for batch in batches:
+        for row in batch.to_pylist():
+            k = row[key]
+            if cur is not None and k != cur:
+                yield cur, rows
+                rows = []
+            cur = k
+            rows.append(row)
+    if cur is not None:
+        yield cur, rows
+
+
+def block_candidates(
+    batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
+) -> Iterator[pa.RecordBatch]:
+    """Rows (block, start, rank, id, published, source, ix, blob) sorted by (block, rank) ->
+    for each article of the block (rank >= start): its candidates in the local order, their
+    pair scores (the scorer's, candidate first as locally) and the eviction cut-off in force
+    when it was processed (null: no window)."""
+    sc = scorer.value if hasattr(scorer, "value") else scorer
+    rcfg = replace(cfg, corpus_idf=False, workers=1, max_items=None)
+    w = cfg.window_s
+    for _, rows in _groups(batches, "block"):
+        start = rows[0]["start"]
+        tracker = _ReplayTracker(_IndexOnly(), rcfg)
+        rank_of: dict[str, int] = {}
+        blob_of: dict[str, bytes] = {}
+        feats: dict[str, Any] = {}
+
+        out: dict[str, list[Any]] = {k: [] for k in ("rank", "cut", "cands", "sims", "rels",
+                                                      "sss", "vals")}
+        for row in rows:
+            art = Article(row["id"], "", published=row["published"], source=row["source"])
+            pre: _Pre = pickle.loads(row["ix"])
+            rank_of[art.id] = row["rank"]
+            blob_of[art.id] = row["blob"]
+            node = tracker._prepare(art, pre)
+            gone = tracker._evict(node.time)
+            for key in gone:
+                feats.pop(key, None)
+                blob_of.pop(key, None)
+            if row["rank"] < start:
+                node.sig = tracker._signature(pre) if tracker._lsh is not None else None
+                tracker._insert(node, pre)
+                continue
+            cut = None
+            if w is not None and tracker._recent:
+                recent = sorted(tracker._recent)
+                cut = recent[(len(recent) - 1) // 2] - w
+            cands = tracker._candidates(node, pre)
+            tracker._insert(node, pre)
+            mine = _features(art.id, feats, blob_of)
+            scores = [sc.score(_features(c, feats, blob_of), mine) for c in cands]
+            light = [_LightScore(float(x.similarity), str(x.relation),
+                                 float(getattr(x, "same_story", x.similarity))) for x in scores]
+            out["rank"].append(row["rank"])
+            out["cut"].append(cut)
+            out["cands"].append([rank_of[c] for c in cands])
+            out["sims"].append([x.similarity for x in light])
+            out["rels"].append([x.relation for x in light])
+            out["sss"].append([x.same_story for x in light])
+            out["vals"].append([tracker._value(x) for x in light])
+        yield pa.RecordBatch.from_pydict(
+            out,
+            schema=pa.schema([("rank", pa.int64()), ("cut", pa.float64()),
+                              ("cands", pa.list_(pa.int64())), ("sims", pa.list_(pa.float64())),
+                              ("rels", pa.list_(pa.string())), ("sss", pa.list_(pa.float64())),
+                              ("vals", pa.list_(pa.float64()))]),
+        )
+
+
+def _features(key: str, feats: dict[str, Any], blobs: dict[str, bytes]) -> Any:
+    """Unpickled scorer features of ``key`` (once; only candidates ever need them)."""
+    f = feats.get(key)
+    if f is None:
+        f = feats[key] = pickle.loads(blobs[key])
+    return f
+
+
+class _ComponentTracker(StoryTracker):
+    """The local tracker run on one component: global order, precomputed candidates (and their
+    scores) and the global window's eviction cut-offs (the component alone would have another
+    clock). *Ghosts* are members of other components' stories that this component's articles
+    have candidates in: they are placed in their known story (never assigned, never scored as
+    new articles), so support checks against those stories see what the global run saw."""
+
+    def __init__(self, scorer: Scorer, config: ClusterConfig, rank: dict[str, int],
+                 cands: dict[str, list[str]], cut: dict[str, float | None]):
+        super().__init__(scorer, config)
+        self._rank, self._cands, self._cut = rank, cands, cut
+        self._pending_cut: float | None = None
+
+    def _prepare(self, article: Article, feats: Any) -> _Node:
+        node = super()._prepare(article, feats)
+        node.order = self._meta[node.id].order = self._rank[node.id]
+        self._pending_cut = self._cut.get(node.id)
+        return node
+
+    def _evict(self, now: float | None, drop: bool = True) -> list[str]:
+        cut, self._pending_cut = self._pending_cut, None
+        if cut is None:
+            return []
+        gone = self.index.evict_before(cut)
+        for key in gone:
+            self._forget(key, drop)
+        return gone
+
+    def _candidates(self, node: _Node, feats: Any) -> list[str]:
+        self._last_examined = 0
+        return list(self._cands[node.id])
+
+    def add_ghost(self, article: Article, feats: Any, story: str) -> None:
+        node = self._prepare(article, feats)
+        self._pending_cut = None  # cut-offs only grow: the next real article applies its own
+        state = self._stories.get(story)
+        if state is None:
+            state = self._stories[story] = _StoryState(story, len(self._stories))
+        state.members.append(node.id)
+        self._story_of[node.id] = story
+        self._insert(node, feats)
+
+
+def _light_cache(row: dict[str, Any], id_of: dict[int, str]) -> dict[str, PairScoreLike]:
+    return {
+        id_of[c]: _LightScore(sim, rel, ss)
+        for c, sim, rel, ss in zip(row["cands"] or [], row["sims"] or [], row["rels"] or [],
+                                   row["sss"] or [], strict=True)
+    }
+
+
+def _run(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig, cfg: ClusterConfig,
+         ) -> tuple[_ComponentTracker, list[Article], dict[str, Assignment], dict[int, str]]:
+    """The tracker over one component's rows (and ghosts, rows with ``rs`` set), in rank order."""
+    id_of = {r["rank"]: r["id"] for r in rows}
+    rank = {r["id"]: r["rank"] for r in rows}
+    own = [r for r in rows if r.get("rs") is None]
+    cands = {r["id"]: [id_of[c] for c in (r["cands"] or [])] for r in own}
+    cut = {r["id"]: r["cut"] for r in own}
+    tracker = _ComponentTracker(sc, ccfg, rank, cands, cut)
+    tracker.record_edges = cfg.merge
+    arts: list[Article] = []
+    raw: dict[str, Assignment] = {}
+    for r in rows:
+        a = Article(r["id"], "", published=r["published"], source=r["source"])
+        feats = pickle.loads(r["blob"])
+        if r.get("rs") is not None:
+            tracker.add_ghost(a, feats, r["rs"])
+            continue
+        arts.append(a)
+        cache = {k: v for k, v in _light_cache(r, id_of).items() if k in rank}
+        raw[a.id] = tracker._add_featurized(a, feats, cache)
+    return tracker, arts, raw, id_of
+
+
+def raw_stories(
+    batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
+) -> Iterator[pa.RecordBatch]:
+    """Round 1, rows sorted by (comp, rank) -> (rank, raw story) before the merge pass.
+
+    Candidates outside the component are left out: a story can only be joined through a
+    candidate scoring >= support_threshold, and those pairs are the component's edges.
+    """
+    sc = scorer.value if hasattr(scorer, "value") else scorer
+    ccfg = replace(cfg, corpus_idf=False, use_minhash=False, workers=1, max_items=None)
+    for _, rows in _groups(batches, "comp"):
+        inside = {r["rank"] for r in rows}
+        trimmed = []
+        for r in rows:
+            keep = [i for i, c in enumerate(r["cands"] or []) if c in inside]
+            trimmed.append(r | {k: [r[k][i] for i in keep] for k in ("cands", "sims", "rels", "sss")})
+        _, _, raw, _ = _run(trimmed, sc, ccfg, cfg)
+        ranks = [r["rank"] for r in rows]
+        yield pa.RecordBatch.from_pydict(
+            {"rank": pa.array(ranks, pa.int64()),
+             "rs": pa.array([raw[r["id"]].story_id for r in rows], pa.string())}
+        )
+
+
+def cluster_components(
+    batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
+) -> Iterator[pa.RecordBatch]:
+    """Round 2, rows (comp, rank, id, published, source, blob, cut, scored candidates; ``rs``
+    set on ghosts) sorted by (comp, rank) -> assignment lines (k1 = input idx), story lines
+    (k1 = -size, k2 = story id), pairs scored, and *conflicts*: pairs scoring >= the support
+    threshold into another component (k1, k2 = the two ranks), after which the driver joins
+    the two components and runs them again."""
+    sc = scorer.value if hasattr(scorer, "value") else scorer
+    ccfg = replace(cfg, corpus_idf=False, use_minhash=False, workers=1, max_items=None)
+    for _, rows in _groups(batches, "comp"):
+        yield _one_component(rows, sc, ccfg, cfg)
+
+
+def _one_component(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig,
+                   cfg: ClusterConfig) -> pa.RecordBatch:
+    tracker, arts, raw, _ = _run(rows, sc, ccfg, cfg)
+    ghosts = {r["id"]: r["rank"] for r in rows if r.get("rs") is not None}
+    kinds: list[int] = []
+    k1: list[int] = []
+    k2: list[str | None] = []
+    lines: list[str | None] = []
+    sup = cfg.support_at
+    for ea, eb, v in tracker.edges:
+        if v >= sup and (ea in ghosts) != (eb in ghosts):
+            g, x = (ea, eb) if ea in ghosts else (eb, ea)
+            kinds.append(CONFLICT)
+            k1.append(tracker._rank[x])
+            k2.append(str(ghosts[g]))
+            lines.append(None)
+    if not kinds:
+        mine = {a.id for a in arts}
+        edges = [e for e in tracker.edges if e[0] in mine and e[1] in mine]
+        story_of = {aid: asg.story_id for aid, asg in raw.items()}
+        if cfg.merge:
+            story_of = _merge_stories(story_of, edges, cfg, [a.id for a in arts])
+        result = _finish(arts, raw, story_of, tracker, cfg)
+        idx = {r["id"]: r["idx"] for r in rows if r.get("rs") is None}
+        for a, rec in zip(arts, result.assignment_records(), strict=True):
+            kinds.append(ASSIGNMENT)
+            k1.append(idx[a.id])
+            k2.append(None)
+            lines.append(_json(rec))
+        for st in result.stories:
+            kinds.append(STORY)
+            k1.append(-st.size)
+            k2.append(st.id)
+            lines.append(_json(st.to_dict()))
+        kinds.append(STAT)
+        k1.append(tracker.pairs_scored + sum(len(r["cands"] or []) for r in rows
+                                             if r.get("rs") is None))
+        k2.append(None)
+        lines.append(None)
+    return pa.RecordBatch.from_pydict(
+        {"kind": pa.array(kinds, pa.int8()), "k1": pa.array(k1, pa.int64()),
+         "k2": pa.array(k2, pa.string()), "line": pa.array(lines, pa.string())}
+    )
