@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 pytest.importorskip("storyline.cluster")
+
+from stand_in_scorers import Feat, WordScorer  # noqa: E402
 
 from storyline.cluster import ClusterConfig  # noqa: E402
 from storyline.data import Article  # noqa: E402
 from storyline.store import Indexer, Store  # noqa: E402
 from storyline.store.tracker import TrackerAssigner, decode_features, encode_features  # noqa: E402
-
-
-@dataclass(frozen=True)
-class Feat:
-    id: str
-    text: str
-    terms: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Score:
-    similarity: float
-    relation: str
-
-
-class WordScorer:
-    """Stand-in pair scorer: Jaccard of word sets (the real one is storyline.link.Linker)."""
-
-    def __init__(self) -> None:
-        self.featurized = 0
-
-    def featurize(self, article: Article) -> Feat:
-        self.featurized += 1
-        words = sorted({w.strip(".,").lower() for w in article.text.split() if len(w) > 3})
-        return Feat(article.id, article.text, {w: 1.0 for w in words})
-
-    def score(self, a: Feat, b: Feat) -> Score:
-        sa, sb = set(a.terms), set(b.terms)
-        s = len(sa & sb) / max(1, len(sa | sb))
-        return Score(s, "same_story" if s >= 0.3 else "unrelated")
-
 
 QUAKE = ("A strong earthquake struck the coastal city of Sarin on Monday, killing twelve people "
          "and damaging hundreds of homes, officials said.")
