@@ -159,10 +159,6 @@ def _set_cos(a: frozenset[Any] | set[Any], b: frozenset[Any] | set[Any]) -> floa
     return len(a & b) / math.sqrt(len(a) * len(b))
 
 
-def _sorted_overlap(a: np.ndarray, b: np.ndarray) -> int:
-    return sorted_overlap(a, b)
-
-
 # ---------------------------------------------------------------- signals
 
 SIGNALS = (
@@ -229,7 +225,7 @@ def compute_signals(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
         s["pub_gap"] = min(abs((a.published - b.published).days), 30) / 30.0
     else:
         s["pub_gap"] = 0.0
-    inter = _sorted_overlap(a.shingles, b.shingles)
+    inter = sorted_overlap(a.shingles, b.shingles)
     na, nb = a.shingles.size, b.shingles.size
     s["jaccard"] = inter / (na + nb - inter) if na + nb - inter > 0 else 0.0
     s["containment"] = inter / min(na, nb) if min(na, nb) > 0 else 0.0
