@@ -130,6 +130,25 @@ def corpus_stats(path: Path, limit: int) -> dict[str, Any]:
     }
 
 
+def _spark_command(stage: str, corpus: Path, master: str, out: Path, logs: Path) -> list[str]:
+    """The CLI call of one Spark run: a fresh event-log folder (for the shuffle bytes) and
+    shuffle partitions scaled to the cores of ``local[N]``."""
+    cores = _cores(master)
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir()
+    return [str(BIN), stage, str(corpus), "--engine", "spark", "--spark-master", master,
+            "--out", str(out), "--format", "json",
+            "--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir={logs}",
+            "--conf", "spark.eventLog.compress=false",
+            "--conf", f"spark.sql.shuffle.partitions={max(8, 4 * cores)}",
+            "--conf", "spark.driver.memory=4g"]
+
+
+def _cores(master: str) -> int:
+    found = re.findall(r"\d+", master)
+    return int(found[0]) if found else 0
+
+
 def _json_out(stdout: str) -> dict[str, Any]:
     try:
         rows = json.loads(stdout[stdout.index("[") : stdout.rindex("]") + 1])
@@ -151,17 +170,10 @@ def cluster_stage(args: argparse.Namespace, corpus: Path, work: Path, say: Any) 
                  "inner": float(summ.get("seconds", secs)), "ok": rc == 0,
                  "parity": "reference", "shuffle": None, "info": "", "err": err[-400:]})
     for master in args.masters.split(","):
-        cores = int(re.findall(r"\d+", master)[0]) if re.findall(r"\d+", master) else 0
+        cores = _cores(master)
         o = work / f"c-spark-{cores}"
         logs = work / f"c-events-{cores}"
-        shutil.rmtree(logs, ignore_errors=True)
-        logs.mkdir()
-        cmd = [str(BIN), "cluster", str(corpus), "--engine", "spark", "--spark-master", master,
-               "--out", str(o), "--format", "json",
-               "--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir={logs}",
-               "--conf", "spark.eventLog.compress=false",
-               "--conf", f"spark.sql.shuffle.partitions={max(8, 4 * cores)}",
-               "--conf", "spark.driver.memory=4g"]
+        cmd = _spark_command("cluster", corpus, master, o, logs)
         secs, out, err, rc = _run(cmd, args.timeout)
         summ = _json_out(out)
         parity = "n/a"
@@ -258,17 +270,10 @@ def main() -> None:
                  "ok": rc == 0, "parity": "reference", "shuffle": None})
 
     for master in args.masters.split(","):
-        cores = int(re.findall(r"\d+", master)[0]) if re.findall(r"\d+", master) else 0
+        cores = _cores(master)
         out = work / f"spark-{cores}"
         logs = work / f"events-{cores}"
-        shutil.rmtree(logs, ignore_errors=True)
-        logs.mkdir()
-        cmd = [str(BIN), "dedup", str(corpus), "--engine", "spark", "--spark-master", master,
-               "--out", str(out), "--format", "json",
-               "--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir={logs}",
-               "--conf", "spark.eventLog.compress=false",
-               "--conf", f"spark.sql.shuffle.partitions={max(8, 4 * cores)}",
-               "--conf", "spark.driver.memory=4g"]
+        cmd = _spark_command("dedup", corpus, master, out, logs)
         secs, _, err, rc = _run(cmd, args.timeout)
         m = re.search(r"\(([\d.]+) s\)", err)
         inner = float(m.group(1)) if m else float("nan")
