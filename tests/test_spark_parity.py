@@ -154,10 +154,21 @@ def test_bad_records_fail_or_skip_like_the_reader(spark: Any, tmp_path: Path) ->
     rc = ReadConfig(on_error="skip")
     res = dedup_spark([corpus], tmp_path / "o2", read_config=rc, rejects=rejects, spark=spark)
     assert (res.read, res.rejected) == (32, 2)
+    assert res.accounting_line() == "read 32 = accepted 30 + rejected 2"
     wheres = [json.loads(line)["where"] for line in rejects.read_text().splitlines()]
     assert [w.rsplit(":", 1)[1] for w in wheres] == ["11", "23"]
     local_dec, _ = _local([corpus], DedupConfig(), rc)
     assert _part_lines(tmp_path / "o2" / "decisions") == local_dec
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    cli = CliRunner().invoke(app, ["dedup", str(corpus), "--engine", "spark", "--on-error", "skip",
+                                   "--out", str(tmp_path / "o3"), "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    assert "read 32 = accepted 30 + rejected 2" in cli.output
+    assert cli.output.count("use --rejects FILE") == 1  # the pointer to the rejects, once
 
 
 def test_connected_components_min_label(spark: Any) -> None:

@@ -43,11 +43,7 @@ def dedup_command(
     if not quiet:
         render([result.summary()], fmt, sys.stdout)
         typer.echo(f"wrote {', '.join(result.outputs.values())} ({result.seconds:.1f} s)", err=True)
-    typer.echo(result.accounting_line(), err=True)
-    if not quiet and result.rejected and rejects is None:
-        typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
-    if not quiet and result.rejected and rejects is None:
-        typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
+    _echo_accounting(result.accounting_line(), result.rejected, rejects, quiet)
 
 
 def cluster_command(
@@ -80,6 +76,12 @@ def cluster_command(
         typer.echo(f"spark: {result.blocks} candidate blocks, {result.components} components "
                    f"(largest {result.largest_component} articles), {result.rounds} round(s)",
                    err=True)
-    typer.echo(result.accounting_line(), err=True)
-    if not quiet and result.rejected and rejects is None:
+    _echo_accounting(result.accounting_line(), result.rejected, rejects, quiet)
+
+
+def _echo_accounting(line: str, rejected: int, rejects: Path | None, quiet: bool) -> None:
+    """As the local commands do: the accounting line always (nothing lost silently), and a
+    pointer to --rejects when records were rejected and no rejects file was asked for."""
+    typer.echo(line, err=True)
+    if not quiet and rejected and rejects is None:
         typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)

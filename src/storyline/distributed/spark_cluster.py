@@ -92,9 +92,11 @@ class SparkClusterResult:
         }
 
     def accounting_line(self) -> str:
+        """The local readers' accounting line, from this run's distributed counts."""
+        from storyline.io.base import ReadStats
+
         accepted = self.read - self.rejected - self.skipped
-        line = f"read {self.read} = accepted {accepted} + rejected {self.rejected}"
-        return line + (f" + skipped {self.skipped}" if self.skipped else "")
+        return ReadStats(self.read, accepted, self.rejected, self.skipped).accounting_line()
 
 
 def _parsed(spark: SparkSession, files: list[tuple[str, str]], rc: ReadConfig) -> DataFrame:
