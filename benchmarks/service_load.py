@@ -57,9 +57,17 @@ def _free_port() -> int:
 
 
 def _cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process (Linux /proc), for per-request CPU cost."""
+    """User + system CPU seconds of a process and its live child processes (the server's
+    preparation workers), from Linux /proc, for per-request CPU cost."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            kids = (task / "children").read_text().split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        total += sum(_cpu_s(int(k)) for k in kids)
+    return total
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -254,6 +262,8 @@ def main() -> None:
                     help="stop the build after this long (0: no bound); the report says so")
     ap.add_argument("--workers", type=int, default=1, help="indexer preparation processes")
     ap.add_argument("--assigner", default="auto", help="auto | story-tracker | duplicate-groups")
+    ap.add_argument("--prep-workers", type=int, default=1,
+                    help="`storyline serve --prep-workers` (its default: 1)")
     args = ap.parse_args()
 
     log: list[str] = []
@@ -262,7 +272,7 @@ def main() -> None:
     say("one transaction each, time order); " + ("no load phase (--build-only)." if args.build_only else
         "serve it with `storyline serve` (uvicorn, 1 process) on"))
     if not args.build_only:
-        say(f"127.0.0.1; {args.clients} concurrent keep-alive HTTP/1.1 clients (asyncio) POST /articles one new article "
+        say(f"127.0.0.1 (--prep-workers {args.prep_workers}); {args.clients} concurrent keep-alive HTTP/1.1 clients (asyncio) POST /articles one new article "
             "per request, then GET")
         say("/stories?limit=50 (half with a cursor), /stories/{id} and /articles/{id} at random. "
             "Latency = client-side")
@@ -273,7 +283,7 @@ def main() -> None:
             "warm the server up first, untimed.")
     say(f"data: storyline.synth seed 7, {args.n + args.post:,} articles in publication order: first "
         f"{args.n:,} stored" + ("" if args.build_only else f", next {args.post:,} posted"))
-    say(_machine() + f"; load average at start {_load()} (shared machine)")
+    say(_machine() + f"; load average at start {_load()}")
     # a live feed arrives in publication order: sort the synthetic corpus by time, store the
     # first N, post the next ones
     recs = sorted(generate(args.n + args.post, seed=7), key=lambda r: to_ts(r.get("published"), "~"))
@@ -310,7 +320,7 @@ def _serve_and_load(db: Path, posts: list[dict], args: argparse.Namespace) -> di
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-c", "from storyline.cli import main; main()", "serve", str(db),
-         "--port", str(port), "--log-level", "warning"],
+         "--port", str(port), "--log-level", "warning", "--prep-workers", str(args.prep_workers)],
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -348,7 +358,7 @@ def _report(res: dict[str, Any], args: argparse.Namespace, say: Any) -> None:
     row("GET /articles/{id}", res["article"])
     reads = res["list"] + res["story"] + res["article"]
     row("all reads", reads, f"{len(reads) / float(res['read_s']):.0f}")
-    say(f"server CPU per request (user+sys of the server process / requests): POST "
+    say(f"server CPU per request (user+sys of the server process and its workers / requests): POST "
         f"{1000 * float(res['write_cpu']) / max(1, len(post)):.1f} ms, reads "
         f"{1000 * float(res['read_cpu']) / max(1, len(reads)):.2f} ms; load client's own CPU per "
         f"request: POST {1000 * float(res['write_client']) / max(1, len(post)):.2f} ms, reads "
@@ -357,7 +367,7 @@ def _report(res: dict[str, Any], args: argparse.Namespace, say: Any) -> None:
         f"{not res['problems']}")
     ok_w = _pct(post, 99) < 50
     ok_r = _pct(reads, 99) < 20
-    say(f"targets (wall latency, shared machine): POST p99 < 50 ms: {'met' if ok_w else 'NOT met'}; "
+    say(f"targets (wall latency): POST p99 < 50 ms: {'met' if ok_w else 'NOT met'}; "
         f"reads p99 < 20 ms: {'met' if ok_r else 'NOT met'}; zero errors: "
         f"{'met' if res['errors'] == 0 else 'NOT met'}")
 

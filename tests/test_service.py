@@ -245,3 +245,42 @@ def test_server_checkpoints_wal_in_the_background(db):
         assert calls and calls[0] == "wal-checkpoint"
     with Store.open(db) as s:
         assert s.check() == [] and s.get_article("wal-4") is not None
+
+
+def _posts() -> list[dict]:
+    extra = [{"id": f"p-{r['id']}", "text": r["text"], "title": r.get("title"),
+              "source": r.get("source"), "published": r.get("published")}
+             for r in generate(10, seed=12)]
+    return [{"id": "p-wire", "text": WIRE, "source": "X"}, *extra]
+
+
+def test_prep_workers_give_the_same_results(built, tmp_path):
+    """Preparing posts in worker processes (the default of `storyline serve`) changes where the
+    work runs, not what is decided: same results as preparing in the writer, single and batch."""
+    import os
+    import shutil
+    import signal
+
+    outs = []
+    for workers in (0, 2):
+        path = tmp_path / f"w{workers}.db"
+        shutil.copyfile(built, path)
+        with TestClient(create_app(path, prep_workers=workers)) as c:
+            posts = _posts()
+            got = [c.post("/articles", json=p).json()["results"][0] for p in posts[:4]]
+            got += c.post("/articles", json={"articles": posts[4:]}).json()["results"]
+            if workers:
+                # a killed worker: that post is prepared in the writer, the pool is replaced
+                pool = c.app.app.state.prep[0]
+                for pid in list(pool._processes):
+                    os.kill(pid, signal.SIGKILL)
+                r = c.post("/articles", json={"id": "after-kill", "text": f"{WIRE} More later."})
+                assert r.status_code == 200 and r.json()["results"][0]["status"] == "added"
+                assert c.app.app.state.prep[0] is not pool
+                r = c.post("/articles", json={"id": "after-kill-2", "text": "Another new text, on a quiet river."})
+                assert r.status_code == 200 and r.json()["results"][0]["is_new_story"] is True
+            outs.append(got)
+        with Store.open(path) as s:
+            assert s.check() == []
+    assert outs[0] == outs[1]
+    assert outs[0][0]["duplicate_of"] == "evil-1" and len(outs[0]) == 11

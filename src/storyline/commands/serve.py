@@ -27,6 +27,14 @@ def serve(
     ] = 8_000_000,
     create: Annotated[bool, typer.Option("--create", help="Create the store if it does not exist.")] = False,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+    prep_workers: Annotated[
+        int,
+        typer.Option(
+            "--prep-workers",
+            help="Processes that normalize, hash and featurize posted articles while the writer "
+            "stores earlier ones (one process alone uses one core); 0: all in the writer.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the JSON API (POST /articles, GET /stories, /compare, /healthz, docs at /docs) and
     the web pages (story list at /) for one store.
@@ -43,10 +51,13 @@ def serve(
 
     if not 0 < port < 65536:
         raise ConfigError(f"--port must be 1..65535, got {port}")
+    if prep_workers < 0:
+        raise ConfigError(f"--prep-workers must be >= 0, got {prep_workers}")
     if max_body < 1024:
         raise ConfigError(f"--max-body must be >= 1024 bytes, got {max_body}")
     token = token or os.environ.get("STORYLINE_TOKEN") or None
-    asgi = create_app(db, token=token, max_body=max_body, create=create)
+    asgi = create_app(db, token=token, max_body=max_body, create=create,
+                      prep_workers=prep_workers)
     if host not in ("127.0.0.1", "localhost", "::1") and token is None:
         typer.echo(f"warning: serving on {host} without a token: anyone who can reach it can write",
                    err=True)

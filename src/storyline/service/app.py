@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +31,9 @@ from storyline.errors import InputError, StorylineError
 from storyline.service.limits import BodyLimit
 from storyline.store import Indexer, Store
 from storyline.store.db import to_ts
+from storyline.store.indexer import prep_pool, prepare_in_pool
+
+log = logging.getLogger("storyline.service")
 
 MAX_BATCH = 1000
 MAX_TEXT = 1_000_000
@@ -99,13 +104,21 @@ def create_app(
     token: str | None = None,
     max_body: int = 8_000_000,
     create: bool = False,
+    prep_workers: int = 0,
 ) -> Any:
-    """Build the ASGI app for store ``db``. ``token``: bearer token required on writes."""
+    """Build the ASGI app for store ``db``. ``token``: bearer token required on writes.
+
+    ``prep_workers`` > 0: posted articles are normalized, hashed and featurized in that many
+    worker processes while the single writer thread assigns and stores earlier ones, so the
+    server uses more than one core (one Python process is held to one by the GIL). Results are
+    the same either way: preparation depends on the article alone.
+    """
     store = Store.create(db, exist_ok=True) if create else Store.open(db)
     indexer = Indexer(store)
     indexer.catch_up()  # rebuild the assigner's state once, before serving
     token = token or os.environ.get("STORYLINE_TOKEN") or None
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
+    prep: list[Any] = []  # the preparation pool, while serving
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -120,10 +133,18 @@ def create_app(
 
         worker = threading.Thread(target=checkpoints, name="wal-checkpoint", daemon=True)
         worker.start()
+        if prep_workers > 0:
+            pool = prep_pool(indexer.prep_spec, prep_workers)
+            # start every worker now (scorer loaded), not on the first posts
+            await asyncio.gather(*(asyncio.wrap_future(pool.submit(prepare_in_pool, []))
+                                   for _ in range(prep_workers)))
+            prep.append(pool)
         try:
             yield
         finally:
             stop.set()
+            for pool in prep:
+                pool.shutdown(cancel_futures=True)
             worker.join(5)
             writer.shutdown(wait=True)
             with contextlib.suppress(sqlite3.Error):
@@ -138,6 +159,7 @@ def create_app(
     )
     app.state.store = store
     app.state.indexer = indexer
+    app.state.prep = prep
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -181,6 +203,22 @@ def create_app(
                                    "where": kind, "hint": f"list {kind}s with GET /{kind}s"
                                    if kind == "story" else None})
 
+    async def prepare(articles: list[Article]) -> list[Any] | None:
+        """Prepare in the worker pool (a batch split over the workers); None: it broke (a worker
+        was killed, e.g. out of memory), so the writer prepares these inline and a new pool
+        serves the next posts."""
+        step = -(-len(articles) // prep_workers)
+        parts = [articles[i : i + step] for i in range(0, len(articles), step)]
+        try:
+            done = await asyncio.gather(*(asyncio.wrap_future(prep[0].submit(prepare_in_pool, part))
+                                          for part in parts))
+        except BrokenProcessPool:
+            log.warning("storyline: a preparation worker died; restarting the pool")
+            prep[0].shutdown(cancel_futures=True)
+            prep[0] = prep_pool(indexer.prep_spec, prep_workers)
+            return None
+        return [p for part in done for p in part]
+
     @app.post("/articles", response_model=ResultsOut, dependencies=[Depends(require_token)],
               tags=["write"])
     async def add_articles(body: ArticlesBody) -> Response:
@@ -193,9 +231,14 @@ def create_app(
                     published=a.published, lang=a.lang, meta=a.meta)
             for a in items
         ]
+        loop = asyncio.get_running_loop()
+        prepared = await prepare(articles) if prep else None
         # one writer thread, first come first served: concurrent writes queue here instead of
         # several threads taking turns on the GIL (5 ms slices) while one holds the write lock
-        results = await asyncio.get_running_loop().run_in_executor(writer, indexer.add_batch, articles)
+        if prepared is None:
+            results = await loop.run_in_executor(writer, indexer.add_batch, articles)
+        else:
+            results = await loop.run_in_executor(writer, indexer.add_prepared, articles, prepared)
         # a Response is sent as is: no second validation/serialization pass over the results
         return _json({"results": [r.to_dict() for r in results]})
 

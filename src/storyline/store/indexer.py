@@ -75,8 +75,20 @@ def _init_worker(spec: _PrepSpec) -> None:
     _WORKER_SPEC[:] = [spec]
 
 
-def _prepare_in_worker(articles: list[Article]) -> list[_Prepared]:
+def prepare_in_pool(articles: list[Article]) -> list[_Prepared]:
+    """:func:`prepare_chunk` in a :func:`prep_pool` worker, with the spec it was started with."""
     return prepare_chunk(_WORKER_SPEC[0], articles)
+
+
+def prep_pool(spec: _PrepSpec, workers: int) -> Any:
+    """Worker processes that run :func:`prepare_chunk` with ``spec`` (spawned, so they are safe
+    beside threads); submit :func:`prepare_in_pool` to them."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max(1, workers), mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(spec,)
+    )
 
 
 def prepare_chunk(spec: _PrepSpec, articles: list[Article]) -> list[_Prepared]:
@@ -205,20 +217,19 @@ class Indexer:
     def prepare_many(self, articles: list[Article]) -> list[_Prepared]:
         return prepare_chunk(self._spec, articles)
 
+    @property
+    def prep_spec(self) -> _PrepSpec:
+        """What :func:`prepare_chunk` needs for this store (picklable, for worker processes)."""
+        return self._spec
+
     def _prepare_async(self, articles: list[Article]) -> Any:
         """Start preparing ``articles``; returns a function that gives the results in order."""
         if self.workers <= 1 or len(articles) < 2:
             return lambda: self.prepare_many(articles)
         if self._pool is None:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
-                initargs=(self._spec,),
-            )
+            self._pool = prep_pool(self._spec, self.workers)
         step = -(-len(articles) // self.workers)
-        futs = [self._pool.submit(_prepare_in_worker, articles[i : i + step])
+        futs = [self._pool.submit(prepare_in_pool, articles[i : i + step])
                 for i in range(0, len(articles), step)]
         return lambda: [p for f in futs for p in f.result()]
 
@@ -363,6 +374,13 @@ class Indexer:
     def add_batch(self, articles: list[Article]) -> list[AddResult]:
         """Add one batch atomically: all its articles are stored, or none are."""
         return self._add_prepared(articles, self._start(articles)())
+
+    def add_prepared(self, articles: list[Article], prepared: list[_Prepared]) -> list[AddResult]:
+        """:meth:`add_batch` for articles already prepared elsewhere (e.g. by a
+        :func:`prep_pool` while the writer was busy); ``prepared[i]`` belongs to ``articles[i]``."""
+        if len(prepared) != len(articles):
+            raise ValueError(f"{len(prepared)} prepared for {len(articles)} articles")
+        return self._add_prepared(articles, dict(enumerate(prepared)))
 
     def _add_prepared(self, articles: list[Article], prepared: dict[int, _Prepared]) -> list[AddResult]:
         results: list[AddResult] = []
