@@ -155,3 +155,18 @@ def test_cluster_parity_synth_5k(spark: Any, linker: Any, tmp_path: Path) -> Non
     # 7-day corpus chains look-alike stories into a component of ~800 (124 at 0.95), but it must
     # never collapse into one giant component (all candidate edges give ~97% of the corpus).
     assert res.rounds >= 2 and res.largest_component < 5000 // 4
+
+
+@pytest.mark.slow
+def test_cluster_parity_synth_20k(spark: Any, linker: Any, tmp_path: Path) -> None:
+    """20,000 articles (copies, revisions, rewrites, look-alike distractors) with the CLI's
+    defaults: the block size Spark picks for `local[2]`, default config; same assignments,
+    stories, first reports and labels as the local engine, line for line."""
+    from storyline.distributed.spark_cluster import auto_block
+
+    corpus = tmp_path / "c.jsonl"
+    write_records(generate(20_000, seed=4), corpus)
+    block = auto_block(20_000, spark.sparkContext.defaultParallelism)
+    assert block == 5000  # several blocks, so the window's context replay is exercised
+    res = _assert_parity(spark, linker, [corpus], tmp_path / "o", ClusterConfig(), block=block)
+    assert res.blocks == 4 and res.components > 1000
