@@ -407,6 +407,7 @@ class StoryTracker:
             self.scorer, "index_terms", index_terms
         )
         self.index: TermIndex[str] = TermIndex(c.max_terms, c.max_postings, c.max_items)
+        self._postings = True  # False: the index only keeps the window (candidates come given)
         self._lsh: Any = None
         self._hasher: Any = None
         if c.use_minhash:
@@ -583,7 +584,8 @@ class StoryTracker:
         return np.asarray(self._hasher.signature_from_shingles(sh))
 
     def _insert(self, node: _Node, feats: Any) -> None:
-        for key in self.index.insert(node.id, node.terms, node.time):
+        terms = node.terms if self._postings else {}
+        for key in self.index.insert(node.id, terms, node.time):
             self._forget(key)
         self._features[node.id] = feats
         self._nodes[node.id] = node

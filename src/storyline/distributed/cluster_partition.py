@@ -278,6 +278,37 @@ def _features(key: str, feats: dict[str, Any], blobs: dict[str, bytes]) -> Any:
     return f
 
 
+class _Pickled:
+    """A ghost's scorer features, unpickled only if a support check scores against it (most
+    ghosts are never scored: their pairs come with the candidates)."""
+
+    __slots__ = ("blob", "value")
+
+    def __init__(self, blob: bytes):
+        self.blob = blob
+        self.value: Any = None
+
+    def get(self) -> Any:
+        if self.value is None:
+            self.value = pickle.loads(self.blob)
+        return self.value
+
+
+class _Unpickling:
+    """The scorer, given features that may still be :class:`_Pickled`."""
+
+    def __init__(self, scorer: Scorer):
+        self.scorer = scorer
+        self.index_terms = getattr(scorer, "index_terms", index_terms)
+
+    def featurize(self, article: Article) -> Any:  # pragma: no cover - never called
+        raise NotImplementedError
+
+    def score(self, a: Any, b: Any) -> Any:
+        return self.scorer.score(a.get() if isinstance(a, _Pickled) else a,
+                                 b.get() if isinstance(b, _Pickled) else b)
+
+
 class _ComponentTracker(StoryTracker):
     """The local tracker run on one component: global order, precomputed candidates (and their
     scores) and the global window's eviction cut-offs (the component alone would have another
@@ -287,9 +318,16 @@ class _ComponentTracker(StoryTracker):
 
     def __init__(self, scorer: Scorer, config: ClusterConfig, rank: dict[str, int],
                  cands: dict[str, list[str]], cut: dict[str, float | None]):
-        super().__init__(scorer, config)
+        super().__init__(_Unpickling(scorer), config)
         self._rank, self._cands, self._cut = rank, cands, cut
         self._pending_cut: float | None = None
+        # candidates are given, so the term index only keeps the window (no postings); a
+        # ghost's terms are never read (it only answers support checks, and labels come from
+        # the component's own articles), so they are not computed
+        self._postings = False
+        self._ghost = False
+        terms_of = self._terms_of
+        self._terms_of = lambda feats: {} if self._ghost else terms_of(feats)
 
     def _prepare(self, article: Article, feats: Any) -> _Node:
         node = super()._prepare(article, feats)
@@ -311,7 +349,11 @@ class _ComponentTracker(StoryTracker):
         return list(self._cands[node.id])
 
     def add_ghost(self, article: Article, feats: Any, story: str) -> None:
-        node = self._prepare(article, feats)
+        self._ghost = True
+        try:
+            node = self._prepare(article, feats)
+        finally:
+            self._ghost = False
         self._pending_cut = None  # cut-offs only grow: the next real article applies its own
         state = self._stories.get(story)
         if state is None:
@@ -343,10 +385,10 @@ def _run(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig, cfg: Clus
     raw: dict[str, Assignment] = {}
     for r in rows:
         a = Article(r["id"], "", published=r["published"], source=r["source"])
-        feats = pickle.loads(r["blob"])
         if r.get("rs") is not None:
-            tracker.add_ghost(a, feats, r["rs"])
+            tracker.add_ghost(a, _Pickled(r["blob"]), r["rs"])
             continue
+        feats = pickle.loads(r["blob"])
         arts.append(a)
         cache = {k: v for k, v in _light_cache(r, id_of).items() if k in rank}
         raw[a.id] = tracker._add_featurized(a, feats, cache)
