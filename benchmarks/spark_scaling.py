@@ -241,9 +241,10 @@ def main() -> None:
         say(__doc__.split("\n\n")[1].replace("\n", " ").strip())
     say(f"data: storyline.synth n={args.n} seed={args.seed}")
     say(f"machine: {platform.platform()}, {os.cpu_count()} cpus, python "
-        f"{platform.python_version()}, java 17; load average at start {_loadavg()} (above the "
-        "core count: other jobs shared the machine, so absolute times are pessimistic and the "
-        "ratios within one run are fairer)")
+        f"{platform.python_version()}, java 17; load average at start {_loadavg()}"
+        + (" (above the core count: other jobs shared the machine, so absolute times are "
+           "pessimistic and the ratios within one run are fairer)"
+           if os.getloadavg()[0] > (os.cpu_count() or 1) else ""))
     if not corpus.exists():
         t = time.perf_counter()
         _run([str(BIN), "synth", "--out", str(corpus), "--n", str(args.n), "--seed",

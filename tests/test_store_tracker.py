@@ -151,3 +151,29 @@ def test_real_linker_features_round_trip() -> None:
     g = decode_features(encode_features(f, f.text), f.text)
     assert (g.id, g.terms, g.numbers, g.dates, g.quotes) == (f.id, f.terms, f.numbers, f.dates, f.quotes)
     assert (g.shingles == f.shingles).all()
+
+
+def test_features_encoded_in_preparation_are_what_assign_would_store(tmp_path) -> None:
+    """Preparation (a worker, off the writer's path) encodes the features and compresses the
+    texts; the store holds the same bytes as when the assigner encodes them itself."""
+    from storyline.store.db import unpack
+
+    arts = [art("q1", QUAKE, 1), art("m1", MATCH, 2), art("q2", QUAKE2, 3)]
+    blobs = []
+    for ahead in (True, False):
+        with Store.create(tmp_path / f"{ahead}.db") as s:
+            ix = Indexer(s, TrackerAssigner(WordScorer(), CFG))
+            prepared = ix.prepare_many(arts)
+            assert all(p.features_z is not None for p in prepared)
+            if not ahead:  # what an assigner sees when nothing was encoded ahead
+                for p in prepared:
+                    p.features_z, p.original_z, p.text_z = None, b"", b""
+            ix.add_prepared(arts, prepared)
+            blobs.append(s.conn.execute("SELECT seq, kind, data FROM features ORDER BY seq").fetchall())
+            texts = s.conn.execute("SELECT original, text FROM articles ORDER BY seq").fetchall()
+            assert [unpack(o) for o, _ in texts] == [QUAKE, MATCH, QUAKE2]
+            assert [unpack(t) for _, t in texts] == [p.article.text for p in prepared]
+    assert blobs[0] == blobs[1] and len(blobs[0]) == 3
+    with Store.open(tmp_path / "True.db") as s:  # and they load back
+        fresh = WordScorer()
+        assert Indexer(s, TrackerAssigner(fresh, CFG)).catch_up() == 3 and fresh.featurized == 0

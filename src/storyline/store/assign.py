@@ -25,6 +25,7 @@ class ToAssign:
     duplicate_story: str | None = None  # that original's story
     duplicate_score: float = 0.0
     features: Any = None  # the assigner's features, when computed ahead (e.g. in a worker)
+    encoded: bytes | None = None  # and their stored form (the featurizer's ``encode``), if any
 
 
 @dataclass(slots=True)

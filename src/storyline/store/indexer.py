@@ -53,6 +53,10 @@ class _Prepared:
     bands: np.ndarray  # int64 view of the band hashes
     ts: str
     features: Any = None  # the assigner's features, when it featurizes ahead of assignment
+    # the stored forms, compressed here so the writer does not spend its time on it
+    original_z: bytes = b""
+    text_z: bytes = b""
+    features_z: bytes | None = None  # the assigner's encoding of ``features``
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +114,10 @@ def prepare_chunk(spec: _PrepSpec, articles: list[Article]) -> list[_Prepared]:
     sigs = hasher.signatures_from_batch(flat, offsets)
     bands = band_hashes(sigs, spec.bands, spec.rows, spec.seed).view(np.int64)
     feat = spec.featurizer
+    encode = getattr(feat, "encode", None)
     out: list[_Prepared] = []
     for i, (art, norm) in enumerate(zip(articles, norms, strict=True)):
+        features = None if feat is None else feat.featurize(norm)
         out.append(
             _Prepared(
                 norm,
@@ -121,7 +127,10 @@ def prepare_chunk(spec: _PrepSpec, articles: list[Article]) -> list[_Prepared]:
                 sigs[i].copy(),
                 bands[i].copy(),
                 to_ts(norm.published, ""),
-                None if feat is None else feat.featurize(norm),
+                features,
+                pack(art.text),
+                pack(norm.text),
+                None if encode is None or features is None else encode(features, norm.text),
             )
         )
     return out
@@ -451,7 +460,7 @@ class Indexer:
                 art.id, art.title, art.url, art.source, art.published, art.lang, art.dateline,
                 json.dumps(art.meta, ensure_ascii=False, sort_keys=True, default=str),
                 None if art.raw is None or art.raw == p.original else pack(art.raw),
-                pack(p.original), pack(art.text),
+                p.original_z or pack(p.original), p.text_z or pack(art.text),
                 p.content_hash, ts, now,
             ),
         )
@@ -476,6 +485,7 @@ class Indexer:
             None if dup_seq is None else self._story_of(dup_seq),
             score if dup_seq is not None else 0.0,
             p.features,
+            p.features_z,
         )
         a = self.assigner.assign(item)
         self._restored_seq = seq

@@ -61,6 +61,11 @@ class _Featurizer:
             return self.scorer.featurize(article, normalized=True)
         return self.scorer.featurize(article)
 
+    @staticmethod
+    def encode(feats: Any, text: str) -> bytes:
+        """The stored form of ``feats`` (computed beside them, off the writer's path)."""
+        return encode_features(feats, text)
+
 
 # (module, name) pairs a stored feature record may reference; anything else is refused.
 _ALLOWED_GLOBALS: set[tuple[str, str]] = {
@@ -170,12 +175,17 @@ class TrackerAssigner:
         return _Featurizer(self._recording.scorer, self._recording._pre_normalized)
 
     def assign(self, item: ToAssign) -> Assigned:
+        encoded = item.encoded
         if item.features is not None:
             feats = item.features
             a = self.tracker.add(item.article, feats)
         else:
             a = self.tracker.add(item.article)
-            feats = self._recording.last
+            feats, encoded = self._recording.last, None
+        if encoded is None:
+            encoded = encode_features(feats, item.article.text)
+        else:  # encoded in a worker process: this process must be able to load it back too
+            register_feature_class(type(feats))
         story_id, is_new = a.story_id, a.is_new_story
         relation = "new" if is_new else (a.relation or "same_story")
         nearest, similarity = a.nearest_id, float(a.similarity)
@@ -194,7 +204,7 @@ class TrackerAssigner:
             similarity=round(similarity, 4),
             novelty=round(float(a.novelty), 4),
             label=self._label(story_id, item.article) if is_new else None,
-            features=encode_features(feats, item.article.text),
+            features=encoded,
         )
 
     def peek(self, item: ToAssign) -> Assigned:
