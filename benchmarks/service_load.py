@@ -278,7 +278,8 @@ def main() -> None:
             "Latency = client-side")
         say("wall time per request (includes the client's own CPU on the same machine); server CPU = "
             "user+sys of the")
-        say("server process over the phase / requests (robust to other jobs' load). Each phase is "
+        say("server process and its preparation workers over the phase / requests (robust to other "
+            "jobs' load). Each phase is "
             f"bounded by {args.seconds:.0f} s and by count; {2 * args.clients} posts and a few reads "
             "warm the server up first, untimed.")
     say(f"data: storyline.synth seed 7, {args.n + args.post:,} articles in publication order: first "
