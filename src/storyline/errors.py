@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class StorylineError(Exception):
     """Base class for all storyline errors.
@@ -27,6 +29,11 @@ class StorylineError(Exception):
         if self.hint:
             text += f" (fix: {self.hint})"
         return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its parts (the default would pass the formatted text back in as the
+        # message, so an error raised in a worker process came back as "[E010] [E010] ...")
+        return (_rebuild, (type(self), self.message, self.where, self.hint))
 
     def to_dict(self) -> dict[str, str | None]:
         return {
@@ -91,3 +98,8 @@ def require(module: str, extra: str, feature: str) -> object:
             f"{feature} needs the optional package '{module}', which is not installed",
             hint=f"pip install 'storyline[{extra}]'",
         ) from exc
+
+
+def _rebuild(cls: type[StorylineError], message: str, where: str | None,
+             hint: str | None) -> StorylineError:
+    return cls(message, where=where, hint=hint)
