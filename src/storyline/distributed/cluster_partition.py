@@ -299,7 +299,12 @@ class _Unpickling:
 
     def __init__(self, scorer: Scorer):
         self.scorer = scorer
-        self.index_terms = getattr(scorer, "index_terms", index_terms)
+        self._terms = getattr(scorer, "index_terms", index_terms)
+
+    def index_terms(self, feats: Any) -> dict[str, float]:
+        """A ghost's terms are never read (it only answers support checks; labels come from
+        the component's own articles), so they are not computed."""
+        return {} if isinstance(feats, _Pickled) else self._terms(feats)
 
     def featurize(self, article: Article) -> Any:  # pragma: no cover - never called
         raise NotImplementedError
@@ -321,13 +326,7 @@ class _ComponentTracker(StoryTracker):
         super().__init__(_Unpickling(scorer), config)
         self._rank, self._cands, self._cut = rank, cands, cut
         self._pending_cut: float | None = None
-        # candidates are given, so the term index only keeps the window (no postings); a
-        # ghost's terms are never read (it only answers support checks, and labels come from
-        # the component's own articles), so they are not computed
-        self._postings = False
-        self._ghost = False
-        terms_of = self._terms_of
-        self._terms_of = lambda feats: {} if self._ghost else terms_of(feats)
+        self._postings = False  # candidates are given: the term index only keeps the window
 
     def _prepare(self, article: Article, feats: Any) -> _Node:
         node = super()._prepare(article, feats)
@@ -349,11 +348,7 @@ class _ComponentTracker(StoryTracker):
         return list(self._cands[node.id])
 
     def add_ghost(self, article: Article, feats: Any, story: str) -> None:
-        self._ghost = True
-        try:
-            node = self._prepare(article, feats)
-        finally:
-            self._ghost = False
+        node = self._prepare(article, feats)
         self._pending_cut = None  # cut-offs only grow: the next real article applies its own
         state = self._stories.get(story)
         if state is None:
