@@ -95,11 +95,12 @@ def prep_pool(spec: _PrepSpec, workers: int) -> Any:
     )
 
 
-def prepare_chunk(spec: _PrepSpec, articles: list[Article]) -> list[_Prepared]:
+def prepare_chunk(spec: _PrepSpec, articles: list[Article], store: bool = True) -> list[_Prepared]:
     """Normalize, shingle, MinHash and band many articles at once (pure, no store access).
 
     Each article's result depends on that article alone, so it is the same whichever process
-    or chunk computes it: a worker pool changes speed, never results.
+    or chunk computes it: a worker pool changes speed, never results. ``store=False`` (queries)
+    leaves out the compressed texts and encoded features that only storing needs.
     """
     from storyline.normalize import normalize_article
 
@@ -128,9 +129,9 @@ def prepare_chunk(spec: _PrepSpec, articles: list[Article]) -> list[_Prepared]:
                 bands[i].copy(),
                 to_ts(norm.published, ""),
                 features,
-                pack(art.text),
-                pack(norm.text),
-                None if encode is None or features is None else encode(features, norm.text),
+                pack(art.text) if store else b"",
+                pack(norm.text) if store else b"",
+                encode(features, norm.text) if store and encode and features is not None else None,
             )
         )
     return out
@@ -535,7 +536,7 @@ class Indexer:
     def query(self, article: Article, limit: int = 10) -> dict[str, Any]:
         """Which stored articles and stories ``article`` matches, and why (nothing is written)."""
         self.catch_up()
-        p = self.prepare(article)
+        p = prepare_chunk(self._spec, [article], store=False)[0]
         matches: list[dict[str, Any]] = []
         exact = self._exact(p.content_hash)
         seen: set[int] = set()
