@@ -35,6 +35,7 @@ from storyline.cluster import ClusterConfig, Scorer, Story, with_corpus_idf
 from storyline.config import ReadConfig
 from storyline.distributed.session import materialize
 from storyline.distributed.spark_dedup import (
+    Accounted,
     _is_uri,
     _join_path,
     _numbered,
@@ -58,7 +59,7 @@ def auto_block(n: int, parallelism: int) -> int:
 
 
 @dataclass
-class SparkClusterResult:
+class SparkClusterResult(Accounted):
     """Counts of a Spark cluster run (the local summary's keys) and where the outputs are."""
 
     read: int = 0
@@ -90,13 +91,6 @@ class SparkClusterResult:
             "largest story": self.largest,
             "pairs scored": self.pairs_scored,
         }
-
-    def accounting_line(self) -> str:
-        """The local readers' accounting line, from this run's distributed counts."""
-        from storyline.io.base import ReadStats
-
-        accepted = self.read - self.rejected - self.skipped
-        return ReadStats(self.read, accepted, self.rejected, self.skipped).accounting_line()
 
 
 def _parsed(spark: SparkSession, files: list[tuple[str, str]], rc: ReadConfig) -> DataFrame:

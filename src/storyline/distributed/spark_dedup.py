@@ -41,8 +41,22 @@ OUT_FORMATS = ("jsonl", "parquet")
 _BLOCK, _MONO = "__sl_block", "__sl_mono"
 
 
+class Accounted:
+    """Mixin for a Spark run's result: the local readers' accounting line from its counts."""
+
+    read: int
+    rejected: int
+    skipped: int
+
+    def accounting_line(self) -> str:
+        from storyline.io.base import ReadStats
+
+        accepted = self.read - self.rejected - self.skipped
+        return ReadStats(self.read, accepted, self.rejected, self.skipped).accounting_line()
+
+
 @dataclass
-class SparkDedupResult:
+class SparkDedupResult(Accounted):
     """Counts of a Spark dedup run (they add up like the local summary) and where outputs are."""
 
     read: int = 0
@@ -61,13 +75,6 @@ class SparkDedupResult:
         for key in ("seconds", "outputs", "reasons"):
             d.pop(key)
         return d | self.reasons
-
-    def accounting_line(self) -> str:
-        """The local readers' accounting line, from this run's distributed counts."""
-        from storyline.io.base import ReadStats
-
-        accepted = self.read - self.rejected - self.skipped
-        return ReadStats(self.read, accepted, self.rejected, self.skipped).accounting_line()
 
 
 def _is_uri(s: str) -> bool:
