@@ -16,6 +16,15 @@ from storyline.output import render
 ENGINES = ("local", "spark")
 
 
+def _spark_conf(engine: str, conf_items: list[str] | None) -> dict[str, str]:
+    """The checked --engine and the --conf settings of a Spark command."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown --engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    from storyline.distributed.session import parse_conf
+
+    return parse_conf(conf_items)
+
+
 def dedup_command(
     engine: str,
     inputs: list[Path],
@@ -30,12 +39,9 @@ def dedup_command(
     quiet: bool,
 ) -> None:
     """``storyline dedup --engine spark``: same summary and accounting as the local engine."""
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown --engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    conf = _spark_conf(engine, conf_items)
     from storyline.distributed import dedup_spark
-    from storyline.distributed.session import parse_conf
 
-    conf = parse_conf(conf_items)
     result = dedup_spark(
         [str(p) for p in inputs], str(out), dconf, master=master, read_config=rc,
         spark_conf=conf, out_format=out_format, rejects=rejects, quiet=quiet,
@@ -60,12 +66,9 @@ def cluster_command(
     quiet: bool,
 ) -> None:
     """``storyline cluster --engine spark``: same outputs and summary as the local batch."""
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown --engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    conf = _spark_conf(engine, conf_items)
     from storyline.distributed import cluster_spark
-    from storyline.distributed.session import parse_conf
 
-    conf = parse_conf(conf_items)
     result = cluster_spark(
         [str(p) for p in inputs], str(out), cconf, master=master, read_config=rc,
         spark_conf=conf, linker=linker, rejects=rejects, quiet=quiet,
