@@ -61,6 +61,13 @@ FormatOpt = Annotated[
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bars or summary (the accounting line stays).")
 ]
+SparkMasterOpt = Annotated[
+    str, typer.Option("--spark-master", help="--engine spark: master URL (local[N], yarn...).")
+]
+SparkConfOpt = Annotated[
+    list[str] | None,
+    typer.Option("--conf", help="--engine spark: a Spark setting key=value (repeatable)."),
+]
 
 
 def _friendly(fn: Callable[..., None]) -> Callable[..., None]:

@@ -20,6 +20,8 @@ from storyline.cli import (
     OnErrorOpt,
     QuietOpt,
     RejectsOpt,
+    SparkConfOpt,
+    SparkMasterOpt,
     TextFieldOpt,
     TitleFieldOpt,
     _check_format,
@@ -227,13 +229,8 @@ def cluster(
         str,
         typer.Option("--engine", help="local (this process) or spark (same stories on Spark; batch only)."),
     ] = "local",
-    spark_master: Annotated[
-        str, typer.Option("--spark-master", help="--engine spark: master URL (local[N], yarn...).")
-    ] = "local[2]",
-    spark_conf: Annotated[
-        list[str] | None,
-        typer.Option("--conf", help="--engine spark: a Spark setting key=value (repeatable)."),
-    ] = None,
+    spark_master: SparkMasterOpt = "local[2]",
+    spark_conf: SparkConfOpt = None,
 ) -> None:
     """Group articles into stories and name the first report of each.
 

@@ -25,6 +25,8 @@ from storyline.cli import (
     OnErrorOpt,
     QuietOpt,
     RejectsOpt,
+    SparkConfOpt,
+    SparkMasterOpt,
     TextFieldOpt,
     TitleFieldOpt,
     _check_format,
@@ -115,13 +117,8 @@ def dedup(
     engine: Annotated[
         str, typer.Option("--engine", help="local (this process) or spark (same results on Spark).")
     ] = "local",
-    spark_master: Annotated[
-        str, typer.Option("--spark-master", help="--engine spark: master URL (local[N], yarn...).")
-    ] = "local[2]",
-    spark_conf: Annotated[
-        list[str] | None,
-        typer.Option("--conf", help="--engine spark: a Spark setting key=value (repeatable)."),
-    ] = None,
+    spark_master: SparkMasterOpt = "local[2]",
+    spark_conf: SparkConfOpt = None,
     out_format: Annotated[
         str, typer.Option("--out-format", help="--engine spark: decisions as jsonl or parquet.")
     ] = "jsonl",
