@@ -171,6 +171,21 @@ def test_bad_records_fail_or_skip_like_the_reader(spark: Any, tmp_path: Path) ->
     assert cli.output.count("use --rejects FILE") == 1  # the pointer to the rejects, once
 
 
+def test_a_batch_of_only_bad_records_is_reported_not_crashed(spark: Any, tmp_path: Path) -> None:
+    """A partition whose records are all bad (here: the whole file) gives the reader's error
+    with file:line, or under skip counts them; it used to crash on mismatched columns."""
+    from storyline.distributed import dedup_spark
+
+    corpus = tmp_path / "all-bad.jsonl"
+    corpus.write_text('{"id": "x"\n{not json\n', encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        dedup_spark([corpus], tmp_path / "o1", spark=spark)
+    assert err.value.where is not None and err.value.where.endswith("all-bad.jsonl:1")
+    res = dedup_spark([corpus], tmp_path / "o2", read_config=ReadConfig(on_error="skip"),
+                      spark=spark)
+    assert (res.read, res.rejected, res.kept) == (2, 2, 0)
+
+
 def test_connected_components_min_label(spark: Any) -> None:
     """Large-star/small-star labels every node with its component's smallest id."""
     from storyline.distributed.components import connected_components

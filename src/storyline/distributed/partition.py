@@ -174,7 +174,7 @@ def parse_features(
                 "id": pa.array([a.id for a in arts] + none, pa.string()),
                 "published": pa.array([a.published for a in arts] + none, pa.string()),
                 "keep_val": pa.array([_keep_value(a, cfg) for a in arts] + none, pa.float64()),
-                "norm_len": pa.array(list(feats.lengths) + none, pa.int64()),
+                "norm_len": pa.array(list(feats.lengths[:n]) + none, pa.int64()),
                 "e0": pa.array(list(exact[:, 0]) + none, pa.int64()),
                 "e1": pa.array(list(exact[:, 1]) + none, pa.int64()),
                 "shingles": _list_array(feats.flat.view(np.int32), sh_offsets,
