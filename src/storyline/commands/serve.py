@@ -35,12 +35,18 @@ def serve(
             "stores earlier ones (one process alone uses one core); 0: all in the writer.",
         ),
     ] = 1,
+    token_reads: Annotated[
+        bool, typer.Option("--token-reads", help="Require the token on reads and pages too (all but /healthz).")
+    ] = False,
+    docs: Annotated[
+        bool, typer.Option("--docs", help="Serve Swagger UI at /docs (loads its scripts from a CDN).")
+    ] = False,
 ) -> None:
     """Serve the JSON API (POST /articles, GET /stories, /compare, /healthz, docs at /docs) and
     the web pages (story list at /) for one store.
 
     Binds to 127.0.0.1 unless --host says otherwise; with a token (or STORYLINE_TOKEN set),
-    writes need 'Authorization: Bearer TOKEN'.
+    writes need 'Authorization: Bearer TOKEN' (and reads too with --token-reads).
     """
     from storyline.service import check_installed
 
@@ -56,9 +62,10 @@ def serve(
     if max_body < 1024:
         raise ConfigError(f"--max-body must be >= 1024 bytes, got {max_body}")
     token = token or os.environ.get("STORYLINE_TOKEN") or None
+    from storyline.service.limits import exposure_warnings
+
     asgi = create_app(db, token=token, max_body=max_body, create=create,
-                      prep_workers=prep_workers)
-    if host not in ("127.0.0.1", "localhost", "::1") and token is None:
-        typer.echo(f"warning: serving on {host} without a token: anyone who can reach it can write",
-                   err=True)
+                      prep_workers=prep_workers, token_reads=token_reads, docs=docs)
+    for line in exposure_warnings(host, token, token_reads):
+        typer.echo(line, err=True)
     uvicorn.run(asgi, host=host, port=port, log_level=log_level)

@@ -21,22 +21,23 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from storyline.data import Article
-from storyline.errors import InputError, StorylineError
+from storyline.errors import ConfigError
+from storyline.service import handlers
 from storyline.service.limits import BodyLimit
+from storyline.service.validate import check_articles, check_query_date, dump_json
 from storyline.store import Indexer, Store
-from storyline.store.db import to_ts
 from storyline.store.indexer import prep_pool, prepare_in_pool
 
 log = logging.getLogger("storyline.service")
 
 MAX_BATCH = 1000
 MAX_TEXT = 1_000_000
+MAX_MIN_SIZE = 2**31  # larger sizes cannot occur; unbounded ones overflow SQLite's integers
 
 
 class ArticleIn(BaseModel):
@@ -87,15 +88,7 @@ class ResultsOut(BaseModel):
 
 def _json(obj: Any) -> Response:
     """JSON bytes by orjson, sent as is (FastAPI's validation/encoding pass is skipped)."""
-    import orjson
-
-    return Response(orjson.dumps(obj), media_type="application/json")
-
-
-def _error(status: int, error: str, message: str, where: str | None = None, hint: str | None = None,
-           **extra: Any) -> JSONResponse:
-    body = {"error": error, "code": f"E{status}", "message": message, "where": where, "hint": hint}
-    return JSONResponse(body | extra, status_code=status)
+    return Response(dump_json(obj), media_type="application/json")
 
 
 def create_app(
@@ -105,6 +98,8 @@ def create_app(
     max_body: int = 8_000_000,
     create: bool = False,
     prep_workers: int = 0,
+    token_reads: bool = False,
+    docs: bool = False,
 ) -> Any:
     """Build the ASGI app for store ``db``. ``token``: bearer token required on writes.
 
@@ -112,11 +107,16 @@ def create_app(
     worker processes while the single writer thread assigns and stores earlier ones, so the
     server uses more than one core (one Python process is held to one by the GIL). Results are
     the same either way: preparation depends on the article alone.
+
+    ``token_reads``: every endpoint but /healthz needs the token. ``docs``: serve Swagger UI at
+    /docs (it loads its scripts from a CDN, so it is off by default; /openapi.json always works).
     """
+    token = token or os.environ.get("STORYLINE_TOKEN") or None
+    if token_reads and token is None:
+        raise ConfigError("--token-reads needs a token", hint="pass --token or set STORYLINE_TOKEN")
     store = Store.create(db, exist_ok=True) if create else Store.open(db)
     indexer = Indexer(store)
     indexer.catch_up()  # rebuild the assigner's state once, before serving
-    token = token or os.environ.get("STORYLINE_TOKEN") or None
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
     prep: list[Any] = []  # the preparation pool, while serving
 
@@ -156,35 +156,14 @@ def create_app(
         title="storyline",
         summary="Have we seen this? Which story is it part of? What changed?",
         version="1",
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
     )
     app.state.store = store
     app.state.indexer = indexer
     app.state.prep = prep
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [
-            {"where": ".".join(str(p) for p in e.get("loc", ()) if p not in ("article", "batch")),
-             "message": e.get("msg", "")}
-            for e in exc.errors()
-        ]
-        first = details[0] if details else {"where": None, "message": "invalid request"}
-        return _error(422, "ValidationError", f"{first['where']}: {first['message']}",
-                      first["where"], "see 'details' and the schema at /docs", details=details)
-
-    @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        detail = exc.detail if isinstance(exc.detail, dict) else {"message": str(exc.detail)}
-        resp = _error(exc.status_code, detail.get("error", "HTTPError"), detail["message"],
-                      detail.get("where"), detail.get("hint"))
-        if exc.headers:
-            resp.headers.update(exc.headers)
-        return resp
-
-    @app.exception_handler(StorylineError)
-    async def _storyline(_: Request, exc: StorylineError) -> JSONResponse:
-        status = 400 if isinstance(exc, InputError) else 500
-        return JSONResponse(exc.to_dict(), status_code=status)
+    handlers.install(app)
 
     async def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
         if token is None:
@@ -226,6 +205,7 @@ def create_app(
         duplicates a stored one, its story, the relation and whether it starts a new story.
         Re-sending an id is idempotent."""
         items = body.articles if isinstance(body, BatchIn) else [body]
+        check_articles(items, batch=isinstance(body, BatchIn))
         articles = [
             Article(id=a.id, text=a.text, title=a.title, url=a.url, source=a.source,
                     published=a.published, lang=a.lang, meta=a.meta)
@@ -252,12 +232,6 @@ def create_app(
             raise not_found("article", article_id)
         return _json(row)
 
-    def _check_date(name: str, value: str | None) -> str | None:
-        if value is not None and to_ts(value, "") == "":
-            raise HTTPException(400, {"error": "BadRequest", "message": f"{name}={value!r} is not an ISO 8601 date",
-                                      "where": f"query.{name}", "hint": "use e.g. 2024-03-01 or 2024-03-01T12:00:00Z"})
-        return value
-
     @app.get("/stories", tags=["read"])
     async def list_stories(
         since: Annotated[str | None, Query(description="Stories active at or after (ISO 8601).")] = None,
@@ -265,11 +239,11 @@ def create_app(
         q: Annotated[str | None, Query(max_length=200, description="Substring of the label.")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page.")] = None,
-        min_size: Annotated[int, Query(ge=1, description="Only stories with at least this many articles.")] = 1,
+        min_size: Annotated[int, Query(ge=1, le=MAX_MIN_SIZE, description="Only stories with at least this many articles.")] = 1,
     ) -> Response:
         """Stories, most recently active first, with label, size, first/last seen and sources."""
-        _check_date("since", since)
-        _check_date("until", until)
+        check_query_date("since", since)
+        check_query_date("until", until)
         items, nxt = store.list_stories(since=since, until=until, q=q, limit=limit, cursor=cursor,
                                         min_size=min_size)
         return _json({"stories": items, "next_cursor": nxt})
@@ -311,4 +285,4 @@ def create_app(
 
     add_pages(app, store, _compare)
 
-    return BodyLimit(app, max_body)
+    return BodyLimit(app, max_body, token=token, token_reads=token_reads, docs=docs)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from storyline.service.validate import http_url
 from storyline.store import Store
 
 _env = Environment(
@@ -49,6 +50,7 @@ def short_ts(ts: str | None) -> str:
 
 _env.filters["short_ts"] = short_ts
 _env.globals["highlight"] = highlight
+_env.tests["http_url"] = http_url  # only http(s) URLs become links
 
 
 def _render(name: str, **ctx: Any) -> HTMLResponse:
@@ -137,7 +139,7 @@ def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
         request: Request,
         q: Annotated[str | None, Query(max_length=200)] = None,
         cursor: Annotated[str | None, Query(max_length=500)] = None,
-        min_size: Annotated[int, Query(ge=1)] = 1,
+        min_size: Annotated[int, Query(ge=1, le=2**31)] = 1,
     ) -> HTMLResponse:
         items, nxt = store.list_stories(q=q or None, cursor=cursor, limit=50, min_size=min_size)
         return _render("stories.html", stories=items, q=q or "", next_cursor=nxt,
