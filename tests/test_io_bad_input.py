@@ -142,10 +142,10 @@ def test_unknown_extension(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="does not exist"):
-        _run(tmp_path / "nope.jsonl", "fail")
-    _, stats = _run(tmp_path / "nope.jsonl", "skip")
-    assert stats.rejected == 1
+    """A path that names nothing is a usage error under either mode, not a rejected record."""
+    for mode in ("fail", "skip"):
+        with pytest.raises(InputError, match="does not exist"):
+            _run(tmp_path / "nope.jsonl", mode)
 
 
 def test_csv_missing_text_column(tmp_path: Path) -> None:
@@ -153,7 +153,8 @@ def test_csv_missing_text_column(tmp_path: Path) -> None:
     p.write_text("id,body\n1,hello\n")
     with pytest.raises(RecordError) as info:
         _run(p, "fail")
-    assert info.value.where == f"{p}:2"
+    assert info.value.where == f"{p}:1"  # the header: one error, not one per row
+    assert "'id', 'body'" in info.value.message and "--text-field" in (info.value.hint or "")
 
 
 EXTS = [".jsonl", ".csv", ".json", ".txt", ".html", ".warc.gz", ".jsonl.gz", ".parquet"]

@@ -108,7 +108,8 @@ def test_txt_directory_ids_are_relative_paths(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("ignored: not an input extension")
     arts, stats = _read([tmp_path])
     assert sorted(a.id for a in arts) == ["b.txt", "sub/a.txt"]
-    assert stats.read == 2
+    assert stats.accounting_line() == "read 3 = accepted 2 + rejected 0 + skipped 1"  # notes.md
+    assert stats.rejects[0].where.endswith("notes.md") and "skipped" in stats.rejects[0].reason
 
 
 def test_glob(tmp_path: Path) -> None:

@@ -142,6 +142,9 @@ def _finish_read(stats: ReadStats, rejects: Path | None, quiet: bool) -> None:
 
         write_rejects(stats.rejects, rejects)
     typer.echo(stats.accounting_line(), err=True)  # even when quiet: nothing lost silently
+    if stats.accepted == 0:
+        typer.echo(f"warning: {'the inputs hold no records' if stats.read == 0 else 'no record was accepted'}"
+                   " (check the paths, formats and --on-error)", err=True)
     if not quiet and stats.rejected and rejects is None:
         typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
 

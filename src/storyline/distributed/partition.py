@@ -90,7 +90,8 @@ def _items(batch: pa.RecordBatch, kind: str, rc: ReadConfig) -> Iterator[tuple[i
             if len(raw) + 1 > limit:
                 yield idx, Bad(RecordError(
                     f"line is larger than max_bytes={rc.max_bytes}",
-                    where=where, hint="split the document or raise --max-bytes"))
+                    where=where, hint="split the document, or drop it with --on-error skip "
+                    "(from Python: ReadConfig(max_bytes=...) raises the limit)"))
                 continue
             yield idx, guard(_parse_line, raw, where, f"{file_stem(furi)}:{lineno}", rc)
         return

@@ -50,17 +50,23 @@ class Bad:
 
 Item = Article | Skip | Bad
 
+TOO_LARGE_HINT = ("split the document, or drop it with --on-error skip "
+                  "(from Python: ReadConfig(max_bytes=...) raises the limit)")
+
 
 def snippet(value: Any, n: int = 120) -> str:
     s = value if isinstance(value, str) else repr(value)
     return s[:n]
 
 
-def check_text(text: Any, where: str, config: ReadConfig, field_name: str = "text") -> str:
-    """Validate article text; raise RecordError saying what is wrong and how to fix it."""
+def check_text(text: Any, where: str, config: ReadConfig, field_name: str = "text",
+               fields: Any = None) -> str:
+    """Validate article text; raise RecordError saying what is wrong and how to fix it.
+    ``fields``: the record's field names, listed when the text field is missing."""
     if text is None:
+        has = f" (its fields: {', '.join(map(str, fields))})" if fields is not None else ""
         raise RecordError(
-            f"record has no '{field_name}' field",
+            f"record has no '{field_name}' field{has}",
             where=where,
             hint=f"add a '{field_name}' field or map another field with --text-field",
         )
@@ -74,7 +80,7 @@ def check_text(text: Any, where: str, config: ReadConfig, field_name: str = "tex
         raise RecordError(
             f"text is larger than max_bytes={config.max_bytes}",
             where=where,
-            hint="split the document or raise --max-bytes",
+            hint=TOO_LARGE_HINT,
         )
     if "\x00" in text:
         raise RecordError(
@@ -96,7 +102,7 @@ def record_to_article(
 ) -> Article:
     """Map a dict-like record to an Article using config.fields; unknown keys go to meta."""
     f = config.fields
-    text = check_text(rec.get(f.text), where, config, f.text)
+    text = check_text(rec.get(f.text), where, config, f.text, list(rec))
     known = {f.id, f.text, f.title, f.url, f.source, f.published, f.lang}
 
     def opt(key: str) -> str | None:

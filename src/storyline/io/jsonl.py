@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 
 from storyline.config import ReadConfig
 from storyline.errors import EncodingError, FormatError, RecordError
-from storyline.io.base import Bad, Item, guard, record_to_article, snippet
+from storyline.io.base import TOO_LARGE_HINT, Bad, Item, guard, record_to_article, snippet
 from storyline.io.compression import open_binary
 
 
@@ -58,7 +58,7 @@ def read_jsonl(path: Path, config: ReadConfig) -> Iterator[Item]:
             if line is None:
                 yield Bad(RecordError(
                     f"line is larger than max_bytes={config.max_bytes}",
-                    where=where, hint="split the document or raise --max-bytes"))
+                    where=where, hint=TOO_LARGE_HINT))
                 continue
             if not line.strip():
                 continue  # blank lines are layout, not records

@@ -30,9 +30,10 @@ def read_articles(
             in_dir = root is not None and config.input_format is None
             try:
                 fmt = detect_format(path, config.input_format)
-            except FormatError:
-                if in_dir:
-                    continue  # unrelated files in a directory are not input
+            except FormatError as exc:
+                if in_dir:  # unrelated files in a directory are not input: counted, listed
+                    _skip_file(stats, path, exc)
+                    continue
                 raise
             try:
                 yield from _read_file(path, root, fmt, config, stats)
@@ -40,6 +41,14 @@ def read_articles(
                 if config.on_error == "fail":
                     raise
                 _reject(stats, exc.where or str(path), str(exc), "")
+
+
+def _skip_file(stats: ReadStats, path: Path, exc: FormatError) -> None:
+    """A file no reader handles: skipped, and listed with the rejects (the --rejects file)."""
+    stats.read += 1
+    stats.skipped += 1
+    reason = f"skipped: no reader for this file ({exc.message}); {exc.hint}"
+    stats.rejects.append(Rejected(str(path), reason, ""))
 
 
 def _reject(stats: ReadStats, where: str, reason: str, snippet: str) -> None:

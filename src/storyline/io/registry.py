@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from storyline.config import ReadConfig
-from storyline.errors import FormatError
+from storyline.errors import FormatError, InputError
 from storyline.io.base import Item
 from storyline.io.compression import strip_compression
 
@@ -51,17 +51,30 @@ def reader_for(fmt: str, root: Path | None) -> Callable[[Path, ReadConfig], Iter
 
 
 def expand(path: Path) -> Iterator[tuple[Path, Path | None]]:
-    """Files under ``path`` (sorted, for determinism) with their root; globs are expanded."""
+    """Files under ``path`` (sorted, for determinism) with their root; globs are expanded.
+
+    A path that does not exist, a glob that matches no file and a directory without files are
+    errors naming what was given: a typo must not read as an empty corpus.
+    """
     s = str(path)
     if any(c in s for c in "*?[") and not path.exists():
         parent = Path(s.split("*")[0].split("?")[0].split("[")[0]).parent
-        for p in sorted(Path(parent).glob(str(Path(s).relative_to(parent)))):
-            if p.is_file():
-                yield p, parent
+        found = [p for p in sorted(Path(parent).glob(str(Path(s).relative_to(parent)))) if p.is_file()]
+        if not found:
+            raise InputError(f"the pattern {s!r} matches no files", where=s,
+                             hint="check the pattern and the folder it starts from")
+        for p in found:
+            yield p, parent
         return
     if path.is_dir():
-        for p in sorted(path.rglob("*")):
-            if p.is_file() and not p.name.startswith("."):
-                yield p, path
+        files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+        if not files:
+            raise InputError(f"the directory {s} holds no files", where=s,
+                             hint="check the path, or pass the files themselves")
+        for p in files:
+            yield p, path
         return
+    if not path.exists():
+        raise InputError(f"{s} does not exist", where=s,
+                         hint="check the path (a missing folder or a typo in the file name)")
     yield path, None

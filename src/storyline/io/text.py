@@ -8,7 +8,7 @@ from pathlib import Path
 from storyline.config import ReadConfig
 from storyline.data import Article
 from storyline.errors import RecordError
-from storyline.io.base import Bad, Item, check_text, guard
+from storyline.io.base import TOO_LARGE_HINT, Bad, Item, check_text, guard
 from storyline.io.compression import open_binary
 from storyline.io.jsonl import decode
 
@@ -19,7 +19,7 @@ def read_limited(path: Path, config: ReadConfig) -> bytes:
         data = stream.read(config.max_bytes + 1)
     if len(data) > config.max_bytes:
         raise RecordError(f"document is larger than max_bytes={config.max_bytes}",
-                          where=f"{path}#0", hint="split the document or raise --max-bytes")
+                          where=f"{path}#0", hint=TOO_LARGE_HINT)
     return data
 
 

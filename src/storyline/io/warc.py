@@ -1,4 +1,9 @@
-"""WARC archives via warcio: HTML responses become articles, everything else is skipped."""
+"""WARC archives via warcio: HTML responses become articles, everything else is skipped.
+
+An article's ``url`` is the record's WARC-Target-URI (the address that was fetched; a different
+canonical URL found in the page goes to ``meta.canonical_url``). Its id is the WARC-Record-ID,
+or with ``--id-field url`` the target URI, or with ``--id-field NAME`` the WARC header NAME.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from storyline.config import ReadConfig
+from storyline.data import Article
 from storyline.errors import FormatError, RecordError, require
-from storyline.io.base import Bad, Item, Skip, guard
+from storyline.io.base import TOO_LARGE_HINT, Bad, Item, Skip, guard
 from storyline.io.html import html_to_article
 from storyline.io.jsonl import decode
 
@@ -43,9 +49,11 @@ def _record(record: Any, where: str, config: ReadConfig) -> Item:
         return Bad(FormatError(f"corrupt WARC payload: {exc}", where=where, hint="re-fetch the archive"))
     if len(body) > config.max_bytes:
         return Bad(RecordError(f"payload is larger than max_bytes={config.max_bytes}", where=where,
-                               hint="raise --max-bytes"))
-    rid = record.rec_headers.get_header("WARC-Record-ID") or where
+                               hint=TOO_LARGE_HINT))
     url = record.rec_headers.get_header("WARC-Target-URI")
+    rid = _record_id(record, url, where, config)
+    if isinstance(rid, Bad):
+        return rid
     try:
         charset = ctype.lower().partition("charset=")[2].split(";")[0].strip().strip('"')
         html = body.decode(charset) if _known(charset) else decode(body, where, config)
@@ -57,7 +65,27 @@ def _record(record: Any, where: str, config: ReadConfig) -> Item:
         if isinstance(exc, StorylineError):
             return Bad(exc)
         raise
-    return guard(html_to_article, html, rid, where, config, url)
+    item = guard(html_to_article, html, rid, where, config, url)
+    if isinstance(item, Article) and url:
+        if item.url and item.url != url:
+            item.meta["canonical_url"] = item.url
+        item.url = url
+    return item
+
+
+def _record_id(record: Any, url: str | None, where: str, config: ReadConfig) -> str | Bad:
+    """The id ``--id-field`` asks for: ``id`` (default) the WARC-Record-ID, ``url`` the target
+    URI, anything else the WARC header of that name."""
+    name = config.fields.id
+    if name == "id":
+        return str(record.rec_headers.get_header("WARC-Record-ID") or where)
+    value = url if name == "url" else record.rec_headers.get_header(name)
+    if not value:
+        return Bad(RecordError(f"WARC record has no {'WARC-Target-URI' if name == 'url' else name!r} "
+                               f"for --id-field {name}", where=where,
+                               hint="use --id-field id (WARC-Record-ID), url (WARC-Target-URI) "
+                               "or the name of a WARC header every response has"))
+    return str(value)
 
 
 def _known(charset: str) -> bool:

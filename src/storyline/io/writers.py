@@ -27,14 +27,26 @@ def _fmt(path: Path, fmt: str | None) -> str:
     return fmt
 
 
+def _umask() -> int:
+    """The process umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temp path beside ``path``; renamed over it only if the block finishes."""
+    """A temp path beside ``path``; renamed over it only if the block finishes.
+
+    The file gets the mode a plain ``open(path, "w")`` would give (0666 less the umask: 0644
+    under the usual 022), not mkstemp's private 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
