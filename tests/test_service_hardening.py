@@ -167,7 +167,8 @@ def test_every_error_has_the_documented_shape(client, monkeypatch):
 def test_ui_errors_are_html_pages(client, path):
     r = client.get(path)
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
-    assert "<h1>404" in r.text and "All stories" in r.text
+    assert "<h1>404 Not Found</h1>" in r.text and "All stories" in r.text and "/ui/stories" in r.text
+    assert r.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize("bad_id", ["a\nb", "a\x00b", "tab\there", "\x7f", "..", "a/./b", "x/../y"])

@@ -9,12 +9,12 @@ person is reading them.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.errors import InputError, StorylineError
@@ -29,14 +29,12 @@ def error_body(status: int, error: str, message: str, where: str | None = None,
 
 
 def _page(status: int, body: dict[str, Any]) -> HTMLResponse:
-    hint = f"<p>{escape(body['hint'])}</p>" if body.get("hint") else ""
-    html = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{status} · storyline</title></head><body>"
-        f"<h1>{status} {escape(body['error'])}</h1><p>{escape(body['message'])}</p>{hint}"
-        '<p><a href="/ui/stories">All stories</a></p></body></html>'
-    )
-    return HTMLResponse(html, status_code=status)
+    from storyline.service.pages import render_page
+
+    resp = render_page("error.html", status=status, phrase=HTTPStatus(status).phrase,
+                       message=body["message"], hint=body.get("hint"))
+    resp.status_code = status
+    return resp
 
 
 def respond(request: Request, status: int, body: dict[str, Any],
@@ -67,8 +65,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, dict) else {"message": str(exc.detail)}
-        default = "NotFound" if exc.status_code == 404 else "HTTPError"
+        if isinstance(exc.detail, dict):
+            detail = exc.detail
+        elif exc.status_code in (404, 405):  # from routing: say what was asked for
+            what = "no endpoint or page at" if exc.status_code == 404 else f"{request.method} is not allowed on"
+            detail = {"message": f"{what} {request.url.path}", "where": request.url.path,
+                      "hint": "the API is described at /openapi.json; the pages start at /ui/stories"}
+        else:
+            detail = {"message": str(exc.detail)}
+        default = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
         extra = {"details": detail["details"]} if "details" in detail else {}
         body = error_body(exc.status_code, detail.get("error", default), detail["message"],
                           detail.get("where"), detail.get("hint"), **extra)

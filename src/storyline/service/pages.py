@@ -57,6 +57,9 @@ def _render(name: str, **ctx: Any) -> HTMLResponse:
     return HTMLResponse(_env.get_template(name).render(**ctx))
 
 
+render_page = _render  # for the error pages (storyline.service.handlers)
+
+
 def _fact_terms(facts: list[Any], side: str) -> list[str]:
     """The values of changed facts on one side, whatever shape a fact has."""
     terms: list[str] = []
