@@ -42,8 +42,8 @@ def serve(
         bool, typer.Option("--docs", help="Serve Swagger UI at /docs (loads its scripts from a CDN).")
     ] = False,
 ) -> None:
-    """Serve the JSON API (POST /articles, GET /stories, /compare, /healthz, docs at /docs) and
-    the web pages (story list at /) for one store.
+    """Serve the JSON API (POST /articles, GET /stories, /compare, /healthz, schema at
+    /openapi.json; Swagger UI at /docs with --docs) and the web pages (story list at /) for one store.
 
     Binds to 127.0.0.1 unless --host says otherwise; with a token (or STORYLINE_TOKEN set),
     writes need 'Authorization: Bearer TOKEN' (and reads too with --token-reads).
