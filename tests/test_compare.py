@@ -238,7 +238,7 @@ def test_similarity_orders_the_pairs(update, syndicated, other_outlet, other_eve
 def test_schema(update):
     d = update.to_dict()
     json.dumps(d)  # serializable as is
-    assert d["schema_version"] == SCHEMA_VERSION == 1
+    assert d["schema_version"] == SCHEMA_VERSION == 2
     assert set(d) == {"schema_version", "relation", "similarity", "dimensions", "scorer",
                       "summary", "a", "b", "evidence", "signals"}
     assert isinstance(d["summary"], str) and d["summary"].endswith(".")
@@ -253,7 +253,9 @@ def test_schema(update):
     assert set(ev) == {"shared_quotes", "changed_facts", "entities", "sentences",
                        "boilerplate_removed"}
     assert all(set(q) == {"a", "b", "similarity"} for q in ev["shared_quotes"])
-    assert all(set(f) == {"kind", "a", "b", "context_a", "context_b"} for f in ev["changed_facts"])
+    assert all(set(f) == {"kind", "status", "measure", "a", "b", "context_a", "context_b"}
+               for f in ev["changed_facts"])
+    assert all(f["status"] in ("changed", "differs") for f in ev["changed_facts"])
     kinds = {"number", "date", "weekday", "entity", "title", "dateline"}
     assert all(f["kind"] in kinds for f in ev["changed_facts"])
     assert set(ev["entities"]) == {"shared", "only_a", "only_b"}

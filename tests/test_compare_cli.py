@@ -36,7 +36,7 @@ def test_json_output_is_the_schema():
     r = runner.invoke(app, ["compare", WIRE, UPDATE, "--format", "json", "-q"])
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert d["schema_version"] == 1
+    assert d["schema_version"] == 2
     assert {(f["a"], f["b"]) for f in d["evidence"]["changed_facts"]} >= {("12", "15"),
                                                                           ("Monday", "Tuesday")}
 
@@ -145,7 +145,7 @@ def test_pairs_batch_on_semeval_training_file(tmp_path):
     assert f"read {len(gold)} = accepted {len(gold)} + rejected 0" in r.output
     assert [row["pair_id"] for row in rows] == [g["pair_id"] for g in gold]
     assert all(row["scores"] == g["scores"] for row, g in zip(rows, gold, strict=True))
-    assert all(row["schema_version"] == 1 and 0 <= row["similarity"] <= 1 for row in rows)
+    assert all(row["schema_version"] == 2 and 0 <= row["similarity"] <= 1 for row in rows)
     # compare's similarity is the fitted scorer's, unchanged by compare's own normalization:
     # it matches the human "overall" rating as well as the Linker does on these pairs (this is
     # in-sample for the packaged model; its cross-validated numbers are in the link README)

@@ -23,6 +23,7 @@ from storyline.explain.align import (
     locate_sentences,
 )
 from storyline.explain.extract import Fact, extract_facts, extract_quote_spans
+from storyline.explain.fact_pairs import UPDATE_RELATIONS
 from storyline.explain.facts_diff import (
     ChangedFact,
     EntityDiff,
@@ -36,7 +37,7 @@ from storyline.normalize import normalize
 
 __all__ = ["DIMENSIONS", "RELATIONS", "SCHEMA_VERSION", "ArticleInfo", "Comparison", "compare"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: changed_facts[] gained status (changed | differs) and measure
 DIMENSIONS = ("geography", "entities", "time", "narrative", "style", "tone", "overall")
 RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story", "related", "unrelated")
 _RELATION_TEXT = {
@@ -109,10 +110,11 @@ class Comparison:
         elif n["same"] or n["edited"]:
             k = n["same"] + n["edited"]
             parts.append(f"{k} sentence{'s' if k > 1 else ''} in common")
-        facts = [(f"{f.kind} " if f.kind == "dateline" else "") + f"{f.a} \u2192 {f.b}"
-                 for f in self.changed_facts if f.kind != "title"]
-        if facts:
-            parts.append("changed: " + ", ".join(facts[:4]) + (" ..." if len(facts) > 4 else ""))
+        for status, label, arrow in (("changed", "changed", "\u2192"), ("differs", "differs", "vs")):
+            facts = [(f"{f.kind} " if f.kind == "dateline" else "") + f"{f.a} {arrow} {f.b}"
+                     for f in self.changed_facts if f.kind != "title" and f.status == status]
+            if facts:
+                parts.append(f"{label}: " + ", ".join(facts[:4]) + (" ..." if len(facts) > 4 else ""))
         if self.shared_quotes:
             k = len(self.shared_quotes)
             parts.append(f"{k} shared quote{'s' if k > 1 else ''}")
@@ -265,8 +267,10 @@ def compare(
 
     facts: list[ChangedFact] = []
     if relation in SAME_STORY:  # facts of two different events differ; they did not "change"
-        facts = header_changes(pa.title, pb.title, pa.dateline, pb.dateline)
-        facts += changed_facts(al, pa.text, pb.text, facts_a, facts_b)
+        # only a revision updates its facts; two reports' figures merely differ
+        status = "changed" if relation in UPDATE_RELATIONS else "differs"
+        facts = header_changes(pa.title, pb.title, pa.dateline, pb.dateline, status=status)
+        facts += changed_facts(al, pa.text, pb.text, facts_a, facts_b, relation=relation)
     return Comparison(
         relation=relation,
         similarity=max(0.0, min(1.0, similarity)),

@@ -20,7 +20,9 @@ class Fact:
     ``kind``: number | date | weekday | entity. ``key`` decides equality across articles (a
     number's value, a date's resolved day or wording, an entity's normalized name); ``unit``
     is the noun a number counts ("people", "%"), a date's form (date | month | relative) or
-    the entity kind (PERSON | PLACE | ORG | MISC).
+    the entity kind (PERSON | PLACE | ORG | MISC). For numbers, ``measure`` is what the count
+    reports ('dead', 'injured', 'money', 'percent', or the counted noun; see
+    :func:`storyline.features.facts.count_measure`) and ``subject`` who is counted.
     """
 
     kind: str
@@ -29,6 +31,8 @@ class Fact:
     start: int
     end: int
     unit: str = ""
+    measure: str = ""
+    subject: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +59,14 @@ def _number_key(value: float) -> str:
 def extract_facts(text: str, published: str | None = None) -> list[Fact]:
     """Numbers, dates, weekdays and entity mentions of ``text``, in order of position."""
     from storyline.features.entities import extract_entities
-    from storyline.features.facts import extract_dates, extract_numbers
+    from storyline.features.facts import count_measure, extract_dates, extract_numbers
 
     facts: list[Fact] = []
     for n in extract_numbers(text):
-        facts.append(Fact("number", n.text, _number_key(n.value), n.start, n.end,
-                          (n.unit or "").lower()))
+        unit = (n.unit or "").lower()
+        measure, subject = count_measure(text, n.start, n.end, unit)
+        facts.append(Fact("number", n.text, _number_key(n.value), n.start, n.end, unit,
+                          measure, subject))
     for d in extract_dates(text, _as_date(published)):
         kind = "weekday" if d.kind == "weekday" else "date"
         key = str(d.resolved) if d.resolved else " ".join(d.text.lower().split())

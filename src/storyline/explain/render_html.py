@@ -15,6 +15,7 @@ from storyline.explain.align import AlignedPair, Sentence
 
 if TYPE_CHECKING:
     from storyline.compare import Comparison
+    from storyline.explain.facts_diff import ChangedFact
 
 __all__ = ["comparison_html"]
 
@@ -190,12 +191,18 @@ def _dimension_chips(c: Comparison) -> str:
             f'<ul class="chips">{chips}</ul></div>')
 
 
+def _label(f: ChangedFact) -> str:
+    """'number (dead)', 'weekday', 'number (money), differs': what it is and whether it changed."""
+    what = f.kind + (f" ({f.measure})" if f.measure and f.measure != f.kind else "")
+    return what + (", differs" if f.status == "differs" else "")
+
+
 def _fact_chips(c: Comparison) -> str:
     if not c.changed_facts:
         return '<p class="muted">changed facts: none</p>'
     chips = "".join(
-        f'<li title="{_e(f.context_a)}">{_e(f.kind)}: <span class=del>{_e(f.a)}</span> → '
-        f"<span class=ins>{_e(f.b)}</span></li>"
+        f'<li title="{_e(f.context_a)}">{_e(_label(f))}: <span class=del>{_e(f.a)}</span> '
+        f'{"→" if f.status == "changed" else "vs"} <span class=ins>{_e(f.b)}</span></li>'
         for f in c.changed_facts
     )
     return f'<div class="facts"><b>changed facts</b> <ul class="chips">{chips}</ul></div>'
@@ -205,13 +212,13 @@ def _facts(c: Comparison) -> str:
     if not c.changed_facts:
         return '<p class="muted">No changed facts.</p>'
     body = "".join(
-        f"<tr><td>{_e(f.kind)}</td><td><span class=del>{_e(f.a)}</span></td>"
+        f"<tr><td>{_e(_label(f))}</td><td><span class=del>{_e(f.a)}</span></td>"
         f"<td><span class=ins>{_e(f.b)}</span></td><td>{_e(f.context_a)}</td>"
         f"<td>{_e(f.context_b)}</td></tr>"
         for f in c.changed_facts
     )
     return (
-        "<table><thead><tr><th>kind</th><th>A</th><th>B</th><th>context in A</th>"
+        "<table><thead><tr><th>fact</th><th>A</th><th>B</th><th>context in A</th>"
         f"<th>context in B</th></tr></thead><tbody>{body}</tbody></table>"
     )
 

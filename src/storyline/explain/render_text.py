@@ -58,13 +58,16 @@ def _facts(c: Comparison) -> RenderableType:
         return Text("changed facts: none", style="dim")
     table = Table(title=f"Changed facts ({len(c.changed_facts)})", title_justify="left",
                   show_lines=True)
-    table.add_column("kind")
+    table.add_column("fact")
     table.add_column("A", style="red")
     table.add_column("B", style="green")
     table.add_column("context (A / B)", ratio=1)
     for f in c.changed_facts:
         ctx = Text(f.context_a or "-") + Text("\n") + Text(f.context_b or "-", style="dim")
-        table.add_row(f.kind, Text(f.a), Text(f.b), ctx)
+        label = f.kind + (f" ({f.measure})" if f.measure and f.measure != f.kind else "")
+        if f.status == "differs":  # two reports disagree; nothing says B updates A
+            label += "\ndiffers"
+        table.add_row(label, Text(f.a), Text(f.b), ctx)
     return table
 
 

@@ -13,8 +13,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 __all__ = [
+    "GENERIC_SUBJECTS",
     "DateFact",
     "NumberFact",
+    "count_measure",
     "Quote",
     "extract_dates",
     "extract_numbers",
@@ -321,3 +323,91 @@ def extract_quotes(text: str, min_words: int = 3) -> list[Quote]:
         s = m.start() + 1
         out.append(Quote(inner.strip(), key, s, s + len(inner)))
     return out
+
+
+# ---------------------------------------------------------------- what a count counts
+
+# The event a count reports, by the words that say it. A count keeps its event through any
+# rewording ('37 dead' -> '41 people were killed' -> 'the death toll rose to 41'), which is
+# what lets two versions' figures be paired by meaning rather than by their counted noun.
+_EVENT_WORDS: dict[str, str] = {
+    w: event
+    for event, words in {
+        "dead": "killed kill kills killing dead died die dies dying deaths death toll fatalities "
+                "fatality lives bodies perished slain drowned",
+        "injured": "injured injuring injures injure wounded wounding wounds injuries hurt",
+        "arrested": "arrested arresting arrests arrest detained detaining detentions detainees",
+        "captured": "captured capturing capture abducted kidnapped hostages prisoners",
+        "displaced": "displaced displacing homeless fled uprooted refugees",
+        "evacuated": "evacuated evacuating evacuation evacuations evacuees",
+        "missing": "missing unaccounted",
+        "rescued": "rescued rescuing",
+        "votes": "votes vote ballots",
+    }.items()
+    for w in words.split()
+}
+_CURRENCY_WORDS = frozenset(
+    ["dollars", "dollar", "euros", "euro", "pounds", "pound", "yen", "yuan", "rupees", "rupee", "francs", "franc", "usd", "eur", "gbp"]
+)
+# Words that may stand between an event word and the count it governs ('killing at least 12',
+# 'the death toll rose to 41', 'arrested more than 300').
+_BEFORE_FILLERS = frozenset(
+    """
+    at least most some about around nearly almost more than over up to the a an of another
+    further roughly approximately estimated an rose risen climbed reached rises rising stood
+    stands stand is was were are now had has have been jumped increased grew to by of officially
+    confirmed reportedly
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+# A verb of change lets the event sit further back, in the subject of the clause.
+_CHANGE_VERBS = frozenset(["rose", "risen", "climbed", "reached", "rises", "jumped", "increased", "grew", "stood", "stands"])
+# After a count, the clause it belongs to ends at punctuation or one of these words.
+_AFTER_STOP = frozenset(
+    ["and", "but", "or", "while", "after", "as", "in", "on", "at", "from", "during", "since", "when", "including", "across", "near"]
+)
+GENERIC_SUBJECTS = frozenset({"", "people", "persons", "others", "individuals", "more", "other"})
+_WORD_OR_STOP = re.compile(r"[A-Za-z][A-Za-z'-]*|[0-9]|[.,;:!?()\"]")
+
+
+def count_measure(text: str, start: int, end: int, unit: str = "") -> tuple[str, str]:
+    """What the number at ``text[start:end]`` counts: ``(measure, subject)``.
+
+    ``measure`` is the event ('dead', 'injured', 'arrested', 'captured', 'displaced',
+    'evacuated', 'missing', 'rescued', 'votes'), 'money' or 'percent', else the counted noun
+    ('rescuers'), else ``unit``. ``subject`` is who is counted ('people', 'soldiers'; '' when
+    not said). Looks only inside the count's own clause: back over fillers ('killing at least
+    12', 'the toll rose to 41') and forward until punctuation or a clause word ('12 people
+    were killed', '37 dead'), so '12 killed and 30 injured' gives 'dead' and 'injured'.
+    """
+    number = text[start:end]
+    noun = unit.split()[-1] if unit else ""
+    subject = "" if noun in _EVENT_WORDS else noun
+    if number[:1] in "$\u20ac\u00a3" or noun in _CURRENCY_WORDS:
+        return "money", ""
+    if unit == "%":
+        return "percent", ""
+    event = ""
+    before = _WORD_OR_STOP.findall(text[max(0, start - 120):start])
+    moved = False  # 'the number of people who died in the blast rose to 15'
+    for k, w in enumerate(reversed(before[-14:])):
+        lw = w.lower()
+        if lw in _EVENT_WORDS:
+            event = _EVENT_WORDS[lw]
+            break
+        moved = moved or lw in _CHANGE_VERBS
+        if not w[0].isalpha() or (lw not in _BEFORE_FILLERS and not (moved and k < 14)):
+            break
+        if k >= 5 and not moved:
+            break
+    if not event:
+        after = _WORD_OR_STOP.findall(text[end:end + 80])
+        for w in after[:7]:
+            lw = w.lower()
+            if lw in _EVENT_WORDS:
+                event = _EVENT_WORDS[lw]
+                break
+            if not w[0].isalpha() or lw in _AFTER_STOP:
+                break
+    if event:
+        return event, subject
+    return (noun or unit), subject
