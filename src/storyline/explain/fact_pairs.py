@@ -328,6 +328,13 @@ def pair_facts(
     ga, gb, group_kind = _groups(alignment, min_shared)
     regions: dict[int, list[tuple[str, tuple[int, int], tuple[int, int]]]] = {}
 
+    by_group: dict[int, list[int]] = {}  # B facts per sentence group: linear on long articles
+    by_measure: dict[str, list[int]] = {}
+    for j, (fb, sb) in enumerate(xb):
+        if (g := gb.get(sb.index)) is not None:
+            by_group.setdefault(g, []).append(j)
+        by_measure.setdefault(fact_measure(fb), []).append(j)
+
     # 1. inside sentences that say the same thing
     cands: list[tuple[tuple[float, ...], int, int]] = []
     for i, (fa, sa) in enumerate(xa):
@@ -336,8 +343,9 @@ def pair_facts(
             continue
         aligned = group_kind[g] == "aligned"
         pos_a = (fa.start - sa.start) / max(1, len(sa.text))
-        for j, (fb, sb) in enumerate(xb):
-            if gb.get(sb.index) != g or not compatible(fa, fb, strict=not aligned):
+        for j in by_group.get(g, ()):
+            fb, sb = xb[j]
+            if not compatible(fa, fb, strict=not aligned):
                 continue
             equal = same_value(fa, fb)
             if fa.kind == "date" and fa.unit == "relative" and not equal:
@@ -369,7 +377,8 @@ def pair_facts(
         if i in done_a or fa.kind != "number" or fact_measure(fa) in _UNNAMED:
             continue
         wa = words_a.setdefault(sa.index, _content(sa.text))
-        for j, (fb, sb) in enumerate(xb):
+        for j in by_measure.get(fact_measure(fa), ()):
+            fb, sb = xb[j]
             if j in done_b or not compatible(fa, fb, strict=True) or not _plausible(fa, fb):
                 continue
             wb = words_b.setdefault(sb.index, _content(sb.text))
