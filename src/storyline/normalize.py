@@ -32,7 +32,10 @@ __all__ = [
     "split_glued_sentences",
     "split_sentences",
     "strip_boilerplate",
+    "strip_credits",
+    "strip_scrape_noise",
     "unicode_nfkc",
+    "Removed",
 ]
 
 
@@ -126,7 +129,7 @@ _BOILER_PREFIX = re.compile(
 # the end of a line: "on Twitter.Advertisement", or before a quote: 'hospitals.Advertisement"Our'.
 # Only capitalised ad markers, never "share".
 _BOILER_INLINE = re.compile(
-    r"(?<=[.!?\"'])[ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by)"
+    r"(?<=[.!?\"')])[ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by)"
     r"(?=[\"'“‘(]?[A-Z]|[ \t]*$)",
     re.MULTILINE,
 )
@@ -144,30 +147,38 @@ _BYLINE = re.compile(
 )
 
 
-def _strip_boilerplate(text: str, removed: list[str]) -> str:
+def _keeper(removed: list[str], kind: str) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` callback that records the match (stripped) under ``kind`` and drops it."""
+
     def _keep(m: re.Match[str]) -> str:
         s = m.group(0).strip()
         if s:
-            removed.append(s)
+            removed.append(Removed(s, kind))
         return ""
 
+    return _keep
+
+
+def _strip_boilerplate(text: str, removed: list[str]) -> str:
+    ad = _keeper(removed, "ad")
     # Same results as plain .sub() with each regex, but each runs only where it can match.
     if _could_have_prefix(text):
-        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, _keep)
+        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, ad)
         # repeated: "Supported byBy Jane Doe" leaves a byline once the marker is gone
-        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, _keep)
-    text = _strip_boiler_lines(text, _keep)
+        text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, ad)
+    text = _strip_boiler_lines(text, _keeper(removed, "boilerplate"))
     if _has_ad_marker(text):
         text = _BOILER_INLINE_FAST.sub(lambda m: m.group(1) + _keep_inline(m, removed), text)
     if "(" in text:
-        text = _PHOTO_PAREN.sub(_keep, text)
+        text = _PHOTO_PAREN.sub(_keeper(removed, "photo_credit"), text)
     if text.startswith(("By ", "BY ")) or _BYLINE_HINT.search(text) is not None:
+        byline = _keeper(removed, "byline")
         text = _sub_at_line_starts(
             _BYLINE,
             _BYLINE_HINT,
             ("By ", "BY "),
             text,
-            lambda m: _keep(m) + ("\n" if m.group(0).endswith("\n") else ""),
+            lambda m: byline(m) + ("\n" if m.group(0).endswith("\n") else ""),
         )
     return text
 
@@ -175,7 +186,7 @@ def _strip_boilerplate(text: str, removed: list[str]) -> str:
 # _BOILER_INLINE with its lookbehind turned into a captured first character: a pattern that
 # starts with a character set lets the regex engine skip ahead instead of trying every position.
 _BOILER_INLINE_FAST = re.compile(
-    r"([.!?\"'])([ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by))"
+    r"([.!?\"')])([ \t]*(?:Advertisement|ADVERTISEMENT|Skip Advertisement|Supported by))"
     r"(?=[\"'“‘(]?[A-Z]|[ \t]*$)",
     re.MULTILINE,
 )
@@ -190,7 +201,7 @@ _BYLINE_HINT = re.compile(r"\n(?:By|BY) ")
 def _keep_inline(m: re.Match[str], removed: list[str]) -> str:
     s = m.group(2).strip()
     if s:
-        removed.append(s)
+        removed.append(Removed(s, "ad"))
     return ""
 
 
@@ -307,24 +318,211 @@ def split_glued_sentences(text: str) -> str:
     return _GLUED.sub(_fix, text)
 
 
+# ---------------------------------------------------------------- removed pieces
+
+
+class Removed(str):
+    """A piece of text normalization removed; ``kind`` says what it was.
+
+    A ``str`` so that existing callers that compare, join or serialize removed pieces keep
+    working; kinds: ad, boilerplate, byline, photo_credit, caption, graphic, subhead,
+    metadata, dateline, source, credits.
+    """
+
+    kind: str
+
+    def __new__(cls, text: str, kind: str = "boilerplate") -> Removed:
+        obj = super().__new__(cls, text)
+        obj.kind = kind
+        return obj
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # pickling keeps kind
+        return (str(self), self.kind)
+
+
+@dataclass(slots=True)
+class Normalized:
+    """Normalized text plus what was parsed off and removed (for explanations).
+
+    ``credits`` holds reporting/editing credit lines ('Reporting by X; Editing by Y'): they are
+    metadata about the article, not its story, so they leave the text but are kept.
+    """
+
+    text: str
+    dateline: str | None = None
+    source: str | None = None
+    published: str | None = None
+    removed: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+
+    def drop(self, text: str, kind: str) -> None:
+        """Record a removed piece under ``kind`` (empty pieces are not recorded)."""
+        text = text.strip()
+        if text:
+            self.removed.append(Removed(text, kind))
+
+
+# ---------------------------------------------------------------- scrape noise
+
+# Photo credits "REUTERS/Jane Doe", "AFP/Getty Images", "EPA-EFE/John Roe/File Photo":
+# an all-caps agency, a slash, a capitalized name.
+_CREDIT_AGENCY = r"(?:[A-Z]{2,}(?:[ -][A-Z]{2,}){0,2})"
+_CREDIT_NAME = r"[A-Z][\w.'-]*(?:[ ](?:[A-Z][\w.'-]*|de|van|von|al|el|bin)){0,4}"
+_PHOTO_CREDIT = rf"{_CREDIT_AGENCY}/{_CREDIT_NAME}(?:/(?:File[ ]Photo|Pool|File|Handout))?"
+# A caption: a line that ends with a photo credit ("Rescuers search ... May 1, 2024. REUTERS/X").
+_CAPTION_LINE = re.compile(rf"^[^\n]{{0,400}}?(?<![\w/]){_PHOTO_CREDIT}[ \t]*\.?[ \t]*$", re.MULTILINE)
+# A credit glued in front of the next sentence: "...REUTERS/Jane DoeThe minister said".
+_CREDIT_GLUED = re.compile(
+    rf"(?<![\w/]){_CREDIT_AGENCY}/[A-Z][\w.'-]*?[a-z](?:[ ][A-Z][\w.'-]*?[a-z]){{0,3}}"
+    r"(?:/File[ ]Photo)?(?=[A-Z][a-z])"
+)
+_PHOTO_LINE = re.compile(
+    r"^[ \t]*(?:\((?:photo|photos|picture|image)[ ]by[ ][^()\n]{1,80}\)|"
+    r"(?:photo|photos|picture|image|file photo)[ ]?(?:credit)?[ ]?(?::|by)[ ][^\n]{1,80})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_GRAPHIC_WORD = r"(?:graphics?|interactive|factbox|fact[ ]box|explainer|timeline|video|photos?|map)"
+# "(graphic: short.url/abc)", "(GRAPHIC-Title: https://...)", "(Reuters graphic: ...)"
+_GRAPHIC_PAREN = re.compile(
+    rf"[ \t]*\((?:[A-Z][\w]*[ ])?{_GRAPHIC_WORD}\b[^()\n]{{0,120}}?(?:https?://|www\.|\b[\w-]+\.[a-z]{{2,6}}/)[^()\s]*\)",
+    re.IGNORECASE,
+)
+# A whole related-link line: "GRAPHIC - Title : https://...", "Factbox: ... https://...",
+# "For a graphic on X, click https://...". The URL ends before an all-caps subhead glued to it.
+_URL_END = r"(?-i:(?=[A-Z]{3,}(?:[ ][A-Z]{2,})*[A-Z][a-z]|\s|$))"
+_GRAPHIC_LINE = re.compile(
+    rf"^[ \t]*(?:(?:{_GRAPHIC_WORD})[ ]*[-:]|For[ ](?:a|an|the|more)[ ][^\n]{{0,80}}?(?:click|see|visit))"
+    rf"[^\n]{{0,200}}?(?:https?://|www\.)\S*?{_URL_END}",
+    re.IGNORECASE | re.MULTILINE,
+)
+# An all-caps subhead glued to the next sentence at a line start ("SUBHEADThe group") or after a
+# sentence end with no space ("in Cairo.RISK OF ESCALATION The"). Acronyms ("NATO said",
+# "CEOs") stay: one word needs 4+ capitals glued straight onto the next word.
+_CAPS_WORD = r"[A-Z][A-Z'&-]*[A-Z]"
+_SUBHEAD_START = re.compile(
+    rf"^(?:{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,6}}[ ]?|[A-Z]{{4,}})(?=[A-Z][a-z]+\b)", re.MULTILINE
+)
+_SUBHEAD_GLUED = re.compile(
+    rf"(?<=[a-z0-9)\"'][.!?])(?:{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,6}}[ ]?|[A-Z]{{4,}})"
+    r"(?=[A-Z][a-z]+\b)"
+)
+_SUBHEAD_HINT = re.compile(r"(?:^|\n|[a-z0-9)\"'][.!?])[A-Z]{2}", re.MULTILINE)
+# Ad markers glued inside a word run: "in CairoAdvertisementThe minister", "said)Advertisement".
+_AD_GLUED = re.compile(r"(?<=[a-z])(?:Advertisement|ADVERTISEMENT)(?=[A-Z\"']|[ \t]*$)", re.MULTILINE)
+
+
+def strip_scrape_noise(text: str, out: Normalized | None = None) -> str:
+    """Photo captions and credits, graphic/related-link lines, glued all-caps subheads and
+    glued ad markers: page furniture that a scraper ran into the article body.
+
+    Each check starts with a substring test so that clean text pays almost nothing.
+    """
+    rec = out if out is not None else Normalized(text="")
+    if "/" in text:
+        if "http" in text or "www." in text or "(" in text:
+            text = _GRAPHIC_PAREN.sub(lambda m: _drop(rec, m, "graphic"), text)
+            text = _GRAPHIC_LINE.sub(lambda m: _drop(rec, m, "graphic"), text)
+        text = _CAPTION_LINE.sub(lambda m: _drop(rec, m, "caption"), text)
+        text = _CREDIT_GLUED.sub(lambda m: _drop(rec, m, "photo_credit"), text)
+    if ("hoto" in text or "HOTO" in text or "icture" in text or "mage" in text):
+        text = _PHOTO_LINE.sub(lambda m: _drop(rec, m, "photo_credit"), text)
+    if "dvertisement" in text or "ADVERTISEMENT" in text:
+        text = _AD_GLUED.sub(lambda m: _drop(rec, m, "ad"), text)
+    if _SUBHEAD_HINT.search(text) is not None:
+        text = _SUBHEAD_START.sub(lambda m: _drop(rec, m, "subhead"), text)
+        text = _SUBHEAD_GLUED.sub(lambda m: _drop(rec, m, "subhead", " "), text)
+    return text
+
+
+def _drop(out: Normalized, m: re.Match[str], kind: str, repl: str = "") -> str:
+    out.drop(m.group(0), kind)
+    return repl
+
+
+# Credits at the end: "Reporting by X; Editing by Y", "(Reporting by X in Oslo; Writing by Y)",
+# "Additional reporting by ...", "Compiled by ...". Only at the very end of the text, after a
+# line start, a sentence end or an opening parenthesis, so prose ("reporting by the paper")
+# stays.
+_CREDIT_START = (
+    r"(?:(?:Additional|Further)[ ]reporting|Reporting|Writing|Written|Editing|Compiled|"
+    r"Produced|Translated|Research|Graphics?)[ ]by[ ]"
+)
+_CREDITS_TAIL = re.compile(
+    rf"(?:(?<=\n)|(?<=[.!?\"')])|^)[ \t]*(?P<credit>\(?{_CREDIT_START}[^\n]{{1,400}}?\)?)"
+    r"(?:\n[ \t]*(?:\(?" + _CREDIT_START + r"[^\n]{1,400}?\)?))*[ \t.]*\Z",
+)
+_CREDIT_HINT = re.compile(_CREDIT_START)
+
+
+def strip_credits(text: str, out: Normalized | None = None) -> str:
+    """Move reporting/editing credit lines at the end of the text into ``out.credits``."""
+    if "by " not in text[-600:]:
+        return text
+    tail_start = max(0, len(text) - 900)
+    hit = _CREDIT_HINT.search(text, tail_start)
+    if hit is None:
+        return text
+    m = None
+    for cand in _CREDIT_HINT.finditer(text, tail_start):
+        st = cand.start()
+        if st > 0 and text[st - 1] == "(":
+            st -= 1
+        while st > 0 and text[st - 1] in " \t":
+            st -= 1
+        m = _CREDITS_TAIL.match(text, st)
+        if m is not None:
+            break
+    if m is None:
+        return text
+    piece = text[m.start():].strip()
+    if out is not None:
+        out.drop(piece, "credits")
+        for line in piece.split("\n"):
+            line = line.strip().strip("()").strip()
+            if line:
+                out.credits.append(line)
+    return text[: m.start()].rstrip()
+
+
 # ---------------------------------------------------------------- datelines and metadata
 
-_AGENCY = r"Reuters|AP|AFP|Associated Press|Bloomberg|UPI|dpa|DPA|Xinhua|ANSA|EFE|PTI|IANS|CNN"
-_PLACE = r"[A-Z][A-Z.'-]+(?:[ ][A-Z][A-Z.'-]+){0,3}"
-_DATELINE = re.compile(
-    rf"^[ \t]*(?P<place>{_PLACE}(?:,[ ][A-Z][\w.]*(?:[ ][A-Z][\w.]*){{0,2}})?)"
-    r"(?:,[ ](?P<date>[A-Z][a-z]{2,8}\.?[ ]\d{1,2}))?"
-    rf"(?:[ ]?\((?P<agency>{_AGENCY}|[A-Z][\w ]{{1,30}})\))?"
-    r"[ ]+[-:][ ]*",
+_AGENCY = (
+    r"Reuters|AP|AFP|Associated Press|Bloomberg|UPI|dpa|DPA|Xinhua|ANSA|EFE|PTI|IANS|CNN|"
+    r"Kyodo|Yonhap|TASS|Tass|Anadolu|ANI|Belga|NTB|TT|Ritzau|PA|AAP|KUNA|WAM|SPA|APA|BNS|Interfax"
+)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
+_DATE_VALUE = (
+    r"(?:\d{4}-\d{2}-\d{2}(?=[T ]|\b)|\d{4}/\d{2}/\d{2}\b"
+    rf"|(?:{_WEEKDAY},?[ ])?{_MONTH}\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}}\b"
+    rf"|(?:{_WEEKDAY},?[ ])?\d{{1,2}}(?:st|nd|rd|th)?[ ]{_MONTH}\.?,?[ ]\d{{4}}\b)"
+)
+_TIME_VALUE = (
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|,?[ ](?:at[ ])?\d{1,2}[:.]\d{2}(?::\d{2})?(?:[ ]?[ap]\.?m\.?)?"
+    r"(?:[ ](?:GMT|UTC|BST|CET|CEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|PT|IST|JST|AEST|AEDT)"
+    r"(?:[+-]\d{1,2}(?::?\d{2})?)?)?)"
+)
+# "date 2024-05-01 ", "Published: May 1, 2024 10:32 GMT | ", "1 May 2024 10:32 GMT " before a
+# dateline (or alone on its line). The label is optional; without one the date must be followed
+# by a dateline or the end of the line, so "May 1, 2024 was a Monday." stays.
+_META_INLINE = re.compile(
+    r"[ \t]*(?:(?P<label>date|dated|published(?:[ ]on)?|updated(?:[ ]on)?|posted(?:[ ]on)?|"
+    r"last[ ]updated|first[ ]published)\b[ \t]*:?[ \t]*)?"
+    rf"(?P<date>{_DATE_VALUE})(?P<time>{_TIME_VALUE})?(?:[ \t]*[|/,-](?=[ \t]))?[ \t]*",
+    re.IGNORECASE,
 )
 _META_LINE = re.compile(
     r"^[ \t]*(?P<label>date|published(?: on)?|updated(?: on)?|posted(?: on)?|last updated)"
-    r"\b[ \t]*:?[ \t]*(?P<value>[^\n]{1,60})[ \t]*(?:\n|$)",
+    r"\b[ \t]*:?[ \t]*(?P<value>(?=[^\n]{0,59}\d)[^\n]{1,60})[ \t]*(?:\n|$)",
     re.IGNORECASE,
 )
 _DATE_FORMATS = (
     "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y",
-    "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%A, %B %d, %Y", "%B %d, %Y %I:%M %p",
+    "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%A, %B %d, %Y", "%B %d, %Y %I:%M %p", "%B %d %Y",
 )
 
 
@@ -347,36 +545,170 @@ def _parse_date(value: str) -> str | None:
         return None
 
 
-@dataclass(slots=True)
-class Normalized:
-    """Normalized text plus what was parsed off and removed (for explanations)."""
+# A dateline place: up to four words, all-caps ("PORT-AU-PRINCE", "ST. JOSEPH") or capitalized
+# ("Kuala Lumpur"), then up to two ", Qualifier" parts ("OSLO, Norway", "DUBAI, United Arab
+# Emirates", "BUFFALO, N.Y.", "Washington, DC, United States"), an optional date ("LONDON,
+# May 3"), an optional "(Agency)", then a dash, a double hyphen or a colon before the lead.
+_CAPS_PLACE_WORD = r"[A-Z][A-Z.'-]*[A-Z.]"
+_TITLE_PLACE_WORD = r"[A-Z][a-z][a-z'.-]*(?:[A-Z][a-z]+)?|St\.|Ft\.|Mt\."
+_QUALIFIER = r",[ ](?!" + _MONTH + r"\.?[ ]\d)[A-Z][\w.'-]*(?:[ ][A-Z][\w.'-]*){0,3}"
+_DATELINE = re.compile(
+    rf"[ \t]*(?P<place>(?P<first>{_CAPS_PLACE_WORD}|{_TITLE_PLACE_WORD})"
+    rf"(?:[ -](?:{_CAPS_PLACE_WORD}|{_TITLE_PLACE_WORD}|of|OF|de|DE|es|ES|al|AL|el|EL)){{0,3}}"
+    rf"(?P<qual>(?:{_QUALIFIER}){{0,2}}))"
+    rf"(?:,[ ](?P<date>{_MONTH}\.?[ ]\d{{1,2}}))?"
+    r"(?:[ ]?\((?P<agency>[A-Z][\w.&' -]{0,38}[\w.])\))?"
+    r"(?P<sep>[ ]+-{1,2}[ ]*|[ ]?--[ ]*|:[ ]+|[ ]+(?=[A-Z\"'(]))"
+    r"(?=[\"'(\[]?[A-Z0-9])"
+)
+# Capitalized words that open ordinary sentences: never a mixed-case dateline place.
+_NOT_PLACE = frozenset(
+    """
+    The A An This That These Those It He She We They I You There Here But And Or So Yet If When
+    While After Before However Meanwhile Also Still Now Then Today Yesterday Tonight Tomorrow
+    Officials Police Authorities Reuters Update Updated Editor Note Warning Breaking Exclusive
+    Analysis Opinion Watch Listen Read Photo Video Graphic Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday January February March April May June July August September October November
+    December Mr Mrs Ms Dr Sir President Minister Yes No Why What Who How Where Which By BY
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+_AGENCY_RE = re.compile(rf"(?:{_AGENCY})\b")
+# "(Reuters) - The", "(CNN) President ...": an agency with no place.
+_AGENCY_ONLY = re.compile(
+    r"[ \t]*\((?P<agency>[A-Z][\w.&' -]{0,38}[\w.])\)(?:[ ]*-{1,2}[ ]*|[ ]+)(?=[\"'(\[]?[A-Z0-9])"
+)
+# A byline or agency glued to an all-caps dateline: "By AgencyNameOSLO, Norway - The",
+# "By Jane DoeWASHINGTON - ", "ReutersOSLO - ". The name ends in a lower-case letter or a dot.
+_GLUED_BY = re.compile(
+    r"[ \t]*(?P<by>(?:By|BY)[ ]+)?(?P<name>(?:[A-Z][\w.'&-]*[ ]){0,4}[A-Z][\w'&-]*?[a-z.])"
+    r"(?=[A-Z]{2})"
+)
+_OWN_LINE_DATELINE = re.compile(
+    rf"[ \t]*(?P<place>{_CAPS_PLACE_WORD}(?:[ ]{_CAPS_PLACE_WORD}){{0,3}},[ ][A-Z][A-Z .'-]*[A-Z.])"
+    r"[ \t]*\n"
+)
+_DOMAIN = re.compile(r"\.(?:com|net|org|co|news|info|in|uk)$", re.IGNORECASE)
 
-    text: str
-    dateline: str | None = None
-    source: str | None = None
-    published: str | None = None
-    removed: list[str] = field(default_factory=list)
+
+def _match_dateline(text: str, pos: int = 0) -> re.Match[str] | None:
+    """A dateline at ``pos`` that a reader would accept as one (see ``_DATELINE``).
+
+    Mixed-case places need a dash or an "(Agency)" (a colon only with a ", Qualifier"), and their
+    first word must not be one that opens ordinary sentences ("However, ..."). All-caps places
+    need a dash, a colon or an "(Agency)": "WASHINGTON Post reported" is a sentence.
+    """
+    m = _DATELINE.match(text, pos)
+    if m is None or len(text) <= m.end():
+        return None
+    place, sep, first = m.group("place"), m.group("sep"), m.group("first")
+    caps = first.isupper() and sum(c.isalpha() for c in first) >= 2
+    has_agency = m.group("agency") is not None
+    dash = "-" in sep
+    if sep.strip() == "" and not has_agency:
+        return None
+    if first in ("BY", "By"):
+        return None
+    if not caps:
+        if first.rstrip(".") in _NOT_PLACE or (":" in sep and not m.group("qual")):
+            return None
+        if len(place) > 60 or not (dash or has_agency or ":" in sep):
+            return None
+    if _DOMAIN.search(place):
+        return None
+    return m
 
 
-def _strip_header(text: str, out: Normalized) -> str:
-    """Leading metadata lines, then a dateline at the start of the first paragraph."""
+_DATE_WORDS = frozenset(
+    """
+    jan january feb february mar march apr april may jun june jul july aug august sep sept
+    september oct october nov november dec december mon monday tue tues tuesday wed wednesday
+    thu thur thurs thursday fri friday sat saturday sun sunday am pm a m p on at gmt utc bst cet
+    cest est edt cst cdt mst mdt pst pdt et pt ist jst aest aedt z t st nd rd th ago hour hours
+    minute minutes min mins day days week weeks local time
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+
+
+def _is_date_words(value: str) -> bool:
+    """Only date/time words ('May 1, 2024 10:32 GMT', '3:45 PM', '2 hours ago'): a metadata
+    value, not a sentence that starts with 'Updated'."""
+    return all(w.lower() in _DATE_WORDS for w in re.findall(r"[A-Za-z]+", value))
+
+
+_HEADER_NEXT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ(\"'")
+
+
+def _strip_meta(text: str, out: Normalized) -> str:
+    """Leading metadata: whole lines ("Published: May 1, 2024") and dates inline before a
+    dateline (" date 2024-05-01 OSLO, Norway - ..."), in any order, repeated."""
     while True:
+        m = _META_INLINE.match(text)
+        if m is not None and (
+            m.end() >= len(text) or text[m.end()] == "\n"
+            or (m.group("label") and text[m.end()] in _HEADER_NEXT)
+            or _match_dateline(text, m.end()) is not None
+            or _GLUED_BY.match(text, m.end()) is not None
+        ):
+            out.drop(m.group(0), "metadata")
+            if out.published is None:
+                out.published = _parse_date(m.group("date"))
+            text = text[m.end():].lstrip()
+            continue
         m = _META_LINE.match(text)
-        if not m:
-            break
-        out.removed.append(m.group(0).strip())
+        if m is None or not _is_date_words(m.group("value")):
+            return text
+        out.drop(m.group(0), "metadata")
         if out.published is None:
             out.published = _parse_date(m.group("value"))
         text = text[m.end():].lstrip()
-    m = _DATELINE.match(text)
-    if m and len(text) > m.end():
-        place = m.group("place").strip()
-        out.removed.append(m.group(0).strip())
-        out.dateline = place.rstrip(",")
-        if m.group("agency"):
-            out.source = m.group("agency").strip()
-        text = text[m.end():]
+
+
+def _take_dateline(m: re.Match[str], out: Normalized) -> None:
+    out.dateline = m.group("place").strip().rstrip(",")
+    if m.group("agency") and out.source is None:
+        out.source = m.group("agency").strip()
+
+
+def _strip_dateline(text: str, out: Normalized) -> str:
+    """A dateline at the start of the first paragraph, with a byline or agency glued to its
+    front ("By AgencyNameOSLO, Norway - The") or an agency alone ("(Reuters) - The")."""
+    m = _match_dateline(text)
+    if m is not None:
+        out.drop(m.group(0), "dateline")
+        _take_dateline(m, out)
+        return text[m.end():]
+    g = _GLUED_BY.match(text)
+    if g is not None:
+        m = _match_dateline(text, g.end())
+        name = g.group("name").strip()
+        if m is not None and m.group("first").isupper() and (
+            g.group("by") or len(name) >= 3 and " " not in name or _AGENCY_RE.fullmatch(name)
+        ):
+            out.drop(g.group(0), "byline" if g.group("by") else "source")
+            out.drop(m.group(0), "dateline")
+            _take_dateline(m, out)
+            if out.source is None:
+                out.source = name
+            return text[m.end():]
+    m = _AGENCY_ONLY.match(text)
+    if m is not None and len(text) > m.end():
+        agency = m.group("agency")
+        if _AGENCY_RE.match(agency) or len(agency.split()) <= 2:
+            out.drop(m.group(0), "source")
+            if out.source is None:
+                out.source = agency.strip()
+            return text[m.end():]
+    m = _OWN_LINE_DATELINE.match(text)
+    if m is not None and len(text) > m.end():
+        out.drop(m.group(0), "dateline")
+        out.dateline = m.group("place").strip()
+        return text[m.end():]
     return text
+
+
+def _strip_header(text: str, out: Normalized) -> str:
+    """Leading metadata (lines or inline), then a dateline at the start of the first paragraph."""
+    return _strip_dateline(_strip_meta(text, out), out)
 
 
 # ---------------------------------------------------------------- pipeline
@@ -391,15 +723,26 @@ STEP_FUNCTIONS: dict[str, Callable[[str], str]] = {
     "normalize_quotes_dashes": normalize_quotes_dashes,
     "collapse_whitespace": collapse_whitespace,
     "strip_boilerplate": strip_boilerplate,
+    "strip_scrape_noise": strip_scrape_noise,
     "strip_header": lambda t: _strip_header(t, Normalized(t)),
+    "strip_credits": strip_credits,
     "split_glued_sentences": split_glued_sentences,
+}
+# Steps that record what they remove (and parse metadata) into the Normalized result.
+_RECORDING_STEPS: dict[str, Callable[[str, Normalized], str]] = {
+    "strip_boilerplate": lambda t, out: _strip_boilerplate(t, out.removed),
+    "strip_scrape_noise": strip_scrape_noise,
+    "strip_header": _strip_header,
+    "strip_credits": strip_credits,
 }
 DEFAULT_STEPS: tuple[str, ...] = (
     "unicode_nfkc",
     "normalize_quotes_dashes",
     "collapse_whitespace",
     "strip_boilerplate",
+    "strip_scrape_noise",
     "strip_header",
+    "strip_credits",
     "split_glued_sentences",
     "collapse_whitespace",
 )
@@ -431,12 +774,8 @@ def normalize(text: str, config: NormalizeConfig | None = None) -> Normalized:
     for _ in range(2):  # second pass reaches markers uncovered by the first (idempotence)
         n_removed = len(out.removed)
         for name in cfg.steps:
-            if name == "strip_boilerplate":
-                text = _strip_boilerplate(text, out.removed)
-            elif name == "strip_header":
-                text = _strip_header(text, out)
-            else:
-                text = STEP_FUNCTIONS[name](text)
+            rec = _RECORDING_STEPS.get(name)
+            text = rec(text, out) if rec is not None else STEP_FUNCTIONS[name](text)
         if len(out.removed) == n_removed:
             break
     out.text = text.lower() if cfg.lowercase else text
@@ -449,11 +788,18 @@ def normalize_text(text: str) -> str:
 
 
 def normalize_article(article: Article, config: NormalizeConfig | None = None) -> Article:
-    """A new Article with normalized text; raw kept, parsed fields only fill gaps."""
+    """A new Article with normalized text; raw kept, parsed fields only fill gaps.
+
+    ``meta`` gains ``boilerplate_removed`` (the pieces), ``boilerplate_kinds`` (their kinds, in
+    the same order) and ``credits`` (reporting/editing credit lines) when there are any.
+    """
     n = normalize(article.text, config)
     meta = dict(article.meta)
     if n.removed:
-        meta["boilerplate_removed"] = list(n.removed)
+        meta["boilerplate_removed"] = [str(r) for r in n.removed]
+        meta["boilerplate_kinds"] = [getattr(r, "kind", "boilerplate") for r in n.removed]
+    if n.credits:
+        meta["credits"] = list(n.credits)
     return dataclasses.replace(
         article,
         text=n.text,
@@ -470,15 +816,17 @@ def normalize_for_matching(text: str) -> str:
 
     Word tokenization already ignores case, whitespace, punctuation and glued sentences, so
     this keeps only what adds or merges *words*: NFKC for non-ASCII text, boilerplate
-    (ad/share/subscribe markers, photo credits, bylines) and leading metadata/datelines, in
-    one pass. Copies that differ only in that noise get the same word sequence.
+    (ad/share/subscribe markers, photo credits, bylines), scrape noise (captions, graphic
+    links, glued subheads), leading metadata/datelines and trailing credit lines, in one pass.
+    Copies that differ only in that noise get the same word sequence.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():
         text = normalize_quotes_dashes(unicodedata.normalize("NFKC", text))
-    text = _strip_boilerplate(text.strip(), [])
-    return _strip_header(text.lstrip(), Normalized(text=""))
+    scratch = Normalized(text="")
+    text = strip_scrape_noise(_strip_boilerplate(text.strip(), scratch.removed), scratch)
+    return strip_credits(_strip_header(text.lstrip(), scratch), None)
 
 
 # ---------------------------------------------------------------- sentence splitting
