@@ -569,7 +569,8 @@ _NOT_PLACE = frozenset(
     Officials Police Authorities Reuters Update Updated Editor Note Warning Breaking Exclusive
     Analysis Opinion Watch Listen Read Photo Video Graphic Monday Tuesday Wednesday Thursday Friday
     Saturday Sunday January February March April May June July August September October November
-    December Mr Mrs Ms Dr Sir President Minister Yes No Why What Who How Where Which By BY
+    December Mr Mrs Ms Dr Sir President Minister Yes No Why What Who How Where Which By Dear
+    Live Latest Correction Corrected Refile Urgent Flash Alert Factbox Explainer Column
     """.split()  # noqa: SIM905 - word lists read better as text
 )
 _AGENCY_RE = re.compile(rf"(?:{_AGENCY})\b")
@@ -586,6 +587,10 @@ _GLUED_BY = re.compile(
 _OWN_LINE_DATELINE = re.compile(
     rf"[ \t]*(?P<place>{_CAPS_PLACE_WORD}(?:[ ]{_CAPS_PLACE_WORD}){{0,3}},[ ][A-Z][A-Z .'-]*[A-Z.])"
     r"[ \t]*\n"
+)
+_SITE_PREFIX = re.compile(
+    r"[ \t]*(?P<site>[A-Z][\w-]*\.(?:com|net|org|news|info))[ ]+-{1,2}[ ]*(?=[\"'(]?[A-Z])",
+    re.IGNORECASE,
 )
 _DOMAIN = re.compile(r"\.(?:com|net|org|co|news|info|in|uk)$", re.IGNORECASE)
 
@@ -606,7 +611,7 @@ def _match_dateline(text: str, pos: int = 0) -> re.Match[str] | None:
     dash = "-" in sep
     if sep.strip() == "" and not has_agency:
         return None
-    if first in ("BY", "By"):
+    if first.title().rstrip(".") in _NOT_PLACE:  # "DEAR ABBY:", "UPDATE:", "BY ..."
         return None
     if not caps:
         if first.rstrip(".") in _NOT_PLACE or (":" in sep and not m.group("qual")):
@@ -690,6 +695,12 @@ def _strip_dateline(text: str, out: Normalized) -> str:
             if out.source is None:
                 out.source = name
             return text[m.end():]
+    m = _SITE_PREFIX.match(text)
+    if m is not None and len(text) > m.end():  # "PanARMENIAN.Net - Verified footage ..."
+        out.drop(m.group(0), "source")
+        if out.source is None:
+            out.source = m.group("site")
+        return text[m.end():]
     m = _AGENCY_ONLY.match(text)
     if m is not None and len(text) > m.end():
         agency = m.group("agency")

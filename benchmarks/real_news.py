@@ -1,0 +1,270 @@
+"""storyline on real news pages it has never seen: header/metadata parsing and entities.
+
+Data: the 181 real article pages of the Zyte/Scrapinghub article-extraction benchmark
+(``../shared/data/extraction-benchmark``: gold body text in ground-truth.json, the pages in
+html/*.html.gz), plus labels written by hand for this project while reading those gold texts
+(only page ids, offsets and labels are in the repository, never the articles):
+
+- ``benchmarks/data/extraction-headers.jsonl``: the dateline and source that open each gold text
+  (pages not listed open with neither);
+- ``benchmarks/data/entity-labels.jsonl``: every person/org/place (and other proper-name, MISC)
+  mention in the first ~700 characters of 33 English news pages.
+
+Sections (``--section NAME``, repeatable; default all). Each section is one function
+``section_NAME(ctx) -> None`` registered in ``SECTIONS``; add a section by writing one more.
+
+- ``meta``: ``normalize()`` on every gold text. (1) dateline and source against the hand-read
+  headers: precision/recall over all 181 pages; (2) agreement with the page metadata that
+  trafilatura reads from the HTML: a parsed source must name the site (sitename, host, author,
+  AP/Associated Press counted as one); a parsed publication date (from the gold text, or from
+  trafilatura's own extracted text, which sometimes keeps a date line) must equal the page's date.
+  Disagreements are listed.
+- ``entities``: each page's labelled snippet is normalized, then each extractor runs on it.
+  A predicted mention is correct when its key (lowercase, accents/punctuation/possessive dropped)
+  equals a labelled mention's key (any type, including MISC; alternatives like "Walt Disney Co." /
+  "Walt Disney" are listed in the labels); each labelled mention matches once. Precision = correct /
+  predicted; recall = found / labelled person+org+place; type accuracy over the found ones.
+  The wrong predictions are listed so that a reader can judge them.
+
+Run: ``PYTHONPATH=src python benchmarks/real_news.py [--section meta] [--data DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+# ../shared/data beside the project (searched upwards, so a git worktree finds it too)
+DEFAULT_DATA = next((p / "shared" / "data" for p in HERE.parents if (p / "shared" / "data").is_dir()),
+                    HERE.parents[1] / "shared" / "data")
+HEADERS = HERE / "data" / "extraction-headers.jsonl"
+ENTITY_LABELS = HERE / "data" / "entity-labels.jsonl"
+
+
+@dataclass
+class Context:
+    data: Path
+    gold: dict[str, dict[str, Any]]
+    verbose: bool = True
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def html(self, page: str) -> str:
+        return gzip.decompress((self.data / "extraction-benchmark" / "html" / f"{page}.html.gz")
+                               .read_bytes()).decode("utf-8", errors="replace")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+# ------------------------------------------------------------------ meta
+
+_ALIASES = {"ap": ("associated press", "apnews"), "reuters": ("reuters",), "cnn": ("cnn",)}
+
+
+def _source_agrees(source: str, meta: dict[str, Any]) -> bool:
+    """The parsed source names the page's site, host or author."""
+    hay = " ".join(str(meta.get(k) or "") for k in ("sitename", "hostname", "author", "url")).lower()
+    hay_flat = "".join(c for c in hay if c.isalnum())
+    s = source.lower()
+    keys = _ALIASES.get(s.split()[0], ()) + (s,)
+    return any(k in hay or "".join(c for c in k if c.isalnum()) in hay_flat for k in keys)
+
+
+def _page_meta(html: str, url: str | None) -> dict[str, Any]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, favor_recall=True,
+                                      include_comments=False, include_tables=True)
+    if doc is None:
+        return {}
+    return doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+
+
+def section_meta(ctx: Context) -> None:
+    from storyline.normalize import normalize
+
+    expected = {r["page"]: r for r in _read_jsonl(HEADERS)}
+    parsed = {page: normalize(g["articleBody"]) for page, g in ctx.gold.items()}
+    print("\n## meta: header parse on the gold texts vs headers read by hand")
+    for what in ("dateline", "source"):
+        tp = fp = fn = 0
+        wrong: list[str] = []
+        for page, n in parsed.items():
+            want = expected.get(page, {}).get(what)
+            got = getattr(n, what)
+            if got is not None and got == want:
+                tp += 1
+            else:
+                if got is not None:
+                    fp += 1
+                if want is not None:
+                    fn += 1
+                if got is not None or want is not None:
+                    wrong.append(f"  {page[:10]} {what}: parsed {got!r}, expected {want!r}")
+        n_want = sum(1 for r in expected.values() if r.get(what))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / n_want if n_want else 0.0
+        print(f"{what:9s} pages with one: {n_want:3d}  parsed right: {tp:3d}  wrong/extra: {fp:2d}  "
+              f"precision {prec:.3f}  recall {rec:.3f}")
+        for line in wrong:
+            print(line)
+
+    print("\n## meta: parse vs page metadata (trafilatura reads sitename/date/author from the HTML)")
+    t0 = time.process_time()
+    src_n = src_ok = date_n = date_ok = 0
+    notes: list[str] = []
+    for page, g in sorted(ctx.gold.items()):
+        n = parsed[page]
+        meta = _page_meta(ctx.html(page), g.get("url"))
+        if n.source:
+            src_n += 1
+            if _source_agrees(n.source, meta):
+                src_ok += 1
+            else:
+                notes.append(f"  {page[:10]} source {n.source!r} vs site {meta.get('sitename')!r} "
+                             f"host {meta.get('hostname')!r} author {meta.get('author')!r}")
+        # the text a user of `storyline` gets from the HTML page may keep a date line
+        from_text = n.published or normalize(meta.get("text") or "").published
+        if from_text:
+            date_n += 1
+            if meta.get("date") and str(meta["date"])[:10] == from_text:
+                date_ok += 1
+            else:
+                notes.append(f"  {page[:10]} published {from_text!r} vs page date {meta.get('date')!r}")
+    ctx.timings["meta: trafilatura metadata (181 pages)"] = time.process_time() - t0
+    print(f"source parsed on {src_n} pages; names the page's site/author on {src_ok} "
+          f"({src_ok / src_n if src_n else 0:.3f})")
+    print(f"publication date parsed from the text on {date_n} pages; equals the page date on "
+          f"{date_ok} ({date_ok / date_n if date_n else 0:.3f})")
+    if notes:
+        print("disagreements (looked at by hand; see README):")
+        for line in notes:
+            print(line)
+
+
+# ------------------------------------------------------------------ entities
+
+
+def _extractors() -> dict[str, Callable[[str], list[Any]]]:
+    from storyline.features.entities import extract_entities, spacy_model_available
+
+    out: dict[str, Callable[[str], list[Any]]] = {
+        "rules (default, no dependency)": lambda t: extract_entities(t, backend="rules"),
+    }
+    model = spacy_model_available()
+    if model:
+        out[f"spacy ({model})"] = lambda t: extract_entities(t, backend="spacy", spacy_model=model)
+    else:
+        print("spaCy or an English pipeline is not installed: install storyline[ner] for its rows")
+    return out
+
+
+def _match(pred: list[Any], gold: list[dict[str, str]]) -> tuple[int, int, int, list[str]]:
+    """(correct predictions, found person/org/place, right type among found, wrong texts)."""
+    from storyline.features.entities import entity_key
+
+    free = [({entity_key(a) for a in g["text"].split("|")}, g["type"]) for g in gold]
+    used = [False] * len(free)
+    correct = found = typed = 0
+    wrong: list[str] = []
+    for e in pred:
+        k = entity_key(e.text)
+        for i, (keys, typ) in enumerate(free):
+            if not used[i] and k in keys:
+                used[i] = True
+                correct += 1
+                if typ != "MISC":
+                    found += 1
+                    typed += e.kind == typ
+                break
+        else:
+            wrong.append(e.text)
+    return correct, found, typed, wrong
+
+
+def section_entities(ctx: Context) -> None:
+    from storyline.normalize import normalize
+
+    labels = _read_jsonl(ENTITY_LABELS)
+    snippets = [normalize(ctx.gold[r["page"]]["articleBody"][: r["end"]]).text for r in labels]
+    n_gold = sum(1 for r in labels for g in r["entities"] if g["type"] != "MISC")
+    n_all = sum(len(r["entities"]) for r in labels)
+    print(f"\n## entities: {len(labels)} pages, {n_all} labelled mentions "
+          f"({n_gold} person/org/place, {n_all - n_gold} other names)")
+    print(f"{'extractor':34s} {'predicted':>9s} {'precision':>9s} {'recall':>7s} {'F1':>6s} "
+          f"{'type acc':>8s} {'cpu s':>6s}")
+    for name, fn in _extractors().items():
+        fn("warm up the model once.")
+        t0 = time.process_time()
+        preds = [fn(s) for s in snippets]
+        cpu = time.process_time() - t0
+        ctx.timings[f"entities: {name}"] = cpu
+        tot_pred = tot_correct = tot_found = tot_typed = 0
+        wrong: Counter[str] = Counter()
+        for p, r in zip(preds, labels, strict=True):
+            c, f, ty, w = _match(p, r["entities"])
+            tot_pred += len(p)
+            tot_correct += c
+            tot_found += f
+            tot_typed += ty
+            wrong.update(w)
+        prec = tot_correct / tot_pred if tot_pred else 0.0
+        rec = tot_found / n_gold
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        print(f"{name:34s} {tot_pred:9d} {prec:9.3f} {rec:7.3f} {f1:6.3f} "
+              f"{tot_typed / tot_found if tot_found else 0:8.3f} {cpu:6.2f}")
+        if ctx.verbose:
+            print("   not a labelled name: " + ", ".join(f"{w} x{c}" if c > 1 else w
+                                                        for w, c in wrong.most_common()))
+
+
+# ------------------------------------------------------------------ driver
+
+SECTIONS: dict[str, Callable[[Context], None]] = {
+    "meta": section_meta,
+    "entities": section_entities,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    ap.add_argument("--section", action="append", choices=sorted(SECTIONS),
+                    help="run only this section (repeatable); default: all")
+    ap.add_argument("--quiet", action="store_true", help="no per-item lists")
+    args = ap.parse_args(argv)
+    gt = args.data / "extraction-benchmark" / "ground-truth.json"
+    if not gt.exists():
+        print(f"data not found: {gt} (pass --data)", file=sys.stderr)
+        return 2
+    gold = json.loads(gt.read_text(encoding="utf-8"))
+    ctx = Context(args.data, gold, verbose=not args.quiet)
+    print("# storyline on real news pages (benchmarks/real_news.py)")
+    print(f"data: {gt.parent} ({len(gold)} pages); labels: {HEADERS.name}, {ENTITY_LABELS.name}")
+    print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} cpus, "
+          f"python {platform.python_version()}, {platform.system()} (shared with other jobs)")
+    print("method: see the module docstring; times are CPU seconds of this process")
+    start = time.perf_counter()
+    for name in args.section or list(SECTIONS):
+        SECTIONS[name](ctx)
+    print("\n## run time")
+    for k, v in ctx.timings.items():
+        print(f"{k}: {v:.2f} cpu s")
+    print(f"total wall: {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
