@@ -159,6 +159,22 @@ def _keeper(removed: list[str], kind: str) -> Callable[[re.Match[str]], str]:
     return _keep
 
 
+_PHOTO_WORDS = ("photo", "image", "picture", "video", "getty")
+
+
+def _boiler_line_keeper(removed: list[str]) -> Callable[[re.Match[str]], str]:
+    """Like ``_keeper``; a line that credits a photo is kind photo_credit, others boilerplate."""
+
+    def _keep(m: re.Match[str]) -> str:
+        s = m.group(0).strip()
+        if s:
+            kind = "photo_credit" if s.lower().startswith(_PHOTO_WORDS) else "boilerplate"
+            removed.append(Removed(s, kind))
+        return ""
+
+    return _keep
+
+
 def _strip_boilerplate(text: str, removed: list[str]) -> str:
     ad = _keeper(removed, "ad")
     # Same results as plain .sub() with each regex, but each runs only where it can match.
@@ -166,7 +182,7 @@ def _strip_boilerplate(text: str, removed: list[str]) -> str:
         text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, ad)
         # repeated: "Supported byBy Jane Doe" leaves a byline once the marker is gone
         text = _sub_at_line_starts(_BOILER_PREFIX, _PREFIX_HINT, _PREFIX_STARTS, text, ad)
-    text = _strip_boiler_lines(text, _keeper(removed, "boilerplate"))
+    text = _strip_boiler_lines(text, _boiler_line_keeper(removed))
     if _has_ad_marker(text):
         text = _BOILER_INLINE_FAST.sub(lambda m: m.group(1) + _keep_inline(m, removed), text)
     if "(" in text:
@@ -403,10 +419,10 @@ _SUBHEAD_START = re.compile(
     rf"^(?:{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,6}}[ ]?|[A-Z]{{4,}})(?=[A-Z][a-z]+\b)", re.MULTILINE
 )
 _SUBHEAD_GLUED = re.compile(
-    rf"(?<=[a-z0-9)\"'][.!?])(?:{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,6}}[ ]?|[A-Z]{{4,}})"
+    rf"(?:(?<=[a-z0-9)\"'][.!?])|(?<=[a-z0-9)][.!?][\"']))(?:{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,6}}[ ]?|[A-Z]{{4,}})"
     r"(?=[A-Z][a-z]+\b)"
 )
-_SUBHEAD_HINT = re.compile(r"(?:^|\n|[a-z0-9)\"'][.!?])[A-Z]{2}", re.MULTILINE)
+_SUBHEAD_HINT = re.compile(r"(?:^|\n|[a-z0-9)\"'][.!?][\"']?)[A-Z]{2}", re.MULTILINE)
 # Ad markers glued inside a word run: "in CairoAdvertisementThe minister", "said)Advertisement".
 _AD_GLUED = re.compile(r"(?<=[a-z])(?:Advertisement|ADVERTISEMENT)(?=[A-Z\"']|[ \t]*$)", re.MULTILINE)
 
@@ -512,9 +528,10 @@ _TIME_VALUE = (
 _META_INLINE = re.compile(
     r"[ \t]*(?:(?P<label>date|dated|published(?:[ ]on)?|updated(?:[ ]on)?|posted(?:[ ]on)?|"
     r"last[ ]updated|first[ ]published)\b[ \t]*:?[ \t]*)?"
-    rf"(?P<date>{_DATE_VALUE})(?P<time>{_TIME_VALUE})?(?:[ \t]*[|/,-](?=[ \t]))?[ \t]*",
+    rf"(?P<date>{_DATE_VALUE})(?P<time>{_TIME_VALUE})?(?:[ \t]*[|/,-](?=[ \t\n]|$))?[ \t]*",
     re.IGNORECASE,
 )
+_DATE_SEARCH = re.compile(_DATE_VALUE, re.IGNORECASE)
 _META_LINE = re.compile(
     r"^[ \t]*(?P<label>date|published(?: on)?|updated(?: on)?|posted(?: on)?|last updated)"
     r"\b[ \t]*:?[ \t]*(?P<value>(?=[^\n]{0,59}\d)[^\n]{1,60})[ \t]*(?:\n|$)",
@@ -664,7 +681,8 @@ def _strip_meta(text: str, out: Normalized) -> str:
             return text
         out.drop(m.group(0), "metadata")
         if out.published is None:
-            out.published = _parse_date(m.group("value"))
+            d = _DATE_SEARCH.search(m.group("value"))
+            out.published = _parse_date(d.group(0) if d else m.group("value"))
         text = text[m.end():].lstrip()
 
 
