@@ -422,16 +422,27 @@ _SUBHEAD_GLUED = re.compile(
     rf"(?:(?<=[a-z0-9)\"'][.!?])|(?<=[a-z0-9)][.!?][\"']))(?:{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,6}}[ ]?|[A-Z]{{4,}})"
     r"(?=[A-Z][a-z]+\b)"
 )
-_SUBHEAD_HINT = re.compile(r"(?:^|\n|[a-z0-9)\"'][.!?][\"']?)[A-Z]{2}", re.MULTILINE)
+# Substring-speed prefilters: a pattern that starts with a literal or a short class is scanned
+# fast; the full patterns (with lookbehinds) run only on texts these find.
+_SUBHEAD_START_HINT = re.compile(r"\n[A-Z]{4}|\n[A-Z]{2,}[ ][A-Z]{2}")
+_SUBHEAD_GLUED_HINT = re.compile(r"[.!?][\"']?[A-Z]{2}")
+_UPPER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PHOTO_STARTS = ("Photo", "photo", "PHOTO", "Image", "image", "IMAGE", "Picture", "picture",
+                 "File photo", "File Photo", "(Photo", "(photo", "(PHOTO", "(Picture", "(Image",
+                 " ", "\t")
+_PHOTO_HINT = re.compile(r"\n[ \t]*\(?(?:[Pp]hoto|PHOTO|[Ii]mage|IMAGE|[Pp]icture|[Ff]ile [Pp]hoto)")
 # Ad markers glued inside a word run: "in CairoAdvertisementThe minister", "said)Advertisement".
-_AD_GLUED = re.compile(r"(?<=[a-z])(?:Advertisement|ADVERTISEMENT)(?=[A-Z\"']|[ \t]*$)", re.MULTILINE)
+# (The pattern starts with the literal, which is scanned fast; the callback checks the glue.)
+_AD_GLUED = re.compile(r"(?:Advertisement|ADVERTISEMENT)(?=[A-Z\"']|[ \t]*$)", re.MULTILINE)
 
 
-def strip_scrape_noise(text: str, out: Normalized | None = None) -> str:
+def strip_scrape_noise(text: str, out: Normalized | None = None, *, subheads: bool = True) -> str:
     """Photo captions and credits, graphic/related-link lines, glued all-caps subheads and
     glued ad markers: page furniture that a scraper ran into the article body.
 
     Each check starts with a substring test so that clean text pays almost nothing.
+    ``subheads=False`` skips the glued-subhead rules (the costliest scan; a subhead adds only
+    a word or three, which shingle matching tolerates).
     """
     rec = out if out is not None else Normalized(text="")
     if "/" in text:
@@ -440,14 +451,27 @@ def strip_scrape_noise(text: str, out: Normalized | None = None) -> str:
             text = _GRAPHIC_LINE.sub(lambda m: _drop(rec, m, "graphic"), text)
         text = _CAPTION_LINE.sub(lambda m: _drop(rec, m, "caption"), text)
         text = _CREDIT_GLUED.sub(lambda m: _drop(rec, m, "photo_credit"), text)
-    if ("hoto" in text or "HOTO" in text or "icture" in text or "mage" in text):
-        text = _PHOTO_LINE.sub(lambda m: _drop(rec, m, "photo_credit"), text)
+    if text.startswith(_PHOTO_STARTS) or _PHOTO_HINT.search(text) is not None:
+        text = _sub_at_line_starts(_PHOTO_LINE, _PHOTO_HINT, _PHOTO_STARTS, text,
+                                   lambda m: _drop(rec, m, "photo_credit"))
     if "dvertisement" in text or "ADVERTISEMENT" in text:
-        text = _AD_GLUED.sub(lambda m: _drop(rec, m, "ad"), text)
-    if _SUBHEAD_HINT.search(text) is not None:
-        text = _SUBHEAD_START.sub(lambda m: _drop(rec, m, "subhead"), text)
+        text = _AD_GLUED.sub(lambda m: _drop_glued_ad(rec, m), text)
+    if not subheads:
+        return text
+    if _SUBHEAD_START_HINT.search(text) is not None or text[:4].isupper():
+        text = _sub_at_line_starts(_SUBHEAD_START, _SUBHEAD_START_HINT, _UPPER, text,
+                                   lambda m: _drop(rec, m, "subhead"))
+    if _SUBHEAD_GLUED_HINT.search(text) is not None:
         text = _SUBHEAD_GLUED.sub(lambda m: _drop(rec, m, "subhead", " "), text)
     return text
+
+
+def _drop_glued_ad(out: Normalized, m: re.Match[str]) -> str:
+    """An ad marker right after a lower-case letter ("in CairoAdvertisementThe") is page
+    furniture; elsewhere ("the Advertisement Standards Act") it stays."""
+    if m.start() == 0 or not m.string[m.start() - 1].islower():
+        return m.group(0)
+    return _drop(out, m, "ad")
 
 
 def _drop(out: Normalized, m: re.Match[str], kind: str, repl: str = "") -> str:
@@ -468,13 +492,16 @@ _CREDITS_TAIL = re.compile(
     r"(?:\n[ \t]*(?:\(?" + _CREDIT_START + r"[^\n]{1,400}?\)?))*[ \t.]*\Z",
 )
 _CREDIT_HINT = re.compile(_CREDIT_START)
+_CREDIT_WORDS = ("eporting by", "riting by", "ritten by", "diting by", "ompiled by", "roduced by",
+                 "ranslated by", "esearch by", "raphic by", "raphics by")
 
 
 def strip_credits(text: str, out: Normalized | None = None) -> str:
     """Move reporting/editing credit lines at the end of the text into ``out.credits``."""
-    if "by " not in text[-600:]:
-        return text
     tail_start = max(0, len(text) - 900)
+    tail = text[tail_start:]
+    if " by " not in tail or not any(w in tail for w in _CREDIT_WORDS):
+        return text
     hit = _CREDIT_HINT.search(text, tail_start)
     if hit is None:
         return text
@@ -601,6 +628,7 @@ _GLUED_BY = re.compile(
     r"[ \t]*(?P<by>(?:By|BY)[ ]+)?(?P<name>(?:[A-Z][\w.'&-]*[ ]){0,4}[A-Z][\w'&-]*?[a-z.])"
     r"(?=[A-Z]{2})"
 )
+_GLUE_HINT = re.compile(r"[a-z.][A-Z]{2}")
 _OWN_LINE_DATELINE = re.compile(
     rf"[ \t]*(?P<place>{_CAPS_PLACE_WORD}(?:[ ]{_CAPS_PLACE_WORD}){{0,3}},[ ][A-Z][A-Z .'-]*[A-Z.])"
     r"[ \t]*\n"
@@ -619,6 +647,11 @@ def _match_dateline(text: str, pos: int = 0) -> re.Match[str] | None:
     first word must not be one that opens ordinary sentences ("However, ..."). All-caps places
     need a dash, a colon or an "(Agency)": "WASHINGTON Post reported" is a sentence.
     """
+    # cheap rejections first: most articles open with an ordinary word ("The", "A", "Police")
+    head = text[pos:pos + 24].lstrip(" \t")
+    word = head.split(" ", 1)[0].rstrip(",:")
+    if not head[:1].isupper() or word in _NOT_PLACE or word.title() in _NOT_PLACE:
+        return None
     m = _DATELINE.match(text, pos)
     if m is None or len(text) <= m.end():
         return None
@@ -657,6 +690,10 @@ def _is_date_words(value: str) -> bool:
     return all(w.lower() in _DATE_WORDS for w in re.findall(r"[A-Za-z]+", value))
 
 
+# First words a metadata prefix can start with (labels, months, weekdays); digits too.
+_META_FIRST = _DATE_WORDS | frozenset(
+    ["date", "dated", "published", "updated", "posted", "last", "first"]
+)
 _HEADER_NEXT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ(\"'")
 
 
@@ -664,6 +701,9 @@ def _strip_meta(text: str, out: Normalized) -> str:
     """Leading metadata: whole lines ("Published: May 1, 2024") and dates inline before a
     dateline (" date 2024-05-01 OSLO, Norway - ..."), in any order, repeated."""
     while True:
+        first = text[:24].lstrip(" \t")
+        if not (first[:1].isdigit() or first.split(" ", 1)[0].rstrip(":,.").lower() in _META_FIRST):
+            return text
         m = _META_INLINE.match(text)
         if m is not None and (
             m.end() >= len(text) or text[m.end()] == "\n"
@@ -700,7 +740,7 @@ def _strip_dateline(text: str, out: Normalized) -> str:
         out.drop(m.group(0), "dateline")
         _take_dateline(m, out)
         return text[m.end():]
-    g = _GLUED_BY.match(text)
+    g = _GLUED_BY.match(text) if _GLUE_HINT.search(text, 0, 120) is not None else None
     if g is not None:
         m = _match_dateline(text, g.end())
         name = g.group("name").strip()
@@ -713,13 +753,13 @@ def _strip_dateline(text: str, out: Normalized) -> str:
             if out.source is None:
                 out.source = name
             return text[m.end():]
-    m = _SITE_PREFIX.match(text)
+    m = _SITE_PREFIX.match(text) if "." in text[:40] else None
     if m is not None and len(text) > m.end():  # "PanARMENIAN.Net - Verified footage ..."
         out.drop(m.group(0), "source")
         if out.source is None:
             out.source = m.group("site")
         return text[m.end():]
-    m = _AGENCY_ONLY.match(text)
+    m = _AGENCY_ONLY.match(text) if text.lstrip(" \t")[:1] == "(" else None
     if m is not None and len(text) > m.end():
         agency = m.group("agency")
         if _AGENCY_RE.match(agency) or len(agency.split()) <= 2:
@@ -727,7 +767,7 @@ def _strip_dateline(text: str, out: Normalized) -> str:
             if out.source is None:
                 out.source = agency.strip()
             return text[m.end():]
-    m = _OWN_LINE_DATELINE.match(text)
+    m = _OWN_LINE_DATELINE.match(text) if text.lstrip(" \t")[:2].isupper() else None
     if m is not None and len(text) > m.end():
         out.drop(m.group(0), "dateline")
         out.dateline = m.group("place").strip()
@@ -854,7 +894,8 @@ def normalize_for_matching(text: str) -> str:
     if not text.isascii():
         text = normalize_quotes_dashes(unicodedata.normalize("NFKC", text))
     scratch = Normalized(text="")
-    text = strip_scrape_noise(_strip_boilerplate(text.strip(), scratch.removed), scratch)
+    text = strip_scrape_noise(_strip_boilerplate(text.strip(), scratch.removed), scratch,
+                              subheads=False)
     return strip_credits(_strip_header(text.lstrip(), scratch), None)
 
 
