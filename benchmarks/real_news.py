@@ -194,40 +194,52 @@ def _match(pred: list[Any], gold: list[dict[str, str]]) -> tuple[int, int, int, 
     return correct, found, typed, wrong
 
 
+def _score(preds: list[list[Any]], labels: list[dict[str, Any]]) -> tuple[dict[str, float], Counter[str]]:
+    n_gold = sum(1 for r in labels for g in r["entities"] if g["type"] != "MISC")
+    tot_pred = tot_correct = tot_found = tot_typed = 0
+    wrong: Counter[str] = Counter()
+    for p, r in zip(preds, labels, strict=True):
+        c, f, ty, w = _match(p, r["entities"])
+        tot_pred += len(p)
+        tot_correct += c
+        tot_found += f
+        tot_typed += ty
+        wrong.update(w)
+    prec = tot_correct / tot_pred if tot_pred else 0.0
+    rec = tot_found / n_gold if n_gold else 0.0
+    return {"predicted": tot_pred, "precision": prec, "recall": rec,
+            "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+            "type_acc": tot_typed / tot_found if tot_found else 0.0}, wrong
+
+
 def section_entities(ctx: Context) -> None:
     from storyline.normalize import normalize
 
     labels = _read_jsonl(ENTITY_LABELS)
     snippets = [normalize(ctx.gold[r["page"]]["articleBody"][: r["end"]]).text for r in labels]
-    n_gold = sum(1 for r in labels for g in r["entities"] if g["type"] != "MISC")
-    n_all = sum(len(r["entities"]) for r in labels)
-    print(f"\n## entities: {len(labels)} pages, {n_all} labelled mentions "
-          f"({n_gold} person/org/place, {n_all - n_gold} other names)")
-    print(f"{'extractor':34s} {'predicted':>9s} {'precision':>9s} {'recall':>7s} {'F1':>6s} "
-          f"{'type acc':>8s} {'cpu s':>6s}")
+    splits = {"dev": [i for i, r in enumerate(labels) if r["split"] == "dev"],
+              "heldout": [i for i, r in enumerate(labels) if r["split"] == "heldout"]}
+    splits["all"] = list(range(len(labels)))
+    print("\n## entities: hand-labelled mentions; 'dev' pages were read while the rules were "
+          "improved, 'heldout' pages were labelled afterwards and not used to change anything")
+    for name, idx in splits.items():
+        n_all = sum(len(labels[i]["entities"]) for i in idx)
+        n_pol = sum(1 for i in idx for g in labels[i]["entities"] if g["type"] != "MISC")
+        print(f"{name:8s}: {len(idx):2d} pages, {n_all} mentions ({n_pol} person/org/place)")
+    print(f"{'extractor':34s} {'split':8s} {'predicted':>9s} {'precision':>9s} {'recall':>7s} "
+          f"{'F1':>6s} {'type acc':>8s}")
     for name, fn in _extractors().items():
         fn("warm up the model once.")
         t0 = time.process_time()
         preds = [fn(s) for s in snippets]
-        cpu = time.process_time() - t0
-        ctx.timings[f"entities: {name}"] = cpu
-        tot_pred = tot_correct = tot_found = tot_typed = 0
-        wrong: Counter[str] = Counter()
-        for p, r in zip(preds, labels, strict=True):
-            c, f, ty, w = _match(p, r["entities"])
-            tot_pred += len(p)
-            tot_correct += c
-            tot_found += f
-            tot_typed += ty
-            wrong.update(w)
-        prec = tot_correct / tot_pred if tot_pred else 0.0
-        rec = tot_found / n_gold
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        print(f"{name:34s} {tot_pred:9d} {prec:9.3f} {rec:7.3f} {f1:6.3f} "
-              f"{tot_typed / tot_found if tot_found else 0:8.3f} {cpu:6.2f}")
-        if ctx.verbose:
-            print("   not a labelled name: " + ", ".join(f"{w} x{c}" if c > 1 else w
-                                                        for w, c in wrong.most_common()))
+        ctx.timings[f"entities: {name} ({len(snippets)} snippets)"] = time.process_time() - t0
+        for split, idx in splits.items():
+            sc, wrong = _score([preds[i] for i in idx], [labels[i] for i in idx])
+            print(f"{name:34s} {split:8s} {sc['predicted']:9.0f} {sc['precision']:9.3f} "
+                  f"{sc['recall']:7.3f} {sc['f1']:6.3f} {sc['type_acc']:8.3f}")
+            if ctx.verbose and split != "all":
+                print("   not a labelled name: " + ", ".join(
+                    f"{w} x{c}" if c > 1 else w for w, c in wrong.most_common()))
 
 
 # ------------------------------------------------------------------ driver

@@ -176,9 +176,11 @@ def _prepare(article: Article) -> tuple[Article, list[str]]:
         if first.strip().casefold() == title.casefold() and rest.strip():
             prior.append(first.strip())
             text = rest.lstrip()
+            credits = n.credits
             n = normalize(text)  # the dateline may only show up now that the headline is gone
             prior += n.removed
             n.removed = []
+            n.credits = credits + n.credits
     prepared = dataclasses.replace(
         article,
         text=n.text,
@@ -187,6 +189,7 @@ def _prepare(article: Article) -> tuple[Article, list[str]]:
         dateline=article.dateline or n.dateline,
         source=article.source or n.source,
         published=article.published or n.published,
+        meta={**article.meta, "credits": n.credits} if n.credits else article.meta,
     )
     return prepared, prior + n.removed
 

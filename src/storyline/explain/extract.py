@@ -58,7 +58,7 @@ def _number_key(value: float) -> str:
 
 def extract_facts(text: str, published: str | None = None) -> list[Fact]:
     """Numbers, dates, weekdays and entity mentions of ``text``, in order of position."""
-    from storyline.features.entities import extract_entities
+    from storyline.features.entities import DISPLAY_BACKEND, extract_entities
     from storyline.features.facts import count_measure, extract_dates, extract_numbers
 
     facts: list[Fact] = []
@@ -73,7 +73,7 @@ def extract_facts(text: str, published: str | None = None) -> list[Fact]:
         if kind == "weekday":
             key = d.text.lower().strip(" .,")
         facts.append(Fact(kind, d.text, key, d.start, d.end, "" if kind == "weekday" else d.kind))
-    for e in extract_entities(text):
+    for e in extract_entities(text, backend=DISPLAY_BACKEND):
         facts.append(Fact("entity", e.text, e.key, e.start, e.end, e.kind))
     facts.sort(key=lambda f: (f.start, f.end, f.kind))
     return facts

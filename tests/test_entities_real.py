@@ -1,0 +1,149 @@
+"""Entities a reader would accept: rule families, the optional spaCy backend, and the
+hand-labelled real pages (skipped when ../shared/data is absent)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyline.errors import MissingDependencyError
+from storyline.features.entities import (
+    entity_key,
+    extract_entities,
+    spacy_model_available,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _keys(text: str, backend: str = "rules") -> set[str]:
+    return {e.key for e in extract_entities(text, backend=backend)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("opener", ["Exhausted", "Footage", "Furious", "Massive", "Unable",
+                                    "Outraged", "Wreckage", "Dangerous"])
+@pytest.mark.parametrize("name", ["Marit Solberg", "Kwame Mensah", "Ilse Vandenberg"])
+def test_sentence_initial_adjectives_and_nouns_are_not_names(opener: str, name: str) -> None:
+    text = (f"Rescuers reached Valdora on Monday. {opener} residents waited for news, "
+            f"{name} said. {name.split()[-1]} later left for Tromsdal.")
+    keys = _keys(text)
+    assert opener.lower() not in keys
+    assert {entity_key(name), "valdora", "tromsdal"} <= keys
+
+
+@pytest.mark.parametrize("name", ["Lopez", "Parise", "Okafor"])
+def test_a_surname_at_a_sentence_start_is_kept_when_the_text_names_it(name: str) -> None:
+    text = f"Coach Ana {name} praised the team. {name} said the win mattered."
+    ents = [e for e in extract_entities(text) if e.text == name]
+    assert ents and ents[0].kind == "PERSON"
+
+
+@pytest.mark.parametrize(("text", "want", "junk"), [
+    ("Talks were held in New York on Monday.", {"new york"}, {"york"}),
+    ("A New Zealand court ruled on Friday.", {"new zealand"}, {"zealand"}),
+    ("Pacific Gas & Electric Co. and PG&E crews cut power.", {"pge"}, {"pg"}),
+    ("He threatened Rep. Ilhan Omar, D-Minn., in March.", {"ilhan omar"}, {"dminn"}),
+    ("Rep. David McKinley, R-W.Va., visited the border.", {"david mckinley"}, {"rwva"}),
+    ("American Kevin King and Australian Timothy Weeks were freed.",
+     {"timothy weeks"}, {"australian timothy weeks"}),
+    ("South Dakota Gov. Kristi Noem defended the slogan.", {"kristi noem", "south dakota"},
+     {"south dakota gov kristi noem"}),
+    ("U.S. forces stayed in al-Tanf, the Pentagon said.", {"pentagon", "us"}, {"tanf"}),
+    ("The shows ran on TV at 9 p.m. GMT, the BBC said.", {"bbc"}, {"tv", "gmt"}),
+])
+def test_rule_fixes(text: str, want: set[str], junk: set[str]) -> None:
+    keys = _keys(text)
+    assert want <= keys
+    assert not (junk & keys)
+
+
+def test_demonym_is_not_split_from_an_organisation() -> None:
+    keys = _keys("Both were professors at the American University of Kabul and the European Union.")
+    assert "american university of kabul" in keys and "european union" in keys
+
+
+def test_spacy_backend_without_the_model_says_how_to_install() -> None:
+    with pytest.raises(MissingDependencyError) as err:
+        extract_entities("Jonas Gahr Store met Emmanuel Macron.", backend="spacy",
+                         spacy_model="no_such_pipeline_xx")
+    assert "storyline[ner]" in str(err.value.hint)
+
+
+@pytest.fixture(scope="session")
+def spacy_model() -> str:
+    model = spacy_model_available()
+    if model is None:
+        pytest.skip("spaCy / an English pipeline is not installed (storyline[ner])")
+    return model
+
+
+def test_spacy_backend_offsets_kinds_and_trimming(spacy_model: str) -> None:
+    text = ("Prime Minister Jonas Gahr Store visited Valdora on Tuesday. The European Union's "
+            "envoy and French President Emmanuel Macron offered help, the Norwegian Red Cross said.")
+    ents = extract_entities(text, backend="spacy")
+    for e in ents:
+        assert text[e.start:e.end] == e.text
+        assert not e.text.startswith(("the ", "The ")) and not e.text.endswith("'s")
+    by_key = {e.key: e.kind for e in ents}
+    assert by_key.get("jonas gahr store") == "PERSON"
+    assert by_key.get("emmanuel macron") == "PERSON"
+    assert "european union" in by_key
+    assert not {"tuesday", "monday"} & set(by_key)
+    assert extract_entities(text, backend="auto") == ents  # auto picks the installed model
+
+
+# ---------------------------------------------------------------- real pages, hand-labelled
+
+
+def _load_bench() -> object:
+    spec = importlib.util.spec_from_file_location("real_news", ROOT / "benchmarks" / "real_news.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["real_news"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def bench() -> object:
+    mod = _load_bench()
+    gt = mod.DEFAULT_DATA / "extraction-benchmark" / "ground-truth.json"  # type: ignore[attr-defined]
+    if not gt.exists():
+        pytest.skip("../shared/data/extraction-benchmark is not available")
+    mod.GOLD = json.loads(gt.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    return mod
+
+
+def _score(bench: object, backend: str) -> dict[str, float]:
+    from storyline.normalize import normalize
+
+    labels = bench._read_jsonl(bench.ENTITY_LABELS)  # type: ignore[attr-defined]
+    preds = [extract_entities(normalize(bench.GOLD[r["page"]]["articleBody"][: r["end"]]).text,  # type: ignore[attr-defined]
+                              backend=backend)  # type: ignore[arg-type]
+             for r in labels]
+    return bench._score(preds, labels)[0]  # type: ignore[attr-defined,no-any-return]
+
+
+def test_labels_are_well_formed_and_large_enough(bench: object) -> None:
+    labels = bench._read_jsonl(bench.ENTITY_LABELS)  # type: ignore[attr-defined]
+    pol = [g for r in labels for g in r["entities"] if g["type"] != "MISC"]
+    assert len(pol) >= 300
+    for r in labels:
+        snippet = bench.GOLD[r["page"]]["articleBody"][: r["end"]].replace("\u2019", "'")  # type: ignore[attr-defined]
+        for g in r["entities"]:
+            assert g["type"] in ("PERSON", "ORG", "PLACE", "MISC")
+            assert any(alt in snippet for alt in g["text"].split("|")), (r["page"], g)
+
+
+def test_rules_on_real_pages(bench: object) -> None:
+    sc = _score(bench, "rules")
+    assert sc["precision"] >= 0.88 and sc["recall"] >= 0.88, sc
+
+
+def test_spacy_on_real_pages(bench: object, spacy_model: str) -> None:
+    sc = _score(bench, "spacy")
+    assert sc["precision"] >= 0.92 and sc["recall"] >= 0.84, sc
