@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/storyline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[html,dev,embeddings,spark,service]'
+	$(BIN)/pip install --quiet -e '.[html,dev,embeddings,spark,service,ner]'
 	@touch $@
 
 setup: $(BIN)/storyline

@@ -96,7 +96,9 @@ def section_meta(ctx: Context) -> None:
     from storyline.normalize import normalize
 
     expected = {r["page"]: r for r in _read_jsonl(HEADERS)}
+    t0 = time.process_time()
     parsed = {page: normalize(g["articleBody"]) for page, g in ctx.gold.items()}
+    ctx.timings[f"meta: normalize() on the {len(parsed)} gold texts"] = time.process_time() - t0
     print("\n## meta: header parse on the gold texts vs headers read by hand")
     for what in ("dateline", "source"):
         tp = fp = fn = 0

@@ -54,6 +54,12 @@ def test_a_surname_at_a_sentence_start_is_kept_when_the_text_names_it(name: str)
      {"south dakota gov kristi noem"}),
     ("U.S. forces stayed in al-Tanf, the Pentagon said.", {"pentagon", "us"}, {"tanf"}),
     ("The shows ran on TV at 9 p.m. GMT, the BBC said.", {"bbc"}, {"tv", "gmt"}),
+    ("WHO IS THE FRONT-RUNNER?\nBASH THE BILLIONAIRES Sanders said NATO and NEW YORK met.",
+     {"sanders", "nato", "new york"}, {"frontrunner", "bash the billionaires",
+                                       "bash the billionaires sanders"}),
+    ("Rebels took the city.RISK OF ESCALATION Officials in Cairo warned.", {"cairo"},
+     {"risk of escalation", "risk of escalation officials"}),
+    ("Twitter-like apps spread in Oslo.", {"oslo"}, {"twitterlike"}),
 ])
 def test_rule_fixes(text: str, want: set[str], junk: set[str]) -> None:
     keys = _keys(text)

@@ -185,6 +185,18 @@ def _is_adjective_like(word: str) -> bool:
     return word.endswith(_ADJECTIVE_ENDINGS) and background_probability(stem(word)) >= 1e-4
 
 
+def _is_caps_heading(words: list[str]) -> bool:
+    """All-caps words that are not an acronym: a subhead or a shouted phrase. Two or more
+    words one of which has 5+ letters, or one hyphenated word ("FRONT-RUNNER"); acronyms
+    ("NATO", "UN WHO", "NEW YORK") stay."""
+    letters = [w.replace(".", "").replace("-", "").replace("'", "") for w in words]
+    if not all(w.isupper() and w.isalpha() for w in letters):
+        return False
+    if len(words) == 1:
+        return "-" in words[0] and len(letters[0]) >= 6
+    return any(len(w) >= 5 for w in letters)
+
+
 def _is_sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start]
     return start == 0 or bool(_SENT_END.search(before)) or before.strip() == ""
@@ -275,6 +287,12 @@ def _mention(
     ):
         start += len(words[0]) + 1
         words = words[1:]
+    caps = 0
+    while caps < len(words) and words[caps].replace("-", "").replace("'", "").isupper():
+        caps += 1
+    if 0 < caps < len(words) and _is_caps_heading(words[:caps]):
+        start += sum(len(w) + 1 for w in words[:caps])  # "RISK OF ESCALATION The U.S."
+        words = words[caps:]
     if not words:
         return None
     # "Interior Minister Ali Yerlikaya", "Coach Pep Guardiola": the title is not part of the name
@@ -301,6 +319,8 @@ def _mention(
             return None  # capitalized only because it starts a sentence
         if w in lower_words and not _is_sentence_start(text, start) and len(w) < 4:
             return None
+    if _is_caps_heading(words) or phrase_s.endswith("-like"):
+        return None  # "BASH THE BILLIONAIRES", "FRONT-RUNNER": headings, not names
     if _PARTY_TAG.match(phrase_s) or text[max(0, start - 3):start].endswith(("al-", "el-")):
         return None  # "D-Minn", or the tail of "al-Tanf" (the lower-case prefix is the name)
     if len(phrase_s) > 40 or re.search(r"[A-Za-z]\d|\d[A-Za-z]{2}", phrase_s):
