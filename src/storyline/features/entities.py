@@ -396,6 +396,9 @@ def _spacy(text: str, model: str) -> list[Entity]:
         if ent.label_ in _SPACY_SKIP:
             continue
         start, end = ent.start_char, ent.end_char
+        nl = text.find("\n", start, end)
+        if nl != -1:  # a name never runs over a line break ("Julian Assange\nTimeline")
+            end = nl
         surface = text[start:end]
         lead = _LEADING_THE.match(surface)
         if lead:
