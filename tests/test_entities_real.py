@@ -153,3 +153,12 @@ def test_rules_on_real_pages(bench: object) -> None:
 def test_spacy_on_real_pages(bench: object, spacy_model: str) -> None:
     sc = _score(bench, "spacy")
     assert sc["precision"] >= 0.92 and sc["recall"] >= 0.84, sc
+
+
+def test_display_backend_setting_is_checked() -> None:
+    from storyline.errors import ConfigError
+    from storyline.features.entities import _display_backend
+
+    assert _display_backend("rules") == "rules"
+    with pytest.raises(ConfigError, match="STORYLINE_ENTITIES"):
+        _display_backend("bogus")
