@@ -19,6 +19,8 @@ Sections (``--section NAME``, repeatable; default all). Each section is one func
   AP/Associated Press counted as one); a parsed publication date (from the gold text, or from
   trafilatura's own extracted text, which sometimes keeps a date line) must equal the page's date.
   Disagreements are listed.
+- ``normalize_speed``: ``normalize()`` and ``normalize_for_matching()`` over synthetic wire
+  copies; ``--baseline-rev REV`` times the module at a git revision side by side.
 - ``entities``: each page's labelled snippet is normalized, then each extractor runs on it.
   A predicted mention is correct when its key (lowercase, accents/punctuation/possessive dropped)
   equals a labelled mention's key (any type, including MISC; alternatives like "Walt Disney Co." /
@@ -57,6 +59,8 @@ class Context:
     data: Path
     gold: dict[str, dict[str, Any]]
     verbose: bool = True
+    synth_n: int = 3000
+    baseline_rev: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
     def html(self, page: str) -> str:
@@ -232,6 +236,7 @@ def section_entities(ctx: Context) -> None:
           f"{'F1':>6s} {'type acc':>8s}")
     bodies = [normalize(ctx.gold[r["page"]]["articleBody"]).text for r in labels]
     n_words = sum(len(b.split()) for b in bodies)
+    speed: list[str] = []
     for name, fn in _extractors().items():
         fn("warm up the model once.")
         t0 = time.process_time()
@@ -240,7 +245,8 @@ def section_entities(ctx: Context) -> None:
         per_k = (time.process_time() - t0) / n_words * 1000 * 1000
         ctx.timings[f"entities: {name}, whole labelled articles ({n_words} words)"] = (
             time.process_time() - t0)
-        print(f"{name}: {per_k:.1f} cpu ms per 1,000 words (whole articles, no cache)")
+        speed.append(f"{name}: {per_k:.1f} cpu ms per 1,000 words (the {len(bodies)} labelled "
+                     f"articles whole, {n_words} words)")
         t0 = time.process_time()
         preds = [fn(s) for s in snippets]
         ctx.timings[f"entities: {name} ({len(snippets)} snippets)"] = time.process_time() - t0
@@ -251,6 +257,57 @@ def section_entities(ctx: Context) -> None:
             if ctx.verbose and split != "all":
                 print("   not a labelled name: " + ", ".join(
                     f"{w} x{c}" if c > 1 else w for w, c in wrong.most_common()))
+    for line in speed:
+        print(line)
+
+
+# ------------------------------------------------------------------ normalize speed
+
+
+def _module_at(rev: str) -> Any:
+    """``storyline.normalize`` as it was at git revision ``rev`` (for a side-by-side timing)."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    src = subprocess.run(["git", "show", f"{rev}:src/storyline/normalize.py"], cwd=HERE.parent,
+                         capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp()) / "normalize_baseline.py"
+    path.write_text(src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("normalize_baseline", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["normalize_baseline"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def section_normalize_speed(ctx: Context) -> None:
+    """normalize() and dedup's normalize_for_matching() on synthetic wire copies (heavy in
+    boilerplate and scrape noise), best of 3, CPU seconds; with ``--baseline-rev REV`` the module
+    at that git revision is timed in the same process, interleaved."""
+    import storyline.normalize as current
+    from storyline.synth import generate
+
+    texts = [r["text"] for r in generate(ctx.synth_n, seed=0)]
+    mods = {"current": current}
+    if ctx.baseline_rev:
+        mods[f"at {ctx.baseline_rev}"] = _module_at(ctx.baseline_rev)
+    print(f"\n## normalize speed: {len(texts)} `storyline synth` articles (seed 0), best of 3")
+    for fn in ("normalize", "normalize_for_matching"):
+        best: dict[str, float] = {}
+        for _ in range(3):
+            for tag, mod in mods.items():
+                f = getattr(mod, fn)
+                t0 = time.process_time()
+                for x in texts:
+                    f(x)
+                best[tag] = min(best.get(tag, 1e9), time.process_time() - t0)
+        for tag, sec in best.items():
+            print(f"{fn:24s} {tag:18s} {sec:6.3f} cpu s  {sec / len(texts) * 1e6:6.1f} us/article")
+        if len(best) == 2:
+            cur, base = best["current"], best[f"at {ctx.baseline_rev}"]
+            print(f"{fn:24s} ratio current / baseline: {cur / base:.2f}")
 
 
 # ------------------------------------------------------------------ driver
@@ -258,6 +315,7 @@ def section_entities(ctx: Context) -> None:
 SECTIONS: dict[str, Callable[[Context], None]] = {
     "meta": section_meta,
     "entities": section_entities,
+    "normalize_speed": section_normalize_speed,
 }
 
 
@@ -267,13 +325,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--section", action="append", choices=sorted(SECTIONS),
                     help="run only this section (repeatable); default: all")
     ap.add_argument("--quiet", action="store_true", help="no per-item lists")
+    ap.add_argument("--synth-n", type=int, default=3000, help="articles for normalize_speed")
+    ap.add_argument("--baseline-rev", default=None,
+                    help="normalize_speed: also time src/storyline/normalize.py at this git rev")
     args = ap.parse_args(argv)
     gt = args.data / "extraction-benchmark" / "ground-truth.json"
     if not gt.exists():
         print(f"data not found: {gt} (pass --data)", file=sys.stderr)
         return 2
     gold = json.loads(gt.read_text(encoding="utf-8"))
-    ctx = Context(args.data, gold, verbose=not args.quiet)
+    ctx = Context(args.data, gold, verbose=not args.quiet, synth_n=args.synth_n,
+                  baseline_rev=args.baseline_rev)
     print("# storyline on real news pages (benchmarks/real_news.py)")
     print(f"data: {gt.parent} ({len(gold)} pages); labels: {HEADERS.name}, {ENTITY_LABELS.name}")
     print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} cpus, "

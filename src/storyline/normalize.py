@@ -492,15 +492,27 @@ _CREDITS_TAIL = re.compile(
     r"(?:\n[ \t]*(?:\(?" + _CREDIT_START + r"[^\n]{1,400}?\)?))*[ \t.]*\Z",
 )
 _CREDIT_HINT = re.compile(_CREDIT_START)
-_CREDIT_WORDS = ("eporting by", "riting by", "ritten by", "diting by", "ompiled by", "roduced by",
-                 "ranslated by", "esearch by", "raphic by", "raphics by")
+_CREDIT_WORDS = frozenset(["reporting", "writing", "written", "editing", "compiled", "produced",
+                           "translated", "research", "graphic", "graphics"])
+
+
+def _has_credit_word(text: str, start: int) -> bool:
+    """Some " by " after ``start`` follows a credit word ("Editing by"): a few str.rfind calls
+    instead of a regex over the tail."""
+    pos = len(text)
+    while True:
+        pos = text.rfind(" by ", start, pos)
+        if pos == -1:
+            return False
+        word = text[max(start, pos - 12):pos].rsplit(None, 1)[-1:]
+        if word and word[0].lstrip("(").lower() in _CREDIT_WORDS:
+            return True
 
 
 def strip_credits(text: str, out: Normalized | None = None) -> str:
     """Move reporting/editing credit lines at the end of the text into ``out.credits``."""
     tail_start = max(0, len(text) - 900)
-    tail = text[tail_start:]
-    if " by " not in tail or not any(w in tail for w in _CREDIT_WORDS):
+    if not _has_credit_word(text, tail_start):
         return text
     hit = _CREDIT_HINT.search(text, tail_start)
     if hit is None:
