@@ -33,7 +33,6 @@ from functools import cached_property
 from multiprocessing import get_context
 from typing import Any
 
-import numba as nb
 import numpy as np
 
 from storyline.data import Article
@@ -59,6 +58,7 @@ from storyline.index.lsh import (
     optimal_params,
     pairs_from_band_hashes,
 )
+from storyline.kernels import kernel, note_compile
 
 _KEEP_BUILTIN = ("earliest", "longest", "first")
 
@@ -295,7 +295,7 @@ class Features:
         return int(self.sigs.shape[0])
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _exact_kernel(th: np.ndarray, toff: np.ndarray) -> np.ndarray:
     """Two independent 64-bit polynomial hashes of each document's token-hash sequence."""
     n = toff.shape[0] - 1
@@ -422,7 +422,7 @@ class ShingleStore:
             self._file = None
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _gather_into(
     out: np.ndarray, chunk: np.ndarray, lo: np.ndarray, sizes: np.ndarray, dst: np.ndarray
 ) -> None:
@@ -461,7 +461,7 @@ def candidates(
     return candidate_pairs(sigs, bands, rows, max_bucket=max_bucket, seed=seed)
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _overlap_kernel(flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """``(p, 2)`` float64: Jaccard and containment (in the smaller set) of each pair."""
     out = np.zeros((pairs.shape[0], 2), dtype=np.float64)
@@ -515,7 +515,7 @@ def verify(
     return np.asarray(ok)
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _uf_roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     parent = np.arange(n)
     for q in range(a.shape[0]):
@@ -714,6 +714,7 @@ def dedup(
     are kept); ``progress(n)`` is called after each batch with the articles featurized so far.
     """
     cfg = config or DedupConfig()
+    note_compile((_token_kernel, _exact_kernel, _shingle_kernel, minhash_kernel, _uf_roots))
     meta = _Meta([], [], [])
     store = ShingleStore(cfg.max_memory_mb << 20)
     bands, rows = lsh_params(cfg)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numba as nb
 import numpy as np
 
 from storyline.errors import ConfigError
@@ -21,11 +20,12 @@ from storyline.features.shingles import (
     shingle_hashes,
     word_shingle_batch,
 )
+from storyline.kernels import kernel
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def minhash_kernel(flat: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``(n, num_perm)`` uint32 signatures of the shingle-id sets ``flat[offsets[i]:offsets[i+1]]``.
 

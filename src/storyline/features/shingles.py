@@ -17,9 +17,10 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-import numba as nb
 import numpy as np
 import xxhash
+
+from storyline.kernels import kernel
 
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -39,7 +40,7 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-@nb.njit(inline="always", cache=True)
+@kernel(inline="always")
 def _mix64_scalar(x: np.uint64) -> np.uint64:
     x ^= x >> np.uint64(30)
     x *= _MIX1
@@ -87,7 +88,7 @@ def encode_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(b"".join(parts), dtype=np.uint8), offsets
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _token_kernel(
     buf: np.ndarray, offsets: np.ndarray, table: np.ndarray, basis: np.uint64
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -148,7 +149,7 @@ def _token_kernel(
     return out[:m].copy(), toff
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _hash_tokens_kernel(buf: np.ndarray, offsets: np.ndarray, basis: np.uint64) -> np.ndarray:
     """Hash of each ``buf[offsets[i]:offsets[i+1]]`` taken whole (already-split tokens)."""
     n = offsets.shape[0] - 1
@@ -161,7 +162,7 @@ def _hash_tokens_kernel(buf: np.ndarray, offsets: np.ndarray, basis: np.uint64) 
     return out
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _sort_unique_u32(x: np.ndarray, tmp: np.ndarray) -> int:
     """Sort ``x`` in place (LSD radix, 4 x 8 bits; insertion sort when short), dedupe.
 
@@ -205,7 +206,7 @@ def _sort_unique_u32(x: np.ndarray, tmp: np.ndarray) -> int:
     return w
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _shingle_kernel(
     th: np.ndarray, toff: np.ndarray, k: int, mult: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -312,7 +313,7 @@ def char_shingle_hashes(text: str, k: int = 5, seed: int = 1) -> np.ndarray:
     return char_shingle_batch([text], k, seed)[0]
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _sorted_overlap_kernel(a: np.ndarray, b: np.ndarray) -> int:
     i = j = n = 0
     while i < a.shape[0] and j < b.shape[0]:

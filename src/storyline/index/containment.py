@@ -10,15 +10,15 @@ proposed; callers must verify them on the exact shingle sets, as with LSH.
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
 from storyline.errors import ConfigError
+from storyline.kernels import kernel
 
 _SALT = np.uint64(0xD6E8FEB86659FD93)
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _sample_kernel(
     flat: np.ndarray, offsets: np.ndarray, rate: np.uint64, salt: np.uint64
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -68,13 +68,13 @@ def sample_shingles(
     )
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _unequal(sizes: np.ndarray, a: np.int64, b: np.int64, max_ratio: float) -> bool:
     sa, sb = sizes[a], sizes[b]
     return min(sa, sb) <= max_ratio * max(sa, sb)
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _group_pairs(
     keys: np.ndarray, sizes: np.ndarray, max_group: int, max_ratio: float
 ) -> np.ndarray:
@@ -107,7 +107,7 @@ def _group_pairs(
     return out
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _shared_enough(codes: np.ndarray, count: np.ndarray, min_share: float) -> np.ndarray:
     """Pairs of sorted ``codes`` occurring at least ``max(2, min_share x samples of the
     smaller document)`` times, as ``(p, 2)`` int64."""

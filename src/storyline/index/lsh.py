@@ -10,12 +10,12 @@ import functools
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
-import numba as nb
 import numpy as np
 
 from storyline.errors import ConfigError
 from storyline.features.minhash import is_empty_signature
 from storyline.features.shingles import _mix64
+from storyline.kernels import kernel
 
 K = TypeVar("K", bound=Hashable)
 
@@ -78,7 +78,7 @@ def band_hashes(sigs: np.ndarray, bands: int, rows: int, seed: int = 0) -> np.nd
         return _mix64(acc)
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _bucket_pairs(keys: np.ndarray, order: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:
     """Pairs (as ``lo * 2^32 + hi``) of ids sharing a key; ``order`` sorts ``keys`` stably.
 
