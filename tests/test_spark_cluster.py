@@ -94,6 +94,7 @@ def _mixed_inputs(tmp_path: Path, n: int, seed: int) -> list[Path]:
     return [tmp_path / "b.parquet", tmp_path / "a.jsonl"]
 
 
+@pytest.mark.slow  # 1-3 min on 2 cores; `make test-slow` (CI) runs it
 def test_cluster_parity_mixed_inputs_small_blocks(spark: Any, linker: Any, tmp_path: Path) -> None:
     """Many candidate blocks, a short window (eviction and the context replay matter), undated
     articles (processed last), inputs out of time order, JSONL and Parquet."""
@@ -121,6 +122,7 @@ def test_cluster_duplicate_ids_fail_like_local(spark: Any, linker: Any, tmp_path
     assert "occur more than once" in str(err.value) and recs[3]["id"] in str(err.value)
 
 
+@pytest.mark.slow  # 1-3 min on 2 cores; `make test-slow` (CI) runs it
 def test_cli_cluster_engine_spark(spark: Any, tmp_path: Path) -> None:
     """`storyline cluster --engine spark` on a demo-style corpus, as a new user would run it."""
     from typer.testing import CliRunner

@@ -79,6 +79,7 @@ def _assert_parity(spark: Any, paths: list[Path], out: Path, cfg: DedupConfig) -
     assert json.loads((out / "summary.json").read_text()) == res.summary()
 
 
+@pytest.mark.slow  # 1-3 min on 2 cores; `make test-slow` (CI) runs it
 def test_parity_synth_1k(spark: Any, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     write_records(generate(1000, seed=11), corpus)
@@ -140,6 +141,7 @@ def test_parity_mixed_inputs_more_policies(spark: Any, tmp_path: Path) -> None:
         _assert_parity(spark, paths, tmp_path / f"out{n}", cfg)
 
 
+@pytest.mark.slow  # 1-3 min on 2 cores; `make test-slow` (CI) runs it
 def test_bad_records_fail_or_skip_like_the_reader(spark: Any, tmp_path: Path) -> None:
     from storyline.distributed import dedup_spark
 
