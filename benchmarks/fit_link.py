@@ -13,7 +13,7 @@ Method
   only, same design, alpha chosen by (nested) CV.
 - Same-story classifier: logistic regression on SemEval (overall <= 2) + synthetic pairs.
 - Relation thresholds on the final model's similarity of the synthetic pairs (balanced accuracy
-  of same story / related / unrelated); revision_containment by accuracy among same-origin pairs.
+  of same story / related / unrelated); revision_containment by accuracy of storyline.link.is_revision on synthetic same-story pairs.
 Two variants: 'lexical' (no embeddings) and 'embeddings' (adds MiniLM cosine) when available.
 
 Run: .venv/bin/python benchmarks/fit_link.py [--no-embeddings]
@@ -44,7 +44,15 @@ from linkdata import (
 )
 
 from storyline.eval.pairs import binary_scores, pearson
-from storyline.link import DESIGNS, DIMENSIONS, FEATURE_SIGNS, LinearModel, Linker
+from storyline.link import (
+    DESIGNS,
+    DIMENSIONS,
+    FEATURE_SIGNS,
+    LinearModel,
+    Linker,
+    RelationThresholds,
+    is_revision,
+)
 from storyline.linkfit import cv_predict, fit_logistic, fit_ridge, kfold_indices
 
 OUT = ROOT / "src" / "storyline" / "resources" / "link-model.json"
@@ -222,15 +230,16 @@ def fit_relation(sim_model: LinearModel, same_model: LinearModel, syn: PairSet, 
         bal = float(acc_r + acc_u) / 2
         if bal > best_r[0] + 1e-12:
             best_r = (bal, t)
-    # revision vs same_story among same-origin pairs judged same story
+    # revision vs same_story among pairs judged same story: the wording cut-off of the rule
+    # storyline.link.is_revision applies to pairs from one known origin
     best = (-1.0, 0.1)
     for c in [i / 100 for i in range(0, 61, 2)]:
+        t = RelationThresholds(revision_containment=c)
         ok = n = 0
-        for p, sig, lab in zip(p_same, syn.signals, syn.labels, strict=True):
+        for p, sig, lab, (fa, fb) in zip(p_same, syn.signals, syn.labels, syn.feats, strict=True):
             if p < 0.5 or lab not in ("revision", "same_story") or sig["jaccard"] >= 0.8:
                 continue
-            same_origin = sig["same_source"] > 0 or sig["dateline_same"] > 0
-            pred = "revision" if same_origin and sig["containment"] >= c else "same_story"
+            pred = "revision" if is_revision(fa.source, fb.source, sig, t) else "same_story"
             ok += pred == lab
             n += 1
         acc = ok / n if n else 0.0

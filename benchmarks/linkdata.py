@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from collections.abc import Sequence
@@ -21,7 +22,9 @@ from storyline.link import ArticleFeatures, Linker, compute_signals
 from storyline.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-SEMEVAL = ROOT.parent / "shared" / "data" / "semeval2022-task8-en-train.jsonl"
+# ../shared/data next to the checkout; STORYLINE_SHARED_DATA points elsewhere (e.g. a worktree)
+SHARED_DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SEMEVAL = SHARED_DATA / "semeval2022-task8-en-train.jsonl"
 SAME_GROUP = ("duplicate", "near_duplicate", "revision", "same_story")
 # Similarity targets of synthetic relations on the SemEval scale mapped to [0, 1]:
 # same story = overall 1 -> 1.0; same topic, other event ~ overall 3 -> 1/3; unrelated = 4 -> 0.
@@ -50,15 +53,16 @@ def load_semeval(path: Path = SEMEVAL) -> list[dict[str, Any]]:
 CACHE = Path.home() / ".cache" / "storyline" / "bench-embeddings.npz"
 
 
-def embedder_or_none(want: bool) -> Any:
-    """The packaged MiniLM wrapped in an on-disk cache (embeddings of the same text under the
-    same model never change; re-running benchmarks should not re-encode on 2 cores)."""
+def embedder_or_none(want: bool, model: str | None = None) -> Any:
+    """A packaged encoder (default MiniLM; ``model="all-mpnet-base-v2"`` for mpnet) wrapped in an
+    on-disk cache (embeddings of the same text under the same model never change; re-running
+    benchmarks should not re-encode on 2 cores)."""
     if not want:
         return None
     try:
         from storyline.features.embeddings import Embedder
 
-        base = Embedder.load()
+        base = Embedder.load(model)
     except Exception as exc:  # missing extra: report and go on lexical-only
         print(f"embeddings unavailable: {exc}")
         return None

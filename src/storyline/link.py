@@ -52,6 +52,7 @@ __all__ = [
     "PairScore",
     "compute_signals",
     "design_row",
+    "is_revision",
 ]
 
 RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story", "related", "unrelated")
@@ -425,6 +426,8 @@ class RelationThresholds:
     same_story: float = 0.5  # on the same_story probability
     related: float = 0.2  # on similarity
     revision_containment: float = 0.15
+    # without a known source on both sides: share of verbatim sentences a revision must keep
+    revision_sentences: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -456,6 +459,30 @@ class LinkModel:
             name: parts[2 + i].finish(float(raw[2 + i])) for i, name in enumerate(self.dimensions)
         }
         return sim, p_same, dims
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def is_revision(
+    source_a: str | None, source_b: str | None, s: Mapping[str, float], t: RelationThresholds
+) -> bool:
+    """Whether a same-story pair is one origin's update of its own report, from signals that
+    hold in real wire copy rather than on layout: the origin (source or agency as parsed) must
+    be the same, and the later text must keep the earlier one's wording (shared 5-shingles or
+    verbatim sentences), its quotes, or carry counts that moved as an update's do.
+
+    Two different known origins are never a revision (one outlet does not update another's
+    story: that is ``same_story``). With an origin unknown on either side the bar is higher:
+    the same dateline and verbatim sentences kept.
+    """
+    kept = max(s["containment"], s["sent_match"])
+    if source_a and source_b:
+        if not _same_name(source_a, source_b):
+            return False
+        return kept >= t.revision_containment or s["quote"] >= 0.5 or s["num_update"] > 0
+    return s["dateline_same"] > 0 and s["sent_match"] >= t.revision_sentences
 
 
 def _load_model_file(path: Path | None) -> dict[str, Any]:
@@ -647,9 +674,9 @@ class Linker:
         """The relation from the scores and signals (thresholds in the model file).
 
         duplicate: same normalized words; near_duplicate: 5-shingle Jaccard (or containment of
-        a similar-length text) above threshold; revision: same story (``p_same``) from the same
-        source or dateline with some shared wording; same_story by ``p_same``; otherwise related
-        or unrelated by ``sim``.
+        a similar-length text) above threshold; revision: same story (``p_same``) that one origin
+        rewrote (see :func:`is_revision`); same_story by ``p_same``; otherwise related or
+        unrelated by ``sim``.
         """
         t = self._model().thresholds
         if a.text_hash == b.text_hash and a.n_words > 0:
@@ -659,10 +686,7 @@ class Linker:
         ):
             return "near_duplicate"
         if p_same >= t.same_story:
-            same_origin = s["same_source"] > 0 or s["dateline_same"] > 0
-            if same_origin and s["containment"] >= t.revision_containment:
-                return "revision"
-            return "same_story"
+            return "revision" if is_revision(a.source, b.source, s, t) else "same_story"
         if sim >= t.related:
             return "related"
         return "unrelated"
