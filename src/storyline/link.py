@@ -53,6 +53,8 @@ __all__ = [
     "compute_signals",
     "design_row",
     "is_revision",
+    "model_variant",
+    "variant_kind",
 ]
 
 RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story", "related", "unrelated")
@@ -313,12 +315,47 @@ LEXICAL_RAMP_FEATURES = (
     *(f for f in LEXICAL_FEATURES if f not in _RAMPED),
     "tfidf_x_ent",
 )
-# The embeddings variant uses the plain design only: with the embedding cosine present, ramps
-# over-fit (decided on the SemEval pairs; see docs/linking.md).
+# A few robust signals: the two overlap cosines, shared names, figures, quotes, wording kept,
+# and the conflicts. Listed first, so that the fit prefers it unless a richer design is clearly
+# better in CV (benchmarks/fit_link.py, MARGIN).
+FEW_LEXICAL_FEATURES = (
+    "tfidf",
+    "tfidf_lead",
+    "ent_all",
+    "num_agree",
+    "num_conflict",
+    "weekday_conflict",
+    "year_conflict",
+    "quote",
+    "containment",
+)
+# With an encoder: its cosine alone (a calibrated cosine), the cosine with the lexical overlap
+# and shared names, or every signal.
 DESIGNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "lexical": {"plain": LEXICAL_FEATURES, "ramps": LEXICAL_RAMP_FEATURES},
-    "embeddings": {"plain": EMBEDDING_FEATURES},
+    "lexical": {"few": FEW_LEXICAL_FEATURES, "plain": LEXICAL_FEATURES, "ramps": LEXICAL_RAMP_FEATURES},
+    "embeddings": {
+        "cosine": ("embedding",),
+        "cosine+few": ("embedding", "tfidf", "tfidf_lead", "ent_all"),
+        "plain": EMBEDDING_FEATURES,
+    },
 }
+# Encoders with their own fitted variant (cosines of different encoders are on different scales);
+# any other encoder uses the "embeddings" variant (fitted on all-MiniLM-L6-v2).
+ENCODER_VARIANTS = {"all-mpnet-base-v2": "embeddings:all-mpnet-base-v2"}
+
+
+def model_variant(encoder: str | None) -> str:
+    """The link-model variant for an encoder name (``None``: no embeddings, the lexical model)."""
+    if encoder is None:
+        return "lexical"
+    return ENCODER_VARIANTS.get(encoder, "embeddings")
+
+
+def variant_kind(variant: str) -> str:
+    """'lexical' or 'embeddings': which family of designs a variant is fitted with."""
+    return "embeddings" if variant.startswith("embeddings") else "lexical"
+
+
 # Conflicts may only lower similarity (fits constrain these coefficients to <= 0). Overlap
 # signals are left free: they are correlated, and SemEval CV is clearly better without
 # forcing each one positive; sane behaviour far from SemEval comes from the synthetic pairs
@@ -530,8 +567,8 @@ def _parse_model(data: Mapping[str, Any], variant: str) -> LinkModel:
 class Linker:
     """Featurize articles and score pairs with the fitted model.
 
-    ``Linker.load()`` uses the packaged model; with an ``embedder`` it uses the embeddings
-    variant (embedding cosine as an extra signal), otherwise the lexical one.
+    ``Linker.load()`` uses the packaged model; with an ``embedder`` it uses that encoder's
+    variant (:func:`model_variant`: embedding cosine as a signal), otherwise the lexical one.
     """
 
     def __init__(
@@ -560,7 +597,7 @@ class Linker:
         entity_backend: str = "rules",
     ) -> Linker:
         data = _load_model_file(Path(model_path) if model_path is not None else None)
-        variant = "embeddings" if embedder is not None else "lexical"
+        variant = model_variant(embedder.name if embedder is not None else None)
         return cls(_parse_model(data, variant), embedder, idf, entity_backend)
 
     @property
