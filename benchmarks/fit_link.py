@@ -57,13 +57,15 @@ from storyline.link import (
     model_variant,
     variant_kind,
 )
-from storyline.linkfit import cv_predict, fit_logistic, fit_ridge, kfold_indices
+from storyline.linkfit import cv_predict, fit_logistic, fit_ridge, kfold_indices, widen
 
 OUT = ROOT / "src" / "storyline" / "resources" / "link-model.json"
-ALPHAS = (3.0, 10.0, 30.0, 100.0)
-# Synthetic pairs (copies, revisions, same-topic distractors that SemEval has few of) join the
-# similarity fit only where CV on the real pairs says they help (0 = SemEval only).
-SYNTH_FRACTIONS = (0.0, 0.1, 0.3)
+ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0)
+# Synthetic pairs (copies, revisions, same-topic distractors that SemEval has few of) are always
+# in training (at least 10% of SemEval's weight). SemEval CV alone does not need them (a share of
+# 0 was tried: nested CV 0.854 vs 0.859, noise), but without them the lexical model scored a
+# noisy agency update below a different quake and an edited copy below 0.8 (tests/test_link.py).
+SYNTH_FRACTIONS = (0.1, 0.3)
 SYNTH_SEED, SYNTH_N, SYNTH_PER_KIND = 23, 1000, 80
 # Hard negatives: first reports of different same-topic stories with the same dateline.
 SYNTH_HARD = 80
@@ -103,16 +105,22 @@ def _fit_cfg(
     return fit_ridge(X[idx], y[idx], names, alpha, None, lo, hi, signs)
 
 
-# A richer configuration is chosen only when its CV beats the simplest one within this margin
-# of it (configurations are ordered simplest first): on 161 pairs, CV differences below ~0.01
-# are noise (the spread over fold seeds), and the simpler model generalizes better.
+# A richer design is chosen only when its CV beats a simpler one's by more than this margin
+# (designs are listed simplest first): on 161 pairs, CV differences below ~0.01 are noise, and
+# the simpler model generalizes better. Within a design, alpha and the synthetic share are the
+# best by CV.
 MARGIN = 0.01
 
 
 def _pick(configs: list[Config], score: dict[Config, float]) -> Config:
-    """The simplest configuration whose CV is within MARGIN of the best one."""
+    """The best configuration of the simplest design whose best CV is within MARGIN of the top."""
     top = max(score.values())
-    return next(c for c in configs if score[c] >= top - MARGIN)
+    designs = list(dict.fromkeys(c[0] for c in configs))
+    for d in designs:
+        best = max((c for c in configs if c[0] == d), key=lambda c: score[c])
+        if score[best] >= top - MARGIN:
+            return best
+    raise AssertionError("unreachable")
 
 
 def select(
@@ -148,8 +156,8 @@ def fit_variant(
     Xd = {d: (matrix(sem.signals, names), matrix(syn.signals, names)) for d, names in designs.items()}
     y = np.array([(4.0 - r["overall"]) / 3.0 for r in sem.ratings])
     ys = np.array([SYNTH_TARGET[lab] for lab in syn.labels])
-    # simplest first: fewer signals, stronger L2, fewer synthetic pairs
-    configs = [(d, a, f) for d in designs for a in sorted(ALPHAS, reverse=True) for f in SYNTH_FRACTIONS]
+    # designs simplest first (see MARGIN)
+    configs = [(d, a, f) for d in designs for a in ALPHAS for f in SYNTH_FRACTIONS]
     best, r, runs, grid = select(Xd, y, ys, configs, 0.0, 1.0, FEATURE_SIGNS, outer_seeds)
     nested = float(np.mean(runs))
     sim_model = _fit_cfg(Xd, y, ys, best, np.arange(len(y)), 0.0, 1.0, FEATURE_SIGNS)
@@ -170,7 +178,7 @@ def fit_variant(
         if dim == "overall":
             continue
         yd = np.array([rt[dim] for rt in sem.ratings])
-        dcfg = [(best[0], a, 0.0) for a in sorted(ALPHAS, reverse=True)]
+        dcfg = [(best[0], a, 0.0) for a in ALPHAS]
         results = []
         for mode, signs in (("conflicts", DIM_SIGNS), ("monotone", monotone)):
             dbest, rd, nd, _ = select(Xd1, yd, None, dcfg, 1.0, 4.0, signs)
@@ -181,7 +189,12 @@ def fit_variant(
         cv[f"dim_{dim}"] = round(float(np.mean(nd)), 4)
         cv[f"dim_{dim}_mode"] = mode
     cv["dim_overall"] = round(nested, 4)  # overall = 4 - 3 * similarity
-    return {"similarity": sim_model.to_dict(), "dimensions": dims}, cv, names
+    # one input list for every part: the chosen design plus every plain signal, all of which the
+    # same-story classifier uses (the update signals matter there even when 'overall' is best
+    # served by the encoder cosine alone)
+    full = tuple(dict.fromkeys((*names, *designs["plain"])))
+    dims = {k: widen(LinearModel.from_dict(v), full).to_dict() for k, v in dims.items()}
+    return {"similarity": widen(sim_model, full).to_dict(), "dimensions": dims}, cv, full
 
 
 META_SIGNALS = ("title", "has_titles", "same_source", "pub_gap", "pub_hours")
@@ -285,7 +298,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-embeddings", action="store_true")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--keep", action="append", default=[], metavar="VARIANT",
+                    help="copy this variant (model and CV) unchanged from the existing --out file")
     args = ap.parse_args()
+    kept = json.loads(args.out.read_text(encoding="utf-8")) if args.keep else {}
     print(f"fit_link: machine {machine()}; data {SEMEVAL.name} + synth n={SYNTH_N} seed={SYNTH_SEED}")
     if not SEMEVAL.exists():
         raise SystemExit(f"missing {SEMEVAL}")
@@ -299,13 +315,15 @@ def main() -> None:
         if encoder and embedder is None:
             continue
         name = model_variant(encoder)
+        if name in args.keep:
+            models[name], cvs[name] = kept["models"][name], kept["cv"][name]
+            print(f"  {name}: kept from {args.out}")
+            continue
         linker = Linker(None, embedder=embedder)
         t0 = time.perf_counter()
         sem = semeval_pairs(linker, records)
         syn = synth_pairs(linker, SYNTH_N, SYNTH_SEED, SYNTH_PER_KIND, SYNTH_HARD)
         timed(f"{name} features ({len(syn.labels)} synthetic pairs)", t0)
-        if encoder is None:
-            syn_lexical = syn
         t0 = time.perf_counter()
         m, cv, feats = fit_variant(name, sem, syn)
         models[name] = m
@@ -326,7 +344,8 @@ def main() -> None:
         cv["relation_train"] = relation.pop("_fit")
         m["relation"] = relation
         print(f"  relation thresholds: {relation}")
-    assert syn_lexical is not None
+    if syn_lexical is None:
+        syn_lexical = synth_pairs(Linker(None), SYNTH_N, SYNTH_SEED, SYNTH_PER_KIND, SYNTH_HARD)
     data = {
         "version": 1,
         "created_by": "benchmarks/fit_link.py",

@@ -134,3 +134,10 @@ def test_mpnet_loads_offline_and_orders_pairs(mpnet):
     v = mpnet.encode([t["revision_v1"], t["revision_v2_noisy"], t["match_a"]])
     assert mpnet.name == "all-mpnet-base-v2" and v.shape == (3, 768)
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.2
+    from storyline.link import Linker
+
+    linker = Linker.load(embedder=mpnet)  # its own fitted variant
+    assert linker.model is not None and linker.model.similarity.features != Linker.load().model.similarity.features
+    rev = linker.score_texts(t["revision_v1"], t["revision_v2_noisy"])
+    other = linker.score_texts(t["revision_v1"], t["quake_other"])
+    assert rev.relation in ("revision", "same_story") and rev.similarity > other.similarity

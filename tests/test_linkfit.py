@@ -55,3 +55,18 @@ def test_semeval_lexical_cv_pearson_target():
 
     pred = cv_predict(X, y, fit, k=5, seed=0)
     assert pearson(list(pred), list(y)) >= 0.80
+
+
+def test_widen_keeps_predictions_and_orders_inputs():
+    from storyline.linkfit import widen
+
+    rng = np.random.default_rng(3)
+    X = rng.random((50, 2))
+    y = 0.3 + 0.5 * X[:, 0] - 0.2 * X[:, 1]
+    m = fit_ridge(X, y, ("a", "b"), alpha=0.01)
+    w = widen(m, ("c", "b", "a"))
+    Xw = np.column_stack([rng.random(50), X[:, 1], X[:, 0]])  # 'c' is ignored
+    assert w.features == ("c", "b", "a") and w.coef[0] == 0.0
+    assert np.allclose(w.predict_many(Xw), m.predict_many(X))
+    with pytest.raises(ValueError, match="not in the new feature list"):
+        widen(m, ("a",))

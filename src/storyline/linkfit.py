@@ -17,7 +17,8 @@ from storyline.eval.pairs import pearson
 from storyline.link import LinearModel
 
 __all__ = [
-        "fit_ridge",
+    "fit_ridge",
+    "widen",
     "kfold_indices",
     "cv_predict",
     "fit_thresholds",
@@ -91,6 +92,20 @@ def fit_logistic(
         if np.abs(step).max() < 1e-8:
             break
     return LinearModel(tuple(features), mean, scale, beta[1:], float(beta[0]), 0.0, 1.0, "logistic")
+
+
+def widen(model: LinearModel, features: Sequence[str]) -> LinearModel:
+    """The same model over a wider feature list (zero weight on the added inputs), so that parts
+    fitted on different designs share one input vector (``LinkModel`` needs one list)."""
+    pos = {f: i for i, f in enumerate(model.features)}
+    if missing := [f for f in model.features if f not in set(features)]:
+        raise ValueError(f"widen: {missing} not in the new feature list")
+    take = [pos.get(f, -1) for f in features]
+    pick = lambda v, fill: np.array([v[i] if i >= 0 else fill for i in take])  # noqa: E731
+    return LinearModel(
+        tuple(features), pick(model.mean, 0.0), pick(model.scale, 1.0), pick(model.coef, 0.0),
+        model.intercept, model.lo, model.hi, model.link,
+    )
 
 
 def kfold_indices(n: int, k: int = 5, seed: int = 0) -> list[np.ndarray]:
