@@ -123,7 +123,8 @@ def section_pairs(ctx: Any) -> None:
         for r in results:
             top = ", ".join(f"{n} {v:.3f}" for n, v in r["singles"][:5])
             print(f"{r['encoder']}: top single signals: {top}")
-            print(f"{r['encoder']}: nested CV per seed: {r['cv']['similarity_vs_-overall_nested_runs']}")
+            runs = [float(v) for v in r["cv"]["similarity_vs_-overall_nested_runs"]]
+            print(f"{r['encoder']}: nested CV per seed: {runs}")
 
 
 def main(argv: list[str] | None = None) -> int:
