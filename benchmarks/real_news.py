@@ -27,6 +27,9 @@ Sections (``--section NAME``, repeatable; default all). Each section is one func
   "Walt Disney" are listed in the labels); each labelled mention matches once. Precision = correct /
   predicted; recall = found / labelled person+org+place; type accuracy over the found ones.
   The wrong predictions are listed so that a reader can judge them.
+- ``pairs``: the pair scorer against human ratings of 161 SemEval-2022 Task 8 pairs, nested CV
+  over 5 fold seeds per encoder (none / MiniLM / mpnet), each with its best single signal and the
+  gap, and CPU time; the code and method are in ``benchmarks/real_news_pairs.py`` (minutes).
 
 Run: ``PYTHONPATH=src python benchmarks/real_news.py [--section meta] [--data DIR]``.
 """
@@ -312,10 +315,19 @@ def section_normalize_speed(ctx: Context) -> None:
 
 # ------------------------------------------------------------------ driver
 
+def section_pairs(ctx: Context) -> None:
+    """Pair scorer vs human ratings per encoder (benchmarks/real_news_pairs.py; minutes)."""
+    sys.path.insert(0, str(HERE))
+    from real_news_pairs import section_pairs as run_pairs
+
+    run_pairs(ctx)
+
+
 SECTIONS: dict[str, Callable[[Context], None]] = {
     "meta": section_meta,
     "entities": section_entities,
     "normalize_speed": section_normalize_speed,
+    "pairs": section_pairs,
 }
 
 
