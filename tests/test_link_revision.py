@@ -208,3 +208,25 @@ BASE = {"containment": 0.4, "sent_match": 0.4, "quote": 1.0, "num_update": 0.0, 
 )
 def test_is_revision_rule(a, b, signals, expect):
     assert is_revision(a, b, BASE | signals, T) is expect
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Nordpress", "Nordpress News Agency", True),
+        ("NORDPRESS", "nordpress", True),
+        ("Reuters", "Thomson Reuters", True),
+        ("AFP", "Agence France-Presse", True),
+        ("AP", "The Associated Press", True),
+        ("Baltic Wire Service", "Baltic Wire", True),
+        ("Reuters", "AFP", False),
+        ("Nordpress", "Sudpress", False),
+        ("New York Post", "Washington Post", False),
+        ("AP", "Agence France-Presse", False),
+    ],
+)
+def test_source_names_that_denote_one_origin(a: str, b: str, same: bool) -> None:
+    from storyline.link import _same_name
+
+    assert _same_name(a, b) is same
+    assert _same_name(b, a) is same

@@ -498,8 +498,37 @@ class LinkModel:
         return sim, p_same, dims
 
 
+# Words that name what kind of outlet a source is rather than which one: "Nordpress" and
+# "Nordpress News Agency" are one origin.
+_GENERIC_SOURCE_WORDS = frozenset(
+    ["the", "news", "agency", "press", "service", "wire", "wires", "staff", "reporters", "reporter", "inc", "ltd", "corp", "co", "group", "media", "newspaper", "online", "digital", "com", "net", "org"]
+)
+
+
+def _source_tokens(name: str) -> list[str]:
+    words = re.findall(r"[^\W_]+", name.lower())
+    return [w for w in words if w not in _GENERIC_SOURCE_WORDS] or words
+
+
 def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+    """Whether two parsed source names denote one origin: equal up to case, punctuation and
+    generic words ("Nordpress" / "Nordpress News Agency"), one name's words all inside the
+    other's ("Reuters" / "Thomson Reuters"), or an acronym of the other ("AFP" /
+    "Agence France-Presse")."""
+    ta, tb = _source_tokens(a), _source_tokens(b)
+    if not ta or not tb:
+        return False
+    if ta == tb:
+        return True
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if set(short) <= set(long_):
+        return True
+    return _acronym_of(ta, b) or _acronym_of(tb, a)
+
+
+def _acronym_of(tokens: list[str], name: str) -> bool:
+    full = [w for w in re.findall(r"[^\W_]+", name.lower()) if w not in ("the", "of", "and")]
+    return len(tokens) == 1 and len(full) >= 2 and tokens[0] == "".join(w[0] for w in full)
 
 
 def is_revision(
