@@ -31,8 +31,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-demo $(VENV)/.installed-service
 
 $(VENV)/.installed-all: pyproject.toml | $(BIN)/python
-	@echo "==> installing storyline with every extra (PyTorch, PySpark, spaCy, the service, test tools)"
-	$(BIN)/pip install -e '.[html,dev,embeddings,spark,service,ner]'
+	@echo "==> installing storyline with every extra (PyTorch, all-mpnet-base-v2, PySpark, spaCy, the service, test tools)"
+	$(BIN)/pip install -e '.[html,dev,embeddings,mpnet,spark,service,ner]'
 	@$(MAKE) --no-print-directory kernels
 	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed-demo $(VENV)/.installed-service
 
