@@ -6,7 +6,7 @@ Usage:
   python benchmarks/story_clusters.py speed   [--n 100000] [--workers 2]
   python benchmarks/story_clusters.py heldout [--n 10000] [--workers 2] [--dump FILE]
 
-Method (printed with every run): storyline.cluster.cluster_stories with the packaged
+Method (printed with every run): storyline.stories.cluster_stories with the packaged
 storyline.link.Linker as pair scorer, no embeddings. Thresholds are never chosen on the data
 they are reported on: synthetic thresholds are fitted on a corpus generated with another seed;
 WikiRef's topic-level threshold is chosen by 2-fold cross-validation over its documents
@@ -28,15 +28,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from storyline.cluster import (
+from storyline.data import Article
+from storyline.eval.clusters import cluster_scores
+from storyline.stories import (
     ClusterConfig,
     StoryResult,
     StoryTracker,
     cluster_stories,
     with_corpus_idf,
 )
-from storyline.data import Article
-from storyline.eval.clusters import cluster_scores
 
 THRESHOLDS = (0.6, 0.7, 0.8, 0.9)
 SUPPORT = (0.8, 0.9, 0.95, 0.98)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storyline.cluster import ClusterConfig, StoryTracker, cluster_stories, story_id_for
 from storyline.data import Article
 from storyline.errors import InputError
+from storyline.stories import ClusterConfig, StoryTracker, cluster_stories, story_id_for
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 
@@ -215,7 +215,7 @@ def test_stream_cost_does_not_grow_with_stories_seen() -> None:
     assert late <= early * 1.2  # bounded by the window, not by 3000 stories seen
     assert max(calls) <= cfg.k + cfg.min_support * cfg.k
     assert len(tracker.index) <= 24 * 6 + 52  # the window (+ the median clock's lag of 50)
-    assert len(tracker._features) == len(tracker.index)
+    assert len(tracker.index.features) == len(tracker.index)
 
 
 def test_parallel_batch_equals_serial() -> None:
@@ -245,19 +245,19 @@ def test_misdated_article_does_not_flush_the_stream_window() -> None:
 def test_merge_needs_most_cross_pairs_to_agree() -> None:
     # Two concurrent look-alike events: 16 scored cross pairs, a few very close (shared stock
     # lead) and most below support; the mean alone clears the threshold.
-    from storyline.cluster import _merge_stories
+    from storyline.stories import merge_stories
 
     xs, ys = [f"x{i}" for i in range(4)], [f"y{i}" for i in range(4)]
     story_of = {a: "X" for a in xs} | {a: "Y" for a in ys}
     edges = [(x, y, 0.97 if i == j else 0.75) for i, x in enumerate(xs) for j, y in enumerate(ys)]
     order = xs + ys
     loose = ClusterConfig(threshold=0.8, support_threshold=0.95, merge_agree=0.0)
-    assert set(_merge_stories(story_of, edges, loose, order).values()) == {"X"}
+    assert set(merge_stories(story_of, edges, loose, order).values()) == {"X"}
     strict = replace(loose, merge_agree=0.5)
-    assert _merge_stories(story_of, edges, strict, order) == story_of
+    assert merge_stories(story_of, edges, strict, order) == story_of
     # two halves of one story agree on most cross pairs: still merged
     halves = [(x, y, 0.96 if (i + j) % 4 else 0.7) for i, x in enumerate(xs) for j, y in enumerate(ys)]
-    assert set(_merge_stories(story_of, halves, strict, order).values()) == {"X"}
+    assert set(merge_stories(story_of, halves, strict, order).values()) == {"X"}
 
 
 @dataclass(frozen=True)
@@ -299,6 +299,6 @@ def test_ann_candidates_find_pairs_that_share_no_terms() -> None:
     assert groups == {frozenset(x for x in gold if gold[x] == g) for g in set(gold.values())}
     tracker = StoryTracker(EmbeddingScorer(), replace(cfg, max_items=10))
     list(tracker.add_many(arts))
-    assert len(tracker._ann) == len(tracker.index) == 10  # evicted with the index
+    assert len(tracker.index.ann) == len(tracker.index) == 10  # evicted with the index
     with pytest.raises(Exception, match="ann_k"):
         ClusterConfig(ann_k=-1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.cluster import ClusterConfig, StoryTracker, cluster_stories
 from storyline.data import Article
+from storyline.stories import ClusterConfig, StoryTracker, cluster_stories
 
 QUAKE_1 = (
     "SARIN, Veloria (NWI) - A magnitude 6.4 earthquake struck near the coastal city of Sarin on "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from stand_in_scorers import WordScorer
 
-from storyline.cluster import ClusterConfig, StoryTracker
 from storyline.data import Article
+from storyline.stories import ClusterConfig, StoryTracker
 
 QUAKE = "A strong earthquake struck the coastal city of Sarin on Monday, killing twelve people."
 QUAKE2 = "Rescue teams searched Sarin after Monday's strong earthquake killed twelve people."

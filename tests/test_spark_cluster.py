@@ -16,11 +16,11 @@ import pytest
 
 pytest.importorskip("pyspark")
 
-from storyline.cluster import ClusterConfig, cluster_stories  # noqa: E402
 from storyline.config import ReadConfig  # noqa: E402
 from storyline.distributed.session import java_available  # noqa: E402
 from storyline.errors import InputError  # noqa: E402
 from storyline.io import read_articles, write_records  # noqa: E402
+from storyline.stories import ClusterConfig, cluster_stories  # noqa: E402
 from storyline.synth import generate  # noqa: E402
 
 if not java_available():

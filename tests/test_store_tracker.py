@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("storyline.cluster")
+pytest.importorskip("storyline.stories")
 
 from stand_in_scorers import Feat, WordScorer  # noqa: E402
 
-from storyline.cluster import ClusterConfig  # noqa: E402
 from storyline.data import Article  # noqa: E402
 from storyline.store import Indexer, Store  # noqa: E402
 from storyline.store.tracker import TrackerAssigner, decode_features, encode_features  # noqa: E402
+from storyline.stories import ClusterConfig  # noqa: E402
 
 QUAKE = ("A strong earthquake struck the coastal city of Sarin on Monday, killing twelve people "
          "and damaging hundreds of homes, officials said.")

@@ -8,7 +8,7 @@ Usage (from a checkout, with that checkout's ``src`` first on PYTHONPATH)::
 It drives only the public command line (``storyline synth``, ``dedup``, ``cluster`` batch,
 batch with workers and ``--stream``, ``compare --format json``, ``index create/add/query/export``)
 and dumps the store's tables row by row in a stable order, so it runs unchanged at any commit.
-Wall-clock fields (``seconds``, ``*_at`` columns) are masked: everything else must be identical.
+Wall-clock fields (``seconds``, ``*_at`` columns) are masked and the hash seed is fixed: everything else must be identical.
 Not a pytest module (no ``test_`` prefix): it takes a minute and is run by hand around refactors.
 """
 
@@ -34,18 +34,21 @@ COMPARE_PAIRS = [
 ]
 _SECONDS = re.compile(r'("seconds": )[0-9.eE+-]+')
 _HTML_SECONDS = re.compile(r"(<td>seconds</td><td>)[^<]*")
+_ADDED_AT = re.compile(r'("added_at": )"[^"]*"')
 
 
 def storyline(*args: str | Path, cwd: Path) -> str:
     cmd = [sys.executable, "-c", "from storyline.cli import main; main()", *map(str, args)]
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=os.environ.copy())
+    # a fixed hash seed: pickled feature sets (stored in the store) are then byte-stable
+    env = os.environ.copy() | {"PYTHONHASHSEED": "0"}
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
     return proc.stdout
 
 
 def mask(text: str) -> str:
-    return _HTML_SECONDS.sub(r"\1<t>", _SECONDS.sub(r"\1<t>", text))
+    return _ADDED_AT.sub(r'\1"<time>"', _HTML_SECONDS.sub(r"\1<t>", _SECONDS.sub(r"\1<t>", text)))
 
 
 def copy_masked(src: Path, dst: Path) -> None:
@@ -134,7 +137,8 @@ def main() -> None:
     q = storyline("index", "query", db, later, "--limit", 3, "--format", "jsonl", "-q", cwd=work)
     (out / "store-query.jsonl").write_text(mask(q), encoding="utf-8")
     storyline("index", "export", db, "-o", work / "export.jsonl", "-q", cwd=work)
-    shutil.copy(work / "export.jsonl", out / "store-export.jsonl")
+    text = (work / "export.jsonl").read_text(encoding="utf-8")
+    (out / "store-export.jsonl").write_text(mask(text), encoding="utf-8")
     print(f"golden outputs in {out}")
 
 

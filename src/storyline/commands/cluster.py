@@ -35,9 +35,9 @@ from storyline.errors import ConfigError
 from storyline.output import render
 
 if TYPE_CHECKING:
-    from storyline.cluster import ClusterConfig, Scorer, Story, StoryResult
     from storyline.data import Article
     from storyline.io import ReadStats
+    from storyline.stories import ClusterConfig, Scorer, Story, StoryResult
 
 REPORT_STORIES = 50
 
@@ -54,7 +54,7 @@ def cluster_config(
     workers: int,
 ) -> ClusterConfig:
     """Options to a validated config (``window_days`` 0 means no window)."""
-    from storyline.cluster import ClusterConfig
+    from storyline.stories import ClusterConfig
 
     if window_days < 0:
         raise ConfigError(f"--window-days must be >= 0, got {window_days}", hint="use 0 for no window")
@@ -251,8 +251,8 @@ def cluster(
     then Spark folders of part files (in the local files' order) and OUT/summary.json holds the
     summary. See docs/spark.md.
     """
-    from storyline.cluster import StoryTracker, cluster_stories
     from storyline.io import write_records
+    from storyline.stories import StoryTracker, cluster_stories
 
     _check_format(fmt)
     config = _read_config(
@@ -315,9 +315,9 @@ def cluster(
 def demo_stories(articles: list[Article], out: Path, quiet: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Story clustering for `storyline demo`: writes OUT/stories.jsonl and OUT/assignments.jsonl,
     returns summary lines (scored against the corpus's story_id labels) and the top stories."""
-    from storyline.cluster import ClusterConfig, cluster_stories
     from storyline.eval.clusters import cluster_scores
     from storyline.io import write_records
+    from storyline.stories import ClusterConfig, cluster_stories
 
     t0 = time.perf_counter()
     bar = _bar(len(articles), "story clustering", quiet)

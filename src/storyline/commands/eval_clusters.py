@@ -118,8 +118,8 @@ def eval_clusters(
                 predicted[rid] = _hashable(_field(rec, pred, where, "pred"))
         accounting = f"read {read} = scored {sum(1 for i in gold if i in predicted)} + unmatched {sum(1 for i in gold if i not in predicted)}"
     else:
-        from storyline.cluster import cluster_stories
         from storyline.commands.cluster import cluster_config, load_linker
+        from storyline.stories import cluster_stories
 
         cfg = cluster_config(
             threshold, support_threshold, score_field, window_days, 20, 2, True, True, 1

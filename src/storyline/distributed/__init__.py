@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from storyline.cluster import ClusterConfig
     from storyline.dedup import DedupConfig
     from storyline.distributed.spark_cluster import SparkClusterResult
     from storyline.distributed.spark_dedup import SparkDedupResult
+    from storyline.stories import ClusterConfig
 
 
 def dedup_spark(
@@ -43,7 +43,7 @@ def cluster_spark(
     **kwargs: Any,
 ) -> SparkClusterResult:
     """Cluster ``paths`` into stories on Spark into ``out``; same stories, first reports,
-    labels and assignments as :func:`storyline.cluster.cluster_stories`.
+    labels and assignments as :func:`storyline.stories.cluster_stories`.
 
     See :func:`storyline.distributed.spark_cluster.cluster_spark` for the keyword options.
     """

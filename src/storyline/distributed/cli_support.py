@@ -7,11 +7,11 @@ from pathlib import Path
 
 import typer
 
-from storyline.cluster import ClusterConfig, Scorer
 from storyline.config import ReadConfig
 from storyline.dedup import DedupConfig
 from storyline.errors import ConfigError
 from storyline.output import render
+from storyline.stories import ClusterConfig, Scorer
 
 ENGINES = ("local", "spark")
 

@@ -1,10 +1,11 @@
 """Per-partition work of ``cluster --engine spark``: plain functions over Arrow record batches.
 
-They import no pyspark (testable without a JVM) and run the local engine's own code:
-:class:`storyline.cluster.StoryTracker` for candidates and for the sequential assignment,
-``_merge_stories`` and ``_finish`` for the merge pass, stories and labels, and the scorer's
-``featurize`` / ``score``. That is what makes the Spark result identical to
-:func:`storyline.cluster.cluster_stories`.
+They import no pyspark (testable without a JVM) and compose the local engine's own public
+parts (:mod:`storyline.stories`): a :class:`CandidateIndex` driven by a :class:`WindowClock`
+replays the candidates, a :class:`StoryBook` makes the sequential assignment of each component,
+:func:`merge_stories` and :func:`finish` the merge pass, stories and labels, and the scorer's
+``featurize`` / ``score`` the features and scores. That is what makes the Spark result
+identical to :func:`storyline.stories.cluster_stories`.
 
 Why the local algorithm splits this way:
 
@@ -33,25 +34,28 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from storyline.cluster import (
-    Assignment,
-    ClusterConfig,
-    PairScoreLike,
-    Scorer,
-    StoryTracker,
-    _finish,
-    _LightScore,
-    _merge_stories,
-    _Node,
-    _StoryState,
-    index_terms,
-    parse_time,
-)
 from storyline.data import Article
 from storyline.distributed.partition import _items
 from storyline.features.tfidf import content_tokens
 from storyline.index.terms import top_terms
 from storyline.io.base import Bad
+from storyline.stories import (
+    Assignment,
+    CandidateIndex,
+    ClusterConfig,
+    LightScore,
+    Node,
+    PairScoreLike,
+    PairScores,
+    Scorer,
+    StoryBook,
+    WindowClock,
+    deciding_score,
+    finish,
+    index_terms,
+    merge_stories,
+    parse_time,
+)
 
 PARSED_SCHEMA = (
     "idx long, id string, t double, line string, "
@@ -136,35 +140,13 @@ class _Pre:
     sig: np.ndarray | None
 
 
-class _IndexOnly:
-    """A stand-in scorer for the replay: terms are precomputed, nothing is scored."""
-
-    def featurize(self, article: Article) -> Any:  # pragma: no cover - never called
-        raise NotImplementedError
-
-    def score(self, a: Any, b: Any) -> Any:  # pragma: no cover - never called
-        raise NotImplementedError
-
-    @staticmethod
-    def index_terms(features: _Pre) -> dict[str, float]:
-        return features.terms
-
-
-class _ReplayTracker(StoryTracker):
-    """The local tracker's index (terms + MinHash bands + window), fed precomputed features."""
-
-    def _signature(self, feats: Any) -> np.ndarray | None:
-        sig: np.ndarray | None = feats.sig
-        return sig
-
-
 def featurize_articles(
     batches: Iterator[pa.RecordBatch], scorer: Any, cfg: ClusterConfig
 ) -> Iterator[pa.RecordBatch]:
     """(rank, article line) -> (rank, index features, pickled scorer features).
 
     ``scorer`` is a Spark broadcast (or the scorer itself); features come from the scorer's
-    own ``featurize_many`` and the index terms / signature from the local tracker's code.
+    own ``featurize_many`` and the index terms / signature from the local engine's code.
     """
     sc = scorer.value if hasattr(scorer, "value") else scorer
     terms_of = getattr(sc, "index_terms", index_terms)
@@ -220,47 +202,42 @@ def block_candidates(
     when it was processed (null: no window)."""
     sc = scorer.value if hasattr(scorer, "value") else scorer
     rcfg = replace(cfg, corpus_idf=False, workers=1, max_items=None)
-    w = cfg.window_s
     for _, rows in _groups(batches, "block"):
         start = rows[0]["start"]
-        tracker = _ReplayTracker(_IndexOnly(), rcfg)
+        index = CandidateIndex(rcfg, _pre_terms, _pre_signature)
+        clock = WindowClock(rcfg.window_s)
         rank_of: dict[str, int] = {}
         blob_of: dict[str, bytes] = {}
         feats: dict[str, Any] = {}
 
         out: dict[str, list[Any]] = {k: [] for k in ("rank", "cut", "cands", "sims", "rels",
                                                       "sss", "vals")}
-        for row in rows:
+        for order, row in enumerate(rows):
             art = Article(row["id"], "", published=row["published"], source=row["source"])
             pre: _Pre = pickle.loads(row["ix"])
             rank_of[art.id] = row["rank"]
             blob_of[art.id] = row["blob"]
-            node = tracker._prepare(art, pre)
-            gone = tracker._evict(node.time)
+            node = index.prepare(art, pre, order)
+            gone = index.evict(clock.observe(node.time))
             for key in gone:
                 feats.pop(key, None)
                 blob_of.pop(key, None)
             if row["rank"] < start:
-                node.sig = tracker._signature(pre) if tracker._lsh is not None else None
-                tracker._insert(node, pre)
+                node.sig = index.signature(pre)
+                index.insert(node, pre)
                 continue
-            cut = None
-            if w is not None and tracker._recent:
-                recent = sorted(tracker._recent)
-                cut = recent[(len(recent) - 1) // 2] - w
-            cands = tracker._candidates(node, pre)
-            tracker._insert(node, pre)
+            cut = clock.cut
+            cands = index.query(node, pre)
+            index.insert(node, pre)
             mine = _features(art.id, feats, blob_of)
-            scores = [sc.score(_features(c, feats, blob_of), mine) for c in cands]
-            light = [_LightScore(float(x.similarity), str(x.relation),
-                                 float(getattr(x, "same_story", x.similarity))) for x in scores]
+            light = [LightScore.of(sc.score(_features(c, feats, blob_of), mine)) for c in cands]
             out["rank"].append(row["rank"])
             out["cut"].append(cut)
             out["cands"].append([rank_of[c] for c in cands])
             out["sims"].append([x.similarity for x in light])
             out["rels"].append([x.relation for x in light])
             out["sss"].append([x.same_story for x in light])
-            out["vals"].append([tracker._value(x) for x in light])
+            out["vals"].append([deciding_score(x, cfg.score_field) for x in light])
         yield pa.RecordBatch.from_pydict(
             out,
             schema=pa.schema([("rank", pa.int64()), ("cut", pa.float64()),
@@ -268,6 +245,14 @@ def block_candidates(
                               ("rels", pa.list_(pa.string())), ("sss", pa.list_(pa.float64())),
                               ("vals", pa.list_(pa.float64()))]),
         )
+
+
+def _pre_terms(pre: _Pre) -> dict[str, float]:
+    return pre.terms
+
+
+def _pre_signature(pre: _Pre) -> np.ndarray | None:
+    return pre.sig
 
 
 def _features(key: str, feats: dict[str, Any], blobs: dict[str, bytes]) -> Any:
@@ -314,8 +299,8 @@ class _Unpickling:
                                  b.get() if isinstance(b, _Pickled) else b)
 
 
-class _ComponentTracker(StoryTracker):
-    """The local tracker run on one component: global order, precomputed candidates (and their
+class _Component:
+    """The local engine run on one component: global order, precomputed candidates (and their
     scores) and the global window's eviction cut-offs (the component alone would have another
     clock). *Ghosts* are members of other components' stories that this component's articles
     have candidates in: they are placed in their known story (never assigned, never scored as
@@ -323,58 +308,60 @@ class _ComponentTracker(StoryTracker):
 
     def __init__(self, scorer: Scorer, config: ClusterConfig, rank: dict[str, int],
                  cands: dict[str, list[str]], cut: dict[str, float | None]):
-        super().__init__(_Unpickling(scorer), config)
-        self._rank, self._cands, self._cut = rank, cands, cut
-        self._pending_cut: float | None = None
-        self._postings = False  # candidates are given: the term index only keeps the window
+        self.scorer = _Unpickling(scorer)
+        # candidates are given: the index only keeps the window (and the features)
+        self.index = CandidateIndex(config, self.scorer.index_terms, postings=False)
+        self.book = StoryBook(config)
+        self.rank, self.cands, self.cut = rank, cands, cut
+        self.edges: list[tuple[str, str, float]] = []
+        self.record_edges = False
+        self.pairs_scored = 0
 
-    def _prepare(self, article: Article, feats: Any) -> _Node:
-        node = super()._prepare(article, feats)
-        node.order = self._meta[node.id].order = self._rank[node.id]
-        self._pending_cut = self._cut.get(node.id)
+    def _prepare(self, article: Article, feats: Any) -> Node:
+        self.book.check_new(article)
+        node = self.index.prepare(article, feats, self.rank[article.id])
+        self.book.record(node)
         return node
 
-    def _evict(self, now: float | None, drop: bool = True) -> list[str]:
-        cut, self._pending_cut = self._pending_cut, None
-        if cut is None:
-            return []
-        gone = self.index.evict_before(cut)
-        for key in gone:
-            self._forget(key, drop)
-        return gone
-
-    def _candidates(self, node: _Node, feats: Any) -> list[str]:
-        self._last_examined = 0
-        return list(self._cands[node.id])
+    def add(self, article: Article, feats: Any, given: dict[str, PairScoreLike]) -> Assignment:
+        node = self._prepare(article, feats)
+        self.index.evict(self.cut.get(node.id))
+        held = self.index.features
+        scores = PairScores(lambda key: self.scorer.score(held[key], feats), given)
+        for key in self.cands[node.id]:
+            scores.get(key)
+        decision = self.book.decide(node, scores, lambda m: self.index.live(node, m))
+        self.pairs_scored += scores.scored
+        if self.record_edges:
+            val = self.book.value
+            self.edges.extend((k, node.id, val(scores[k])) for k in scores)
+        self.book.commit(node, decision)
+        self.index.insert(node, feats)
+        return decision.assignment(node.id, 0)
 
     def add_ghost(self, article: Article, feats: Any, story: str) -> None:
         node = self._prepare(article, feats)
-        self._pending_cut = None  # cut-offs only grow: the next real article applies its own
-        state = self._stories.get(story)
-        if state is None:
-            state = self._stories[story] = _StoryState(story, len(self._stories))
-        state.members.append(node.id)
-        self._story_of[node.id] = story
-        self._insert(node, feats)
+        self.book.place(node.id, story)
+        self.index.insert(node, feats)
 
 
 def _light_cache(row: dict[str, Any], id_of: dict[int, str]) -> dict[str, PairScoreLike]:
     return {
-        id_of[c]: _LightScore(sim, rel, ss)
+        id_of[c]: LightScore(sim, rel, ss)
         for c, sim, rel, ss in zip(row["cands"] or [], row["sims"] or [], row["rels"] or [],
                                    row["sss"] or [], strict=True)
     }
 
 
 def _run(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig, cfg: ClusterConfig,
-         ) -> tuple[_ComponentTracker, list[Article], dict[str, Assignment], dict[int, str]]:
+         ) -> tuple[_Component, list[Article], dict[str, Assignment], dict[int, str]]:
     """The tracker over one component's rows (and ghosts, rows with ``rs`` set), in rank order."""
     id_of = {r["rank"]: r["id"] for r in rows}
     rank = {r["id"]: r["rank"] for r in rows}
     own = [r for r in rows if r.get("rs") is None]
     cands = {r["id"]: [id_of[c] for c in (r["cands"] or [])] for r in own}
     cut = {r["id"]: r["cut"] for r in own}
-    tracker = _ComponentTracker(sc, ccfg, rank, cands, cut)
+    tracker = _Component(sc, ccfg, rank, cands, cut)
     tracker.record_edges = cfg.merge
     arts: list[Article] = []
     raw: dict[str, Assignment] = {}
@@ -386,7 +373,7 @@ def _run(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig, cfg: Clus
         feats = pickle.loads(r["blob"])
         arts.append(a)
         cache = {k: v for k, v in _light_cache(r, id_of).items() if k in rank}
-        raw[a.id] = tracker._add_featurized(a, feats, cache)
+        raw[a.id] = tracker.add(a, feats, cache)
     return tracker, arts, raw, id_of
 
 
@@ -441,7 +428,7 @@ def _one_component(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig,
         if v >= sup and (ea in ghosts) != (eb in ghosts):
             g, x = (ea, eb) if ea in ghosts else (eb, ea)
             kinds.append(CONFLICT)
-            k1.append(tracker._rank[x])
+            k1.append(tracker.rank[x])
             k2.append(str(ghosts[g]))
             lines.append(None)
     if not kinds:
@@ -449,8 +436,8 @@ def _one_component(rows: Sequence[dict[str, Any]], sc: Any, ccfg: ClusterConfig,
         edges = [e for e in tracker.edges if e[0] in mine and e[1] in mine]
         story_of = {aid: asg.story_id for aid, asg in raw.items()}
         if cfg.merge:
-            story_of = _merge_stories(story_of, edges, cfg, [a.id for a in arts])
-        result = _finish(arts, raw, story_of, tracker, cfg)
+            story_of = merge_stories(story_of, edges, cfg, [a.id for a in arts])
+        result = finish(arts, raw, story_of, tracker.book, cfg, tracker.pairs_scored)
         idx = {r["id"]: r["idx"] for r in rows if r.get("rs") is None}
         for a, rec in zip(arts, result.assignment_records(), strict=True):
             kinds.append(ASSIGNMENT)

@@ -1,4 +1,4 @@
-"""Story clustering on Apache Spark with results identical to :func:`storyline.cluster.cluster_stories`.
+"""Story clustering on Apache Spark with results identical to :func:`storyline.stories.cluster_stories`.
 
 Stages (only metadata reaches the driver: per-split counts, per-block time ranges, the corpus
 document frequencies for the IDF, and the few stories the HTML report shows):
@@ -31,7 +31,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storyline.cluster import ClusterConfig, Scorer, Story, with_corpus_idf
 from storyline.config import ReadConfig
 from storyline.distributed.session import materialize
 from storyline.distributed.spark_dedup import (
@@ -45,6 +44,7 @@ from storyline.distributed.spark_dedup import (
     input_files,
 )
 from storyline.errors import ConfigError, InputError
+from storyline.stories import ClusterConfig, Scorer, Story, with_corpus_idf
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

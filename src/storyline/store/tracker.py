@@ -1,4 +1,4 @@
-"""Story assignment by :class:`storyline.cluster.StoryTracker`, persisted in the store.
+"""Story assignment by :class:`storyline.stories.StoryTracker`, persisted in the store.
 
 The tracker's features for each article are serialized into the store when the article is
 added and fed back on reopen, so the tracker's in-memory state (term index, MinHash bands,
@@ -130,7 +130,7 @@ class TrackerAssigner:
     features_kind: str | None = "pickle-zlib/1"
 
     def __init__(self, scorer: Any = None, config: Any = None):
-        from storyline.cluster import StoryTracker
+        from storyline.stories import StoryTracker
 
         if scorer is None:
             from storyline.link import Linker
@@ -148,7 +148,7 @@ class TrackerAssigner:
         stream-refined IDF is state that depends on every article ever added and would have to
         be recomputed from all stored texts on reopen; stored features then stay exactly what
         the tracker computed."""
-        from storyline.cluster import ClusterConfig
+        from storyline.stories import ClusterConfig
 
         cfg = config or ClusterConfig()
         if getattr(cfg, "corpus_idf", False):
