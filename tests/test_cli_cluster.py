@@ -54,7 +54,7 @@ LOOSE = ["--threshold", "0.5", "--support-threshold", "0.5"]  # for the Jaccard 
 
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    import storyline.commands.cluster as cmd
+    import storyline.cli.commands.cluster as cmd
 
     monkeypatch.setattr(cmd, "load_linker", lambda model: OverlapScorer())
     path = tmp_path / "news.jsonl"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.output import format_cell
+
+if TYPE_CHECKING:
+    from storyline.stories import Story
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1200px}
@@ -54,3 +57,30 @@ def report_html(
         parts.append(table_html(rows))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+REPORT_STORIES = 50
+
+
+def story_report(title: str, summary: dict[str, Any], stories: list[Story], titles: dict[str, str]) -> str:
+    """HTML page: the summary, the largest stories, and the members of the top few."""
+    top = [
+        {
+            "story": s.id,
+            "label": s.label,
+            "size": s.size,
+            "first report": s.first_report,
+            "first report title": titles.get(s.first_report, ""),
+            "first seen": s.first_seen,
+            "last seen": s.last_seen,
+            "sources": ", ".join(s.sources[:8]),
+        }
+        for s in stories[:REPORT_STORIES]
+    ]
+    sections: list[tuple[str, list[dict[str, Any]]]] = [
+        (f"Largest stories (top {min(REPORT_STORIES, len(stories))})", top)
+    ]
+    for s in stories[:5]:
+        rows = [{"#": i + 1, "id": m, "title": titles.get(m, "")} for i, m in enumerate(s.members[:30])]
+        sections.append((f"{s.label or s.id}: {s.size} articles (first report {s.first_report})", rows))
+    return report_html(title, summary, sections)

@@ -375,7 +375,7 @@ def cluster_spark(
             r["id"]: json.loads(r["line"]).get("title") or ""
             for r in arts.where(F.col("id").isin(sorted(want))).select("id", "line").collect()
         }
-        from storyline.commands.cluster import story_report
+        from storyline.report import story_report
 
         page = story_report(f"storyline stories: {res.clustered} articles",
                             summary | {"seconds": res.seconds}, res.top, titles)

@@ -10,36 +10,29 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storyline.cli import (
-    DateFieldOpt,
-    EncodingOpt,
+from storyline.cli.app import app, friendly
+from storyline.cli.options import (
+    READ,
     FormatOpt,
-    IdFieldOpt,
-    InputFormatOpt,
     Inputs,
-    OnErrorOpt,
     QuietOpt,
-    RejectsOpt,
     SparkConfOpt,
     SparkMasterOpt,
-    TextFieldOpt,
-    TitleFieldOpt,
-    _check_format,
-    _finish_read,
-    _friendly,
-    _read_config,
-    _read_inputs,
-    app,
+    check_format,
+    read_options,
 )
+from storyline.cli.progress import Ticker, progress
+from storyline.cli.reading import finish_read, read_inputs
+from storyline.config import ReadConfig
 from storyline.errors import ConfigError
 from storyline.output import render
+from storyline.report import story_report
 
 if TYPE_CHECKING:
     from storyline.data import Article
     from storyline.io import ReadStats
     from storyline.stories import ClusterConfig, Scorer, Story, StoryResult
 
-REPORT_STORIES = 50
 
 
 def cluster_config(
@@ -79,32 +72,6 @@ def load_linker(model: Path | None) -> Scorer:
     return linker
 
 
-def _bar(total: int | None, label: str, quiet: bool) -> Any:
-    """A rich progress bar on a TTY (None otherwise): call ``.advance(n)``, close with ``stop``."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        return None
-    bar = Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-    bar.start()
-    bar.add_task(label, total=total)
-    return bar
-
-
-def _tick(bar: Any, n: int = 1) -> None:
-    if bar is not None:
-        bar.advance(bar.task_ids[0], n)
-
-
 def summary_row(
     stories: list[Story], n_articles: int, stats: ReadStats, seconds: float, mode: str, extra: dict[str, Any]
 ) -> dict[str, Any]:
@@ -124,34 +91,8 @@ def summary_row(
     }
 
 
-def story_report(title: str, summary: dict[str, Any], stories: list[Story], titles: dict[str, str]) -> str:
-    """HTML page: the summary, the largest stories, and the members of the top few."""
-    from storyline.report import report_html
-
-    top = [
-        {
-            "story": s.id,
-            "label": s.label,
-            "size": s.size,
-            "first report": s.first_report,
-            "first report title": titles.get(s.first_report, ""),
-            "first seen": s.first_seen,
-            "last seen": s.last_seen,
-            "sources": ", ".join(s.sources[:8]),
-        }
-        for s in stories[:REPORT_STORIES]
-    ]
-    sections: list[tuple[str, list[dict[str, Any]]]] = [
-        (f"Largest stories (top {min(REPORT_STORIES, len(stories))})", top)
-    ]
-    for s in stories[:5]:
-        rows = [{"#": i + 1, "id": m, "title": titles.get(m, "")} for i, m in enumerate(s.members[:30])]
-        sections.append((f"{s.label or s.id}: {s.size} articles (first report {s.first_report})", rows))
-    return report_html(title, summary, sections)
-
-
 def _stream_assign(
-    articles: Iterable[Article], tracker: Any, titles: dict[str, str], bar: Any
+    articles: Iterable[Article], tracker: Any, titles: dict[str, str], ticker: Ticker
 ) -> Iterator[dict[str, Any]]:
     """Assignments as they happen (written line by line); ``first_report`` = the story's first
     article seen so far (a stream never rewrites earlier lines)."""
@@ -161,12 +102,13 @@ def _stream_assign(
             titles[a.id] = a.title
         asg = tracker.add(a)
         first_seen.setdefault(asg.story_id, a.id)
-        _tick(bar)
+        ticker.tick()
         yield asg.to_dict() | {"first_report": first_seen[asg.story_id]}
 
 
 @app.command()
-@_friendly
+@friendly
+@read_options
 def cluster(
     inputs: Inputs,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("cluster-out"),
@@ -215,14 +157,8 @@ def cluster(
         Path | None, typer.Option("--model", help="Pair-scorer model file (default: packaged).")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes for featurizing (batch).")] = 1,
-    input_format: InputFormatOpt = None,
-    id_field: IdFieldOpt = "id",
-    text_field: TextFieldOpt = "text",
-    title_field: TitleFieldOpt = "title",
-    published_field: DateFieldOpt = "published",
-    on_error: OnErrorOpt = "fail",
-    rejects: RejectsOpt = None,
-    encoding: EncodingOpt = "utf-8",
+    read: ReadConfig = READ,
+    rejects: Path | None = None,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
     engine: Annotated[
@@ -254,10 +190,7 @@ def cluster(
     from storyline.io import write_records
     from storyline.stories import StoryTracker, cluster_stories
 
-    _check_format(fmt)
-    config = _read_config(
-        input_format, id_field, text_field, title_field, published_field, on_error, encoding
-    )
+    check_format(fmt)
     cconf = cluster_config(
         threshold, support_threshold, score_field, window_days, k, min_support, merge, minhash, workers
     )
@@ -266,36 +199,26 @@ def cluster(
         if stream:
             raise ConfigError("--stream runs on the local engine only",
                               hint="drop --stream for --engine spark (batch clustering)")
-        from storyline.distributed.cli_support import cluster_command
+        from storyline.cli.spark import cluster_command
 
-        cluster_command(engine, inputs, out, cconf, config, linker, spark_master, spark_conf,
+        cluster_command(engine, inputs, out, cconf, read, linker, spark_master, spark_conf,
                         rejects, fmt, quiet)
         return
     out.mkdir(parents=True, exist_ok=True)
-    stream_in, stats = _read_inputs(inputs, config, quiet or stream)
+    stream_in, stats = read_inputs(inputs, read, quiet or stream)
     titles: dict[str, str] = {}
     t0 = time.perf_counter()
     if stream:
         tracker = StoryTracker(linker, cconf)
-        bar = _bar(None, "clustering (stream)", quiet)
-        try:
-            n = write_records(_stream_assign(stream_in, tracker, titles, bar), out / "assignments.jsonl")
-        finally:
-            if bar is not None:
-                bar.stop()
+        with progress("clustering (stream)", None, quiet) as ticker:
+            n = write_records(_stream_assign(stream_in, tracker, titles, ticker), out / "assignments.jsonl")
         stories = tracker.stories()
         extra: dict[str, Any] = {"pairs scored": tracker.pairs_scored}
     else:
         articles = list(stream_in)
         titles = {a.id: a.title for a in articles if a.title}
-        bar = _bar(len(articles), "clustering", quiet)
-        try:
-            result: StoryResult = cluster_stories(
-                articles, cconf, linker, progress=(lambda m: _tick(bar, m))
-            )
-        finally:
-            if bar is not None:
-                bar.stop()
+        with progress("clustering", len(articles), quiet) as ticker:
+            result: StoryResult = cluster_stories(articles, cconf, linker, progress=ticker.tick)
         n = len(articles)
         write_records(result.assignment_records(), out / "assignments.jsonl")
         stories = result.stories
@@ -309,50 +232,4 @@ def cluster(
     if not quiet:
         render([summary], fmt, sys.stdout)
         typer.echo(f"wrote {out / 'assignments.jsonl'}, stories.jsonl, report.html", err=True)
-    _finish_read(stats, rejects, quiet)
-
-
-def demo_stories(articles: list[Article], out: Path, quiet: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Story clustering for `storyline demo`: writes OUT/stories.jsonl and OUT/assignments.jsonl,
-    returns summary lines (scored against the corpus's story_id labels) and the top stories."""
-    from storyline.eval.clusters import cluster_scores
-    from storyline.io import write_records
-    from storyline.stories import ClusterConfig, cluster_stories
-
-    t0 = time.perf_counter()
-    bar = _bar(len(articles), "story clustering", quiet)
-    try:
-        result = cluster_stories(articles, ClusterConfig(), load_linker(None), progress=lambda m: _tick(bar, m))
-    finally:
-        if bar is not None:
-            bar.stop()
-    seconds = time.perf_counter() - t0
-    write_records(result.assignment_records(), out / "assignments.jsonl")
-    write_records((s.to_dict() for s in result.stories), out / "stories.jsonl")
-    gold = {a.id: a.meta["story_id"] for a in articles if "story_id" in a.meta}
-    summary: dict[str, Any] = {"stories found": len(result.stories)}
-    if gold:
-        sc = cluster_scores(result.story_of, gold)
-        truth_first = {a.id for a in articles if a.meta.get("kind") in ("original", "distractor")}
-        firsts = {s.first_report for s in result.stories}
-        summary |= {
-            "stories (labels)": sc.gold_clusters,
-            "story B-cubed F1": round(sc.bcubed_f1, 4),
-            "story ARI": round(sc.ari, 4),
-            "first reports found": f"{len(firsts & truth_first)} of {len(truth_first)}",
-        }
-    summary["seconds (story clustering)"] = round(seconds, 2)
-    titles = {a.id: a.title or "" for a in articles}
-    rows = [
-        {
-            "story": s.id,
-            "label": s.label,
-            "size": s.size,
-            "first report": s.first_report,
-            "title": titles.get(s.first_report, ""),
-            "first seen": s.first_seen,
-            "sources": ", ".join(s.sources[:6]),
-        }
-        for s in result.stories[:30]
-    ]
-    return summary, rows
+    finish_read(stats, rejects, quiet)

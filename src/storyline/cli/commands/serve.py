@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli import _friendly, app
+from storyline.cli.app import app, friendly
 from storyline.errors import ConfigError
 
 
 @app.command()
-@_friendly
+@friendly
 def serve(
     db: Annotated[Path, typer.Argument(help="The store file (created with 'storyline index add').")],
     host: Annotated[str, typer.Option("--host", help="Address to bind; the default keeps it local.")] = "127.0.0.1",

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from storyline.cli import FormatOpt, QuietOpt, _check_format, _friendly, _read_inputs
-from storyline.commands.eval import eval_app  # the sub-app shared with `storyline eval pairs`
+from storyline.cli.app import friendly
+from storyline.cli.commands.eval import eval_app  # the sub-app shared with `storyline eval pairs`
+from storyline.cli.options import FormatOpt, QuietOpt, check_format
+from storyline.cli.reading import read_inputs
 from storyline.config import ReadConfig
 from storyline.errors import ConfigError, FormatError, InputError, RecordError
 from storyline.output import render
@@ -50,7 +52,7 @@ def _hashable(v: Any) -> Any:
 
 
 @eval_app.command("clusters")
-@_friendly
+@friendly
 def eval_clusters(
     file: Annotated[Path, typer.Argument(help="JSONL file with an id, a gold label and (with --pred) a predicted label.")],
     label: Annotated[str, typer.Option("--label", help="Field holding the gold cluster label.")],
@@ -101,7 +103,7 @@ def eval_clusters(
 
     from storyline.eval.clusters import cluster_scores
 
-    _check_format(fmt)
+    check_format(fmt)
     gold: dict[str, Any] = {}
     predicted: dict[str, Any] = {}
     read = 0
@@ -118,13 +120,13 @@ def eval_clusters(
                 predicted[rid] = _hashable(_field(rec, pred, where, "pred"))
         accounting = f"read {read} = scored {sum(1 for i in gold if i in predicted)} + unmatched {sum(1 for i in gold if i not in predicted)}"
     else:
-        from storyline.commands.cluster import cluster_config, load_linker
+        from storyline.cli.commands.cluster import cluster_config, load_linker
         from storyline.stories import cluster_stories
 
         cfg = cluster_config(
             threshold, support_threshold, score_field, window_days, 20, 2, True, True, 1
         )
-        stream, stats = _read_inputs([file], ReadConfig(), quiet)
+        stream, stats = read_inputs([file], ReadConfig(), quiet)
         articles = list(stream)
         for a in articles:
             if label not in a.meta:

@@ -12,21 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storyline.cli import (
-    DateFieldOpt,
-    EncodingOpt,
-    IdFieldOpt,
-    InputFormatOpt,
-    OnErrorOpt,
-    QuietOpt,
-    RejectsOpt,
-    TextFieldOpt,
-    TitleFieldOpt,
-    _finish_read,
-    _friendly,
-    _read_config,
-    app,
-)
+from storyline.cli.app import app, friendly
+from storyline.cli.options import READ, QuietOpt, read_options
+from storyline.cli.progress import progress
+from storyline.cli.reading import finish_read
 from storyline.config import ReadConfig
 from storyline.data import Article, Rejected
 from storyline.errors import ConfigError, FormatError, InputError, RecordError
@@ -40,7 +29,8 @@ BATCH_FORMATS = ("table", "json", "jsonl", "csv")
 
 
 @app.command("compare")
-@_friendly
+@friendly
+@read_options
 def compare_cmd(
     a: Annotated[
         str | None,
@@ -81,14 +71,8 @@ def compare_cmd(
     model: Annotated[
         Path | None, typer.Option("--model", help="Link model JSON (default: the packaged one).")
     ] = None,
-    input_format: InputFormatOpt = None,
-    id_field: IdFieldOpt = "id",
-    text_field: TextFieldOpt = "text",
-    title_field: TitleFieldOpt = "title",
-    published_field: DateFieldOpt = "published",
-    on_error: OnErrorOpt = "fail",
-    rejects: RejectsOpt = None,
-    encoding: EncodingOpt = "utf-8",
+    read: ReadConfig = READ,
+    rejects: Path | None = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Explain how two articles relate: relation, similarity, per-dimension scores and evidence.
@@ -103,15 +87,12 @@ def compare_cmd(
       storyline compare --store news.db ID1 ID2 --format json
       storyline compare --pairs pairs.jsonl --out results.jsonl
     """
-    config = _read_config(
-        input_format, id_field, text_field, title_field, published_field, on_error, encoding
-    )
     if pairs is not None:
         if a is not None or b is not None:
             raise ConfigError("give either two articles A B or --pairs FILE, not both")
         if out is None:
             raise ConfigError("--pairs needs --out RESULTS.jsonl", hint="add --out results.jsonl")
-        _batch(pairs, out, fmt or "table", evidence, config, rejects, quiet,
+        _batch(pairs, out, fmt or "table", evidence, read, rejects, quiet,
                _linker(embeddings, model))
         return
     if a is None or b is None:
@@ -122,7 +103,7 @@ def compare_cmd(
     if fmt not in PAIR_FORMATS:
         raise ConfigError(f"unknown --format {fmt!r} for a pair",
                           hint=f"use one of {', '.join(PAIR_FORMATS)}")
-    _pair(a, b, out, fmt, config, rejects, quiet, store, _linker(embeddings, model))
+    _pair(a, b, out, fmt, read, rejects, quiet, store, _linker(embeddings, model))
 
 
 def _linker(embeddings: bool, model: Path | None) -> Any:
@@ -237,7 +218,7 @@ def _pair(a: str, b: str, out: Path | None, fmt: str, config: ReadConfig,
             out.write_text(body + "\n", encoding="utf-8")
     if out is not None and not quiet:
         typer.echo(f"wrote {fmt} comparison to {out}", err=True)
-    _finish_read(stats, rejects, quiet)
+    finish_read(stats, rejects, quiet)
 
 
 # ------------------------------------------------------------------ batch of pairs
@@ -294,17 +275,6 @@ def _parse_pair(raw: bytes, where: str, lineno: int, config: ReadConfig
     return rec, arts[0], arts[1]
 
 
-def _progress(total: int, quiet: bool) -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        return None
-    return Progress("comparing", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=True)
-
-
 def _batch(path: Path, out: Path, fmt: str, evidence: bool, config: ReadConfig,
            rejects: Path | None, quiet: bool, linker: Any = None) -> None:
     from storyline.compare import compare
@@ -319,11 +289,7 @@ def _batch(path: Path, out: Path, fmt: str, evidence: bool, config: ReadConfig,
     t0 = time.perf_counter()
 
     def results() -> Iterator[dict[str, Any]]:
-        bar = _progress(len(items), quiet)
-        task = bar.add_task("compare", total=len(items)) if bar else None
-        if bar:
-            bar.start()
-        try:
+        with progress("comparing", len(items), quiet) as ticker:
             for rec, art_a, art_b in items:
                 d = compare(art_a, art_b, linker).to_dict()
                 relations[d["relation"]] += 1
@@ -335,11 +301,7 @@ def _batch(path: Path, out: Path, fmt: str, evidence: bool, config: ReadConfig,
                 if evidence:
                     row |= {k: d[k] for k in ("schema_version", "a", "b", "evidence", "signals")}
                 yield row
-                if bar:
-                    bar.advance(task)
-        finally:
-            if bar:
-                bar.stop()
+                ticker.tick()
 
     n = write_records(results(), out)
     elapsed = time.perf_counter() - t0
@@ -355,4 +317,4 @@ def _batch(path: Path, out: Path, fmt: str, evidence: bool, config: ReadConfig,
             render([{"measure": k, "value": v} for k, v in summary.items()], "table", sys.stdout)
         else:
             render([summary], fmt, sys.stdout)
-    _finish_read(stats, rejects, quiet)
+    finish_read(stats, rejects, quiet)

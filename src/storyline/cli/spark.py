@@ -1,4 +1,6 @@
-"""The CLI side of ``--engine spark``: run, print the summary and the accounting line."""
+"""The CLI side of ``--engine spark``: run on Spark, print the summary and the accounting line.
+
+The engine (:mod:`storyline.distributed`) never imports the CLI; this module calls it."""
 
 from __future__ import annotations
 

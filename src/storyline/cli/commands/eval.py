@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from storyline.cli import FormatOpt, OnErrorOpt, QuietOpt, RejectsOpt, _check_format, _friendly, app
+from storyline.cli.app import app, friendly
+from storyline.cli.options import FormatOpt, OnErrorOpt, QuietOpt, RejectsOpt, check_format
 from storyline.errors import ConfigError, InputError, RecordError
 
 eval_app = typer.Typer(
@@ -70,7 +71,7 @@ def _read_pair_records(
 
 
 @eval_app.command("pairs")
-@_friendly
+@friendly
 def pairs(
     file: Annotated[Path, typer.Argument(help="JSONL of pairs: SemEval format (text1, text2, ratings) "
                                           "or a results file with 'similarity' per pair.")],
@@ -104,7 +105,7 @@ def pairs(
     from storyline.io import write_records, write_rejects
     from storyline.output import render
 
-    _check_format(fmt)
+    check_format(fmt)
     records, stats = _read_pair_records(file, on_error, text1_field, text2_field)
     preds: list[dict[str, Any]] = []
     to_score = [r for r in records if not isinstance(r.get("similarity"), int | float)]
@@ -139,9 +140,7 @@ def pairs(
 def _score_records(
     records: list[dict[str, Any]], f1: str, f2: str, embeddings: bool, model: Path | None, quiet: bool
 ) -> dict[int, dict[str, Any]]:
-    from rich.console import Console
-    from rich.progress import Progress
-
+    from storyline.cli.progress import progress
     from storyline.data import Article
     from storyline.link import Linker
 
@@ -152,10 +151,7 @@ def _score_records(
         embedder = Embedder.load()
     linker = Linker.load(model, embedder=embedder)
     out: dict[int, dict[str, Any]] = {}
-    console = Console(stderr=True)
-    show = not quiet and console.is_terminal
-    with Progress(console=console, transient=True, disable=not show) as bar:
-        task = bar.add_task("scoring pairs", total=len(records))
+    with progress("scoring pairs", len(records), quiet) as ticker:
         for start in range(0, len(records), 32):  # featurize in batches (embeddings batch too)
             chunk = records[start : start + 32]
             arts = []
@@ -165,5 +161,5 @@ def _score_records(
             feats = linker.featurize_many(arts)
             for j, r in enumerate(chunk):
                 out[id(r)] = linker.score(feats[2 * j], feats[2 * j + 1]).to_dict()
-                bar.advance(task)
+                ticker.tick()
     return out

@@ -9,25 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-from storyline.cli import (
-    DateFieldOpt,
-    EncodingOpt,
-    FormatOpt,
-    IdFieldOpt,
-    InputFormatOpt,
-    Inputs,
-    OnErrorOpt,
-    QuietOpt,
-    RejectsOpt,
-    TextFieldOpt,
-    TitleFieldOpt,
-    _check_format,
-    _finish_read,
-    _friendly,
-    _read_config,
-    _read_inputs,
-    app,
-)
+from storyline.cli.app import app, friendly
+from storyline.cli.options import READ, FormatOpt, Inputs, QuietOpt, check_format, read_options
+from storyline.cli.reading import finish_read, read_inputs
+from storyline.config import ReadConfig
 from storyline.errors import ConfigError
 from storyline.output import render
 
@@ -52,7 +37,7 @@ AssignerOpt = Annotated[
 
 
 @index_app.command("create")
-@_friendly
+@friendly
 def create(
     db: DbArg,
     threshold: Annotated[
@@ -66,7 +51,7 @@ def create(
     """Create an empty store. Its matching settings are fixed from now on (stored in the file)."""
     from storyline.store import Indexer, Store, StoreConfig
 
-    _check_format(fmt)
+    check_format(fmt)
     with Store.create(db, StoreConfig(threshold=threshold, num_perm=num_perm, assigner=assigner)) as store:
         Indexer(store)  # resolves and records the assigner now
         row = store.stats()
@@ -75,7 +60,8 @@ def create(
 
 
 @index_app.command("add")
-@_friendly
+@friendly
+@read_options
 def add(
     db: DbArg,
     inputs: Inputs,
@@ -107,14 +93,8 @@ def add(
         Path | None,
         typer.Option("--out", "-o", help="Write one result per article (.jsonl/.csv/.parquet)."),
     ] = None,
-    input_format: InputFormatOpt = None,
-    id_field: IdFieldOpt = "id",
-    text_field: TextFieldOpt = "text",
-    title_field: TitleFieldOpt = "title",
-    published_field: DateFieldOpt = "published",
-    on_error: OnErrorOpt = "fail",
-    rejects: RejectsOpt = None,
-    encoding: EncodingOpt = "utf-8",
+    read: ReadConfig = READ,
+    rejects: Path | None = None,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
 ) -> None:
@@ -126,23 +106,20 @@ def add(
     """
     from storyline.store import Indexer, Store, StoreConfig
 
-    _check_format(fmt)
+    check_format(fmt)
     if batch_size < 1:
         raise ConfigError(f"--batch-size must be >= 1, got {batch_size}")
     if workers < 1:
         raise ConfigError(f"--workers must be >= 1, got {workers}")
     if order not in ("time", "input"):
         raise ConfigError(f"unknown --order {order!r}", hint="use time or input")
-    config = _read_config(
-        input_format, id_field, text_field, title_field, published_field, on_error, encoding
-    )
     if create and not db.exists():
         store = Store.create(db, StoreConfig(assigner=assigner))
     else:
         store = Store.open(db)
     with store:
         indexer = Indexer(store, workers=workers)
-        stream, stats = _read_inputs(inputs, config, quiet)
+        stream, stats = read_inputs(inputs, read, quiet)
         status: Counter[str] = Counter()
         relation: Counter[str] = Counter()
         results: list[dict[str, Any]] = []
@@ -178,7 +155,7 @@ def add(
         }
     if not quiet:
         render([summary], fmt, sys.stdout)
-    _finish_read(stats, rejects, quiet)
+    finish_read(stats, rejects, quiet)
 
 
 def _time_key(article: Any) -> str:
@@ -189,19 +166,14 @@ def _time_key(article: Any) -> str:
 
 
 @index_app.command("query")
-@_friendly
+@friendly
+@read_options
 def query(
     db: DbArg,
     inputs: Inputs,
     limit: Annotated[int, typer.Option("--limit", help="Matches shown per article.")] = 5,
-    input_format: InputFormatOpt = None,
-    id_field: IdFieldOpt = "id",
-    text_field: TextFieldOpt = "text",
-    title_field: TitleFieldOpt = "title",
-    published_field: DateFieldOpt = "published",
-    on_error: OnErrorOpt = "fail",
-    rejects: RejectsOpt = None,
-    encoding: EncodingOpt = "utf-8",
+    read: ReadConfig = READ,
+    rejects: Path | None = None,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
 ) -> None:
@@ -212,14 +184,11 @@ def query(
     """
     from storyline.store import Indexer, Store
 
-    _check_format(fmt)
-    config = _read_config(
-        input_format, id_field, text_field, title_field, published_field, on_error, encoding
-    )
+    check_format(fmt)
     rows: list[dict[str, Any]] = []
     with Store.open(db) as store:
         indexer = Indexer(store)
-        stream, stats = _read_inputs(inputs, config, quiet)
+        stream, stats = read_inputs(inputs, read, quiet)
         for art in stream:
             q = indexer.query(art, limit=limit)
             base = {
@@ -234,16 +203,16 @@ def query(
                 rows.append(base | {"match_id": m["match_id"], "score": m["score"], "reason": m["reason"],
                                     "match_story": m["story_id"], "match_title": m["title"]})
     render(rows, fmt, sys.stdout)
-    _finish_read(stats, rejects, quiet)
+    finish_read(stats, rejects, quiet)
 
 
 @index_app.command("stats")
-@_friendly
+@friendly
 def stats(db: DbArg, fmt: FormatOpt = "table") -> None:
     """Counts (articles, duplicates, stories, relations), time span and size on disk."""
     from storyline.store import Store
 
-    _check_format(fmt)
+    check_format(fmt)
     with Store.open(db) as store:
         row = store.stats()
         problems = store.check()
@@ -257,7 +226,7 @@ def stats(db: DbArg, fmt: FormatOpt = "table") -> None:
 
 
 @index_app.command("export")
-@_friendly
+@friendly
 def export(
     db: DbArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .jsonl, .csv or .parquet.")],
@@ -274,7 +243,7 @@ def export(
     from storyline.io import write_records
     from storyline.store import Store
 
-    _check_format(fmt)
+    check_format(fmt)
     if what not in ("articles", "stories"):
         raise ConfigError(f"unknown --what {what!r}", hint="use articles or stories")
     with Store.open(db) as store:

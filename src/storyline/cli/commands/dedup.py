@@ -8,63 +8,48 @@ writes the kept articles, so memory does not grow with the size of the texts.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storyline.cli import (
-    DateFieldOpt,
-    EncodingOpt,
+from storyline.cli.app import app, friendly
+from storyline.cli.options import (
+    READ,
     FormatOpt,
-    IdFieldOpt,
-    InputFormatOpt,
     Inputs,
-    OnErrorOpt,
     QuietOpt,
-    RejectsOpt,
     SparkConfOpt,
     SparkMasterOpt,
-    TextFieldOpt,
-    TitleFieldOpt,
-    _check_format,
-    _dedup_summary,
-    _finish_read,
-    _friendly,
-    _read_config,
-    _read_inputs,
-    app,
+    check_format,
+    read_options,
 )
+from storyline.cli.progress import progress
+from storyline.cli.reading import finish_read, read_inputs
+from storyline.config import ReadConfig
 from storyline.errors import StorylineError
 from storyline.output import render
 
+if TYPE_CHECKING:
+    from storyline.io import ReadStats
 
-@contextmanager
-def _signature_progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
-    """A rich counter of articles featurized (TTY only; nothing when quiet or piped)."""
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        yield None
-        return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TextColumn("{task.completed:,} articles"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("reading + signatures", total=None)
-        yield lambda done: bar.update(task, completed=done)
+def dedup_summary(result: Any, stats: ReadStats) -> dict[str, Any]:
+    """Counts that add up: read = kept + removed + rejected + skipped (non-article records)."""
+    return {
+        "read": stats.read,
+        "kept": result.n_kept,
+        "removed": result.n_removed,
+        "rejected": stats.rejected,
+        "skipped": stats.skipped,
+        "clusters": result.n_clusters,
+    }
 
 
 @app.command()
-@_friendly
+@friendly
+@read_options
 def dedup(
     inputs: Inputs,
     out: Annotated[
@@ -104,14 +89,8 @@ def dedup(
     workers: Annotated[
         int, typer.Option("--workers", help="Processes computing signatures (same output for any).")
     ] = 1,
-    input_format: InputFormatOpt = None,
-    id_field: IdFieldOpt = "id",
-    text_field: TextFieldOpt = "text",
-    title_field: TitleFieldOpt = "title",
-    published_field: DateFieldOpt = "published",
-    on_error: OnErrorOpt = "fail",
-    rejects: RejectsOpt = None,
-    encoding: EncodingOpt = "utf-8",
+    read: ReadConfig = READ,
+    rejects: Path | None = None,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
     engine: Annotated[
@@ -138,10 +117,7 @@ def dedup(
     from storyline.dedup import dedup as run_dedup
     from storyline.io import ReadStats, read_articles, write_records
 
-    _check_format(fmt)
-    config = _read_config(
-        input_format, id_field, text_field, title_field, published_field, on_error, encoding
-    )
+    check_format(fmt)
     dconf = DedupConfig(
         threshold=threshold,
         num_perm=num_perm,
@@ -153,14 +129,14 @@ def dedup(
         containment_candidates=containment_candidates,
     )
     if engine != "local":
-        from storyline.distributed.cli_support import dedup_command
+        from storyline.cli.spark import dedup_command
 
-        dedup_command(engine, inputs, out, dconf, config, spark_master, spark_conf, out_format,
+        dedup_command(engine, inputs, out, dconf, read, spark_master, spark_conf, out_format,
                       rejects, fmt, quiet)
         return
-    stream, stats = _read_inputs(inputs, config, quiet=True)  # our own bar below
-    with _signature_progress(quiet) as progress:
-        result = run_dedup(stream, dconf, progress=progress)
+    stream, stats = read_inputs(inputs, read, quiet=True)  # our own bar below
+    with progress("reading + signatures", None, quiet) as ticker:
+        result = run_dedup(stream, dconf, progress=ticker.update if ticker.active else None)
     out.mkdir(parents=True, exist_ok=True)
     write_records((d.to_dict() for d in result.iter_decisions()), out / "decisions.jsonl")
 
@@ -170,7 +146,7 @@ def dedup(
     def kept_articles() -> Iterator[dict[str, Any]]:
         hint = "do not modify the inputs while storyline dedup runs"
         n = 0
-        for i, art in enumerate(read_articles(inputs, config, ReadStats())):
+        for i, art in enumerate(read_articles(inputs, read, ReadStats())):
             if i >= len(ids) or art.id != ids[i]:
                 raise StorylineError(
                     f"input changed between the two passes (record {i + 1}: id {art.id!r})",
@@ -186,11 +162,11 @@ def dedup(
             )
 
     write_records(kept_articles(), out / "deduped.jsonl")
-    summary = _dedup_summary(result, stats) | _reason_counts(result)
+    summary = dedup_summary(result, stats) | _reason_counts(result)
     write_records([summary], out / "summary.jsonl")
     if not quiet:
         render([summary], fmt, sys.stdout)
-    _finish_read(stats, rejects, quiet)
+    finish_read(stats, rejects, quiet)
 
 
 def _reason_counts(result: Any) -> dict[str, int]:

@@ -1,0 +1,53 @@
+"""`storyline read`: read articles from any supported format, clean them, write or print them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storyline.cli.app import app, friendly
+from storyline.cli.options import READ, FormatOpt, Inputs, QuietOpt, check_format, read_options
+from storyline.cli.reading import finish_read, read_inputs
+from storyline.config import ReadConfig
+from storyline.data import Article
+from storyline.output import render
+
+
+@app.command()
+@friendly
+@read_options
+def read(
+    inputs: Inputs,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write articles to .jsonl/.csv/.parquet.")
+    ] = None,
+    normalize: Annotated[
+        bool, typer.Option("--normalize/--no-normalize", help="Clean text for matching.")
+    ] = True,
+    read: ReadConfig = READ,
+    rejects: Path | None = None,
+    fmt: FormatOpt = "jsonl",
+    quiet: QuietOpt = False,
+) -> None:
+    """Read articles from any supported format, clean them, and write or print them."""
+    from storyline.io import write_records
+
+    check_format(fmt)
+    stream, stats = read_inputs(inputs, read, quiet)
+    articles: Iterable[Article] = stream
+    if normalize:
+        from storyline.normalize import normalize_article
+
+        articles = (normalize_article(a) for a in articles)
+    records = (a.to_dict() for a in articles)
+    if out is not None:
+        n = write_records(records, out)
+        if not quiet:
+            typer.echo(f"wrote {n} articles to {out}", err=True)
+    else:
+        render(list(records), fmt, sys.stdout)
+    finish_read(stats, rejects, quiet)
