@@ -10,7 +10,11 @@ from stand_in_scorers import Feat, WordScorer  # noqa: E402
 
 from storyline.data import Article  # noqa: E402
 from storyline.store import Indexer, Store  # noqa: E402
-from storyline.store.tracker import TrackerAssigner, decode_features, encode_features  # noqa: E402
+from storyline.store.assigners.story_tracker import (  # noqa: E402
+    TrackerAssigner,
+    decode_features,
+    encode_features,
+)
 from storyline.stories import ClusterConfig  # noqa: E402
 
 QUAKE = ("A strong earthquake struck the coastal city of Sarin on Monday, killing twelve people "

@@ -1,6 +1,6 @@
 """Persistent story index: SQLite store, incremental indexer and story assignment protocol."""
 
-from storyline.store.assign import (
+from storyline.store.assigners import (
     Assigned,
     DuplicateGroupAssigner,
     Stored,

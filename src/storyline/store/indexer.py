@@ -20,7 +20,7 @@ import xxhash
 from storyline.data import Article
 from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
 from storyline.index.lsh import band_hashes
-from storyline.store.assign import Assigned, Stored, StoryAssigner, ToAssign, make_assigner
+from storyline.store.assigners import Assigned, Stored, StoryAssigner, ToAssign, make_assigner
 from storyline.store.db import Store, pack, to_ts, unpack, utc_now
 
 

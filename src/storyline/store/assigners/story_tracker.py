@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from storyline.data import Article
-from storyline.store.assign import Assigned, Stored, ToAssign
+from storyline.store.assigners.base import Assigned, Stored, ToAssign, headline_label
 
 _TEXT_FROM_STORE = "\x00<text in store>"
 
@@ -119,7 +119,7 @@ def decode_features(data: bytes, text: str | None) -> Any:
 
 
 class TrackerAssigner:
-    """:class:`~storyline.store.assign.StoryAssigner` over a StoryTracker.
+    """:class:`~storyline.store.assigners.StoryAssigner` over a StoryTracker.
 
     Every article goes through ``StoryTracker.add`` (copies too: they are part of a story's
     support when later articles are scored); the store's dedup decision only names the
@@ -241,6 +241,4 @@ class TrackerAssigner:
     @staticmethod
     def _label(story_id: str, article: Article) -> str | None:
         """The first report's headline (or opening words); cheap, no pass over all stories."""
-        from storyline.store.assign import _label
-
-        return _label(article) or None
+        return headline_label(article) or None

@@ -1,4 +1,4 @@
-"""Story assignment behind a small protocol, so the indexer does not care who decides.
+"""The story-assignment protocol, so the indexer does not care who decides.
 
 The indexer hands each new article (with its dedup outcome) to a :class:`StoryAssigner`, stores
 what it returns (story id, relation, and the assigner's own features as bytes) and, when a
@@ -79,74 +79,9 @@ class StoryAssigner(Protocol):
         ...
 
 
-def _label(article: Article) -> str:
+def headline_label(article: Article) -> str:
+    """A story label from its first report: the headline, else the opening words."""
     if article.title:
         return article.title.strip()[:200]
     words = article.text.split()
     return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
-
-
-class DuplicateGroupAssigner:
-    """Fallback assigner: a story is a duplicate group (original + its near copies).
-
-    Stateless: everything it needs (the original's story) comes from the store's dedup lookup,
-    so restore is a no-op. Used when no story-linking model is installed.
-    """
-
-    name = "duplicate-groups"
-    features_kind: str | None = None
-
-    def _decide(self, item: ToAssign) -> Assigned:
-        if item.duplicate_of is not None and item.duplicate_story is not None:
-            return Assigned(
-                story_id=item.duplicate_story,
-                relation="duplicate",
-                is_new_story=False,
-                nearest_id=item.duplicate_of,
-                similarity=item.duplicate_score,
-                novelty=round(1.0 - item.duplicate_score, 4),
-            )
-        return Assigned(
-            story_id=f"st{item.seq:08d}",
-            relation="new",
-            is_new_story=True,
-            novelty=1.0,
-            label=_label(item.article),
-        )
-
-    def assign(self, item: ToAssign) -> Assigned:
-        return self._decide(item)
-
-    def peek(self, item: ToAssign) -> Assigned:
-        return self._decide(item)
-
-    def restore(self, rows: Iterable[Stored]) -> None:
-        for _ in rows:
-            pass
-
-    def reset(self) -> None:
-        return None
-
-
-def make_assigner(name: str) -> StoryAssigner:
-    """The assigner a store was built with; ``auto`` picks the story tracker when the fitted
-    pair scorer (storyline.link) is available, else duplicate groups."""
-    from storyline.errors import ConfigError, StorylineError
-
-    if name == "auto":
-        try:
-            from storyline.store.tracker import TrackerAssigner
-
-            return TrackerAssigner()
-        except (ImportError, OSError, StorylineError):
-            return DuplicateGroupAssigner()
-    if name == DuplicateGroupAssigner.name:
-        return DuplicateGroupAssigner()
-    if name == "story-tracker":
-        from storyline.store.tracker import TrackerAssigner
-
-        return TrackerAssigner()
-    raise ConfigError(
-        f"unknown story assigner {name!r}",
-        hint="use 'auto', 'story-tracker' or 'duplicate-groups'",
-    )
