@@ -330,14 +330,11 @@ class _Component:
         scores = PairScores(lambda key: self.scorer.score(held[key], feats), given)
         for key in self.cands[node.id]:
             scores.get(key)
-        decision = self.book.decide(node, scores, lambda m: self.index.live(node, m))
+        edges = self.edges if self.record_edges else None
+        assignment = self.book.settle(node, scores, lambda m: self.index.live(node, m), 0, edges)
         self.pairs_scored += scores.scored
-        if self.record_edges:
-            val = self.book.value
-            self.edges.extend((k, node.id, val(scores[k])) for k in scores)
-        self.book.commit(node, decision)
         self.index.insert(node, feats)
-        return decision.assignment(node.id, 0)
+        return assignment
 
     def add_ghost(self, article: Article, feats: Any, story: str) -> None:
         node = self._prepare(article, feats)

@@ -188,6 +188,17 @@ class StoryBook:
         state.add_terms(node.terms)
         self.story_of[node.id] = sid
 
+    def settle(self, node: Node, scores: PairScores, live: Callable[[str], bool], examined: int,
+               edges: list[tuple[str, str, float]] | None = None) -> Assignment:
+        """Decide and commit ``node``'s story; with ``edges``, append every scored pair
+        (candidate, node, deciding score) for the batch merge pass."""
+        decision = self.decide(node, scores, live)
+        if edges is not None:
+            val = self.value
+            edges.extend((k, node.id, val(scores[k])) for k in scores)
+        self.commit(node, decision)
+        return decision.assignment(node.id, examined)
+
     def place(self, article_id: str, story_id: str) -> None:
         """Make ``article_id`` a member of ``story_id`` (created if new), leaving its old one."""
         old = self.story_of.get(article_id)

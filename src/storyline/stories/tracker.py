@@ -146,10 +146,7 @@ class StoryTracker:
 
     def assign(self, node: Node, scores: PairScores, examined: int) -> Assignment:
         """Decide and record ``node``'s story (the caller inserts it in the index)."""
-        decision = self.book.decide(node, scores, lambda m: self.index.live(node, m))
+        edges = self.edges if self.record_edges else None
+        assignment = self.book.settle(node, scores, lambda m: self.index.live(node, m), examined, edges)
         self.pairs_scored += scores.scored
-        if self.record_edges:
-            val = self.book.value
-            self.edges.extend((k, node.id, val(scores[k])) for k in scores)
-        self.book.commit(node, decision)
-        return decision.assignment(node.id, examined)
+        return assignment
