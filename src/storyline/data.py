@@ -6,7 +6,40 @@ Kept free of I/O and heavy imports so any stage (local or Spark) can use them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
+
+
+class Relation(StrEnum):
+    """How two articles relate, from copy to nothing in common (the first four: same story)."""
+
+    DUPLICATE = "duplicate"
+    NEAR_DUPLICATE = "near_duplicate"
+    REVISION = "revision"
+    SAME_STORY = "same_story"
+    RELATED = "related"
+    UNRELATED = "unrelated"
+
+
+# plain strings (a StrEnum member hashes by its name, not its value, so sets hold the values)
+RELATIONS: tuple[str, ...] = tuple(r.value for r in Relation)
+SAME_STORY_RELATIONS: frozenset[str] = frozenset(RELATIONS[:4])
+COPY_RELATIONS: frozenset[str] = frozenset(RELATIONS[:2])
+# the SemEval-2022 Task 8 similarity dimensions
+DIMENSIONS: tuple[str, ...] = ("geography", "entities", "time", "narrative", "style", "tone", "overall")
+
+
+def parse_instant(value: str | None) -> datetime | None:
+    """An ISO-8601 date/time as an aware datetime (naive means UTC; a lowercase ``z`` is read
+    as ``Z``); None when absent or unparseable."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xxhash
 
-from storyline.data import Article
+from storyline.data import DIMENSIONS, RELATIONS, SAME_STORY_RELATIONS, Article
 from storyline.errors import ConfigError
 from storyline.features.entities import KINDS, extract_entities
 from storyline.features.facts import (
@@ -57,9 +57,6 @@ __all__ = [
     "variant_kind",
 ]
 
-RELATIONS = ("duplicate", "near_duplicate", "revision", "same_story", "related", "unrelated")
-SAME_STORY_RELATIONS = frozenset(RELATIONS[:4])
-DIMENSIONS = ("geography", "entities", "time", "narrative", "style", "tone", "overall")
 _MODEL_FILE = "link-model.json"
 _LEAD_WORDS = 60
 _SHINGLE_K = 5

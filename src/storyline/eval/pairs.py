@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.data import DIMENSIONS, SAME_STORY_RELATIONS
+
 __all__ = [
     "SEMEVAL_DIMENSIONS",
     "BinaryScores",
@@ -21,7 +23,7 @@ __all__ = [
     "synthetic_pairs",
 ]
 
-SEMEVAL_DIMENSIONS = ("geography", "entities", "time", "narrative", "style", "tone", "overall")
+SEMEVAL_DIMENSIONS = DIMENSIONS
 
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float:
@@ -193,13 +195,10 @@ def pair_metrics(
     return rows
 
 
-_SAME_RELATIONS = frozenset({"duplicate", "near_duplicate", "revision", "same_story"})
-
-
 def _predicted_same(p: Mapping[str, Any], threshold: float) -> bool:
     rel = p.get("relation")
     if isinstance(rel, str) and rel:
-        return rel in _SAME_RELATIONS
+        return rel in SAME_STORY_RELATIONS
     prob = p.get("same_story")
     if isinstance(prob, int | float) and not isinstance(prob, bool):
         return float(prob) >= threshold

@@ -19,11 +19,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from storyline.data import Article
+from storyline.data import COPY_RELATIONS, Article
 from storyline.errors import InputError
 from storyline.index.terms import top_terms
 from storyline.stories.config import ClusterConfig
-from storyline.stories.types import COPY_RELATIONS, Assignment, Node, PairScoreLike, story_id_for
+from storyline.stories.types import Assignment, Node, PairScoreLike, story_id_for
 
 
 def deciding_score(score: PairScoreLike, score_field: str) -> float:

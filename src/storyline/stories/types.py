@@ -14,8 +14,6 @@ import numpy as np
 
 from storyline.data import Article
 
-COPY_RELATIONS = frozenset(("duplicate", "near_duplicate"))
-
 
 class PairScoreLike(Protocol):
     """What clustering needs from a pair score (:class:`storyline.link.PairScore` has it)."""

@@ -7,20 +7,14 @@ latest one: a feed's misdated article (a year ahead) must not evict everything.
 from __future__ import annotations
 
 from collections import deque
-from datetime import UTC, datetime
+
+from storyline.data import parse_instant
 
 
 def parse_time(value: str | None) -> float | None:
     """Epoch seconds of an ISO-8601 date/time (naive means UTC); None when absent or unparseable."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
+    dt = parse_instant(value)
+    return None if dt is None else dt.timestamp()
 
 
 class WindowClock:
