@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from stand_in_scorers import WordScorer
-
 from storyline.data import Article
 from storyline.stories import ClusterConfig, StoryTracker
 
@@ -25,8 +23,8 @@ def art(i: str, text: str, day: int = 1) -> Article:
     return Article(id=i, text=text, published=f"2024-03-{day:02d}T10:00:00Z", source="Wire")
 
 
-def test_peek_decides_like_add_without_changing_state() -> None:
-    t = StoryTracker(WordScorer(), cfg())
+def test_peek_decides_like_add_without_changing_state(stand_ins) -> None:
+    t = StoryTracker(stand_ins.WordScorer(), cfg())
     first = t.add(art("a", QUAKE))
     before = (len(t), {s.id: s.members for s in t.stories()})
     p = t.peek(art("b", QUAKE2))
@@ -38,13 +36,13 @@ def test_peek_decides_like_add_without_changing_state() -> None:
     assert added.story_id == p.story_id
 
 
-def test_restore_rebuilds_state_without_featurizing() -> None:
-    scorer = WordScorer()
+def test_restore_rebuilds_state_without_featurizing(stand_ins) -> None:
+    scorer = stand_ins.WordScorer()
     live = StoryTracker(scorer, cfg())
     arts = [art("a", QUAKE), art("m", MATCH), art("b", QUAKE2)]
     got = {a.id: live.add(a).story_id for a in arts}
     feats = {a.id: scorer.featurize(a) for a in arts}
-    scorer2 = WordScorer()
+    scorer2 = stand_ins.WordScorer()
     back = StoryTracker(scorer2, cfg())
     for a in arts:
         back.restore(a, feats[a.id], got[a.id])
@@ -54,8 +52,8 @@ def test_restore_rebuilds_state_without_featurizing() -> None:
     assert back.peek(q).story_id == live.peek(q).story_id == got["a"]
 
 
-def test_move_and_precomputed_features() -> None:
-    scorer = WordScorer()
+def test_move_and_precomputed_features(stand_ins) -> None:
+    scorer = stand_ins.WordScorer()
     t = StoryTracker(scorer, cfg())
     a = t.add(art("a", QUAKE))
     m = t.add(art("m", MATCH), scorer.featurize(art("m", MATCH)))
@@ -66,8 +64,8 @@ def test_move_and_precomputed_features() -> None:
     assert sorted(next(s for s in t.stories() if s.id == a.story_id).members) == ["a", "m"]
 
 
-def test_on_drop_reports_articles_leaving_the_window() -> None:
-    t = StoryTracker(WordScorer(), cfg(window_days=2.0))
+def test_on_drop_reports_articles_leaving_the_window(stand_ins) -> None:
+    t = StoryTracker(stand_ins.WordScorer(), cfg(window_days=2.0))
     dropped: list[str] = []
     t.on_drop = dropped.append
     t.add(art("a", QUAKE, day=1))

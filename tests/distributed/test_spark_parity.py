@@ -1,13 +1,12 @@
 """Spark engine parity: `local[2]` Spark and the local engine give identical decisions.
 
-Skips cleanly when pyspark or Java is missing. One Spark session is shared by the module.
+Skips cleanly when pyspark or Java is missing. One Spark session is shared by the folder.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +26,10 @@ if not java_available():
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from storyline.distributed.session import get_session
-
-    session = get_session("local[2]", {"spark.sql.shuffle.partitions": "2"})
-    yield session
-    session.stop()
+def spark(spark_session: Any) -> Any:
+    """The folder's one session (tests/conftest.py), 2 shuffle partitions."""
+    spark_session.conf.set("spark.sql.shuffle.partitions", "2")
+    return spark_session
 
 
 def _part_lines(folder: Path) -> list[str]:

@@ -1,14 +1,13 @@
 """`cluster --engine spark` parity: Spark `local[2]` and the local `cluster_stories` give the same
 assignments, stories, first reports, labels and decisions.
 
-Skips cleanly when pyspark or Java is missing. One Spark session is shared by the module.
+Skips cleanly when pyspark or Java is missing. One Spark session is shared by the folder.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +27,10 @@ if not java_available():
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from storyline.distributed.session import get_session
-
-    session = get_session("local[2]", {"spark.sql.shuffle.partitions": "4"})
-    yield session
-    session.stop()
+def spark(spark_session: Any) -> Any:
+    """The folder's one session (tests/conftest.py), 4 shuffle partitions."""
+    spark_session.conf.set("spark.sql.shuffle.partitions", "4")
+    return spark_session
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from storyline.cli import app
 
 runner = CliRunner()
-FIX = Path(__file__).parent / "fixtures" / "compare"
+FIX = Path(__file__).parents[1] / "fixtures" / "compare"
 WIRE, UPDATE = str(FIX / "quake_wire.txt"), str(FIX / "quake_update_noisy.txt")
-SEMEVAL = Path(__file__).parents[1] / ".." / "shared" / "data" / "semeval2022-task8-en-train.jsonl"
+SEMEVAL = Path(__file__).parents[2] / ".." / "shared" / "data" / "semeval2022-task8-en-train.jsonl"
 
 
 def test_help_explains():

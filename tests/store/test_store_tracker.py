@@ -6,7 +6,6 @@ import pytest
 
 pytest.importorskip("storyline.stories")
 
-from stand_in_scorers import Feat, WordScorer  # noqa: E402
 
 from storyline.data import Article  # noqa: E402
 from storyline.store import Indexer, Store  # noqa: E402
@@ -45,16 +44,16 @@ def cfg(**kw: object) -> ClusterConfig:
 CFG = cfg()
 
 
-def test_features_round_trip_without_text() -> None:
-    f = Feat("x", "some text", {"a": 1.0})
+def test_features_round_trip_without_text(stand_ins) -> None:
+    f = stand_ins.Feat("x", "some text", {"a": 1.0})
     data = encode_features(f, "some text")
     assert b"some text" not in data or len(data) < 200
     assert decode_features(data, "some text") == f
 
 
-def test_tracker_assigns_stories_and_restores_without_featurizing(tmp_path) -> None:
+def test_tracker_assigns_stories_and_restores_without_featurizing(tmp_path, stand_ins) -> None:
     path = tmp_path / "s.db"
-    scorer = WordScorer()
+    scorer = stand_ins.WordScorer()
     with Store.create(path) as s:
         ix = Indexer(s, TrackerAssigner(scorer, CFG))
         res = ix.add_batch([art("q1", QUAKE, 1), art("m1", MATCH, 2), art("q2", QUAKE2, 3),
@@ -66,7 +65,7 @@ def test_tracker_assigns_stories_and_restores_without_featurizing(tmp_path) -> N
         assert scorer.featurized == 4
         assert s.count("features") == 4
         assert s.check() == []
-    fresh = WordScorer()
+    fresh = stand_ins.WordScorer()
     with Store.open(path) as s:
         assigner = TrackerAssigner(fresh, CFG)
         ix = Indexer(s, assigner)
@@ -82,9 +81,9 @@ def test_tracker_assigns_stories_and_restores_without_featurizing(tmp_path) -> N
         assert s.count("articles") == 5  # query wrote nothing
 
 
-def test_rolled_back_batch_rebuilds_tracker(tmp_path) -> None:
+def test_rolled_back_batch_rebuilds_tracker(tmp_path, stand_ins) -> None:
     with Store.create(tmp_path / "s.db") as s:
-        assigner = TrackerAssigner(WordScorer(), CFG)
+        assigner = TrackerAssigner(stand_ins.WordScorer(), CFG)
         ix = Indexer(s, assigner)
         ix.add_batch([art("q1", QUAKE, 1)])
         real = ix._write_assignment
@@ -102,10 +101,10 @@ def test_rolled_back_batch_rebuilds_tracker(tmp_path) -> None:
         assert s.check() == []
 
 
-def test_features_outside_the_window_are_dropped(tmp_path) -> None:
+def test_features_outside_the_window_are_dropped(tmp_path, stand_ins) -> None:
     one_day = cfg(window_days=1.0)
     with Store.create(tmp_path / "s.db") as s:
-        ix = Indexer(s, TrackerAssigner(WordScorer(), one_day))
+        ix = Indexer(s, TrackerAssigner(stand_ins.WordScorer(), one_day))
         ix.add_batch([Article(id="old", text=QUAKE, published="2024-03-01T00:00:00Z")])
         ix.add_batch([Article(id="new", text=MATCH, published="2024-03-05T00:00:00Z")])
         ix.add_batch([Article(id="newer", text=QUAKE2, published="2024-03-05T01:00:00Z")])
@@ -114,14 +113,14 @@ def test_features_outside_the_window_are_dropped(tmp_path) -> None:
         assert kept == ["new", "newer"]
         assert s.check() == []
     with Store.open(tmp_path / "s.db") as s:
-        ix = Indexer(s, TrackerAssigner(WordScorer(), one_day))
+        ix = Indexer(s, TrackerAssigner(stand_ins.WordScorer(), one_day))
         (r,) = ix.add_batch([Article(id="q3", text=QUAKE3, published="2024-03-05T02:00:00Z")])
         assert r.story_id == s.get_article("newer")["story_id"]
 
 
-def test_compact_returns_freed_pages(tmp_path) -> None:
+def test_compact_returns_freed_pages(tmp_path, stand_ins) -> None:
     with Store.create(tmp_path / "s.db") as s:
-        ix = Indexer(s, TrackerAssigner(WordScorer(), CFG))
+        ix = Indexer(s, TrackerAssigner(stand_ins.WordScorer(), CFG))
         ix.add_batch([Article(id=f"a{i}", text=f"{QUAKE} {MATCH} item {i} " * 40) for i in range(40)])
         with s.transaction() as conn:  # what dropping evicted features does, all at once
             conn.execute("DELETE FROM features")
@@ -157,7 +156,7 @@ def test_real_linker_features_round_trip() -> None:
     assert (g.shingles == f.shingles).all()
 
 
-def test_features_encoded_in_preparation_are_what_assign_would_store(tmp_path) -> None:
+def test_features_encoded_in_preparation_are_what_assign_would_store(tmp_path, stand_ins) -> None:
     """Preparation (a worker, off the writer's path) encodes the features and compresses the
     texts; the store holds the same bytes as when the assigner encodes them itself."""
     from storyline.store.db import unpack
@@ -166,7 +165,7 @@ def test_features_encoded_in_preparation_are_what_assign_would_store(tmp_path) -
     blobs = []
     for ahead in (True, False):
         with Store.create(tmp_path / f"{ahead}.db") as s:
-            ix = Indexer(s, TrackerAssigner(WordScorer(), CFG))
+            ix = Indexer(s, TrackerAssigner(stand_ins.WordScorer(), CFG))
             prepared = ix.prepare_many(arts)
             assert all(p.features_z is not None for p in prepared)
             if not ahead:  # what an assigner sees when nothing was encoded ahead
@@ -179,5 +178,5 @@ def test_features_encoded_in_preparation_are_what_assign_would_store(tmp_path) -
             assert [unpack(t) for _, t in texts] == [p.article.text for p in prepared]
     assert blobs[0] == blobs[1] and len(blobs[0]) == 3
     with Store.open(tmp_path / "True.db") as s:  # and they load back
-        fresh = WordScorer()
+        fresh = stand_ins.WordScorer()
         assert Indexer(s, TrackerAssigner(fresh, CFG)).catch_up() == 3 and fresh.featurized == 0

@@ -1,0 +1,76 @@
+"""Fixtures shared by every test folder: the stand-in pair scorers and one Spark session.
+
+The real scorer is :class:`storyline.link.Linker`; these give exact, cheap similarities so a test
+can say which story each article must join. Tests take them through the ``stand_ins`` fixture
+(the classes) or ``word_scorer`` (a fresh instance), never by importing this file.
+
+This is the only conftest.py: the stand-in features are pickled by the store tests, and pickle
+finds their class by module name, which must be one ``conftest``. ``spark_session`` is shared by
+tests/distributed/ (starting a JVM costs seconds); it skips cleanly without pyspark or Java, and
+a module that needs another number of shuffle partitions sets it in its own ``spark`` fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from storyline.data import Article
+
+
+@dataclass(frozen=True)
+class Feat:
+    id: str
+    text: str
+    terms: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Score:
+    similarity: float
+    relation: str
+
+
+class WordScorer:
+    """Jaccard of the articles' word sets (words over 3 letters); counts featurize calls so a
+    test can check that restoring state does not featurize again."""
+
+    def __init__(self) -> None:
+        self.featurized = 0
+
+    def featurize(self, article: Article) -> Feat:
+        self.featurized += 1
+        words = sorted({w.strip(".,").lower() for w in article.text.split() if len(w) > 3})
+        return Feat(article.id, article.text, {w: 1.0 for w in words})
+
+    def score(self, a: Feat, b: Feat) -> Score:
+        sa, sb = set(a.terms), set(b.terms)
+        s = len(sa & sb) / max(1, len(sa | sb))
+        return Score(s, "same_story" if s >= 0.3 else "unrelated")
+
+
+@pytest.fixture
+def stand_ins() -> SimpleNamespace:
+    """The stand-in classes: ``WordScorer``, its features ``Feat`` and scores ``Score``."""
+    return SimpleNamespace(WordScorer=WordScorer, Feat=Feat, Score=Score)
+
+
+@pytest.fixture
+def word_scorer() -> WordScorer:
+    return WordScorer()
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    pytest.importorskip("pyspark")
+    from storyline.distributed.session import get_session, java_available
+
+    if not java_available():
+        pytest.skip("the Spark engine needs Java")
+    session = get_session("local[2]", {"spark.sql.shuffle.partitions": "4"})
+    yield session
+    session.stop()
