@@ -277,8 +277,7 @@ def create_app(
 
     @app.get("/healthz", tags=["meta"])
     async def healthz() -> dict[str, Any]:
-        row = store.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
-        return {"status": "ok", "articles_seq": int(row[0]), "schema_version": store.schema_version(),
+        return {"status": "ok", "articles_seq": store.last_seq(), "schema_version": store.schema_version(),
                 "auth": token is not None}
 
     from storyline.service.pages import add_pages

@@ -128,7 +128,7 @@ def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
 
     def _stats() -> dict[str, Any]:
         """Store stats scan whole tables: recompute only after articles were added."""
-        seq = store.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+        seq = store.last_seq()
         if cached.get("seq") != seq:
             cached["stats"], cached["seq"] = store.stats(), seq
         return dict(cached["stats"])

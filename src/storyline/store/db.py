@@ -262,6 +262,10 @@ class Store:
     def schema_version(self) -> int:
         return int(self.conn.execute("SELECT max(version) FROM migrations").fetchone()[0])
 
+    def last_seq(self) -> int:
+        """The newest article's internal key (0 when empty): changes whenever articles are added."""
+        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
+
     def count(self, table: str) -> int:
         if table not in {"articles", "signatures", "lsh_buckets", "features", "decisions", "assignments", "stories"}:
             raise ValueError(table)

@@ -20,6 +20,7 @@ import xxhash
 from storyline.data import Article
 from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
 from storyline.index.lsh import band_hashes
+from storyline.store import tables as T
 from storyline.store.assigners import Assigned, Stored, StoryAssigner, ToAssign, make_assigner
 from storyline.store.db import Store, pack, to_ts, unpack, utc_now
 
@@ -182,9 +183,7 @@ class Indexer:
         stored = store.meta("assigner")
         if stored is None:
             with store.transaction() as conn:
-                conn.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('assigner', ?)", (assigner.name,)
-                )
+                conn.execute(T.SET_META_ONCE, ("assigner", assigner.name))
         elif stored != assigner.name:
             from storyline.store.db import StoreError
 
@@ -207,7 +206,7 @@ class Indexer:
         stored = self.store.meta("hashing")
         if stored is None:
             with self.store.transaction() as conn:
-                conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('hashing', ?)", (digest,))
+                conn.execute(T.SET_META_ONCE, ("hashing", digest))
         elif stored != digest:
             from storyline.store.db import StoreError
 
@@ -252,9 +251,7 @@ class Indexer:
     # ------------------------------------------------------------------ lookups
 
     def _exact(self, digest: bytes) -> int | None:
-        row = self.store.conn.execute(
-            "SELECT seq FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1", (digest,)
-        ).fetchone()
+        row = self.store.conn.execute(T.FIRST_WITH_HASH, (digest,)).fetchone()
         return None if row is None else int(row[0])
 
     def _near(self, p: _Prepared, first_only: bool = False) -> list[Match]:
@@ -266,9 +263,7 @@ class Indexer:
         hashes = p.bands.tolist()
         sql = self._bucket_sql.get(len(hashes))
         if sql is None:  # one statement for all bands (each term a primary-key lookup)
-            sql = self._bucket_sql[len(hashes)] = "SELECT seq FROM lsh_buckets WHERE " + " OR ".join(
-                f"(band = {b} AND hash = ?)" for b in range(len(hashes))
-            )
+            sql = self._bucket_sql[len(hashes)] = T.bucket_lookup(len(hashes))
         cands = {r[0] for r in conn.execute(sql, hashes)}
         if not cands:
             return []
@@ -276,7 +271,7 @@ class Indexer:
         sigs: dict[int, np.ndarray] = {}
         for start in range(0, len(ordered), 500):
             part = ordered[start : start + 500]
-            q = f"SELECT seq, sig FROM signatures WHERE seq IN ({','.join('?' * len(part))})"
+            q = T.signatures_of(len(part))
             sigs.update((int(s), np.frombuffer(b, dtype="<u4")) for s, b in conn.execute(q, part))
         cfg = self.store.config
         est = {s: estimate_jaccard(p.sig, sigs[s]) for s in ordered}
@@ -286,7 +281,7 @@ class Indexer:
         ranked = sorted((s for s in ordered if est[s] >= floor), key=lambda s: (-est[s], s))
         out: list[Match] = []
         for seq in ranked[: cfg.max_candidates]:
-            text = unpack(conn.execute("SELECT text FROM articles WHERE seq = ?", (seq,)).fetchone()[0]) or ""
+            text = unpack(conn.execute(T.TEXT_OF, (seq,)).fetchone()[0]) or ""
             jac, cont = _overlap(p.shingles, self.hasher.shingles(text))
             if jac >= cfg.threshold or cont >= cfg.containment:
                 out.append(Match(seq, jac, cont))
@@ -297,9 +292,7 @@ class Indexer:
 
     def _root(self, seq: int) -> int:
         """The original a stored article duplicates (itself when it is an original)."""
-        row = self.store.conn.execute(
-            "SELECT duplicate_of FROM decisions WHERE seq = ?", (seq,)
-        ).fetchone()
+        row = self.store.conn.execute(T.DUPLICATE_OF, (seq,)).fetchone()
         return seq if row is None or row[0] is None else int(row[0])
 
     def _dedup(self, p: _Prepared) -> tuple[int | None, float, str]:
@@ -315,13 +308,11 @@ class Indexer:
         return None, 1.0, "unique"
 
     def _story_of(self, seq: int) -> str | None:
-        row = self.store.conn.execute(
-            "SELECT story_id FROM assignments WHERE seq = ?", (seq,)
-        ).fetchone()
+        row = self.store.conn.execute(T.STORY_OF, (seq,)).fetchone()
         return None if row is None else str(row[0])
 
     def _id_of(self, seq: int) -> str:
-        return str(self.store.conn.execute("SELECT id FROM articles WHERE seq = ?", (seq,)).fetchone()[0])
+        return str(self.store.conn.execute(T.ID_OF, (seq,)).fetchone()[0])
 
     # ------------------------------------------------------------------ assigner state
 
@@ -330,14 +321,7 @@ class Indexer:
         conn = self.store.conn
         n = 0
         while True:
-            rows = conn.execute(
-                "SELECT a.seq, a.id, a.published, s.story_id, s.relation, f.data, a.source,"
-                " CASE WHEN f.data IS NULL THEN NULL ELSE a.text END "
-                "FROM articles a JOIN assignments s ON s.seq = a.seq "
-                "LEFT JOIN features f ON f.seq = a.seq "
-                "WHERE a.seq > ? ORDER BY a.seq LIMIT 2000",
-                (self._restored_seq,),
-            ).fetchall()
+            rows = conn.execute(T.STORED_AFTER, (self._restored_seq,)).fetchall()
             if not rows:
                 return n
             self.assigner.restore(
@@ -427,11 +411,7 @@ class Indexer:
         ids = evicted() if evicted is not None else []
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            conn.execute(
-                "DELETE FROM features WHERE seq IN (SELECT seq FROM articles WHERE id IN "
-                f"({','.join('?' * len(part))}))",
-                part,
-            )
+            conn.execute(T.drop_features_of(len(part)), part)
 
     def _existing(self, art: Article, stored_original: str) -> AddResult:
         row = self.store.get_article(art.id, text=False)
@@ -455,8 +435,7 @@ class Indexer:
         ts = p.ts or now
         dup_seq, score, reason = self._dedup(p)
         cur = conn.execute(
-            "INSERT INTO articles(id, title, url, source, published, lang, dateline, meta, raw,"
-            " original, text, content_hash, ts, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            T.INSERT_ARTICLE,
             (
                 art.id, art.title, art.url, art.source, art.published, art.lang, art.dateline,
                 json.dumps(art.meta, ensure_ascii=False, sort_keys=True, default=str),
@@ -466,16 +445,14 @@ class Indexer:
             ),
         )
         seq = int(cur.lastrowid)
-        conn.execute(
-            "INSERT INTO signatures(seq, sig) VALUES (?, ?)", (seq, p.sig.astype("<u4").tobytes())
-        )
+        conn.execute(T.INSERT_SIGNATURE, (seq, p.sig.astype("<u4").tobytes()))
         if not is_empty_signature(p.sig):
             conn.executemany(
-                "INSERT OR IGNORE INTO lsh_buckets(band, hash, seq) VALUES (?, ?, ?)",
+                T.INSERT_BUCKET,
                 [(b, h, seq) for b, h in enumerate(p.bands.tolist())],
             )
         conn.execute(
-            "INSERT INTO decisions(seq, duplicate_of, score, reason) VALUES (?, ?, ?, ?)",
+            T.INSERT_DECISION,
             (seq, dup_seq, score, reason),
         )
         dup_id = None if dup_seq is None else self._id_of(dup_seq)
@@ -499,37 +476,30 @@ class Indexer:
     def _write_assignment(self, conn: Any, seq: int, ts: str, art: Article, a: Assigned) -> None:
         nearest = None if a.nearest_id is None else self.store.seq_of(a.nearest_id)
         conn.execute(
-            "INSERT INTO assignments(seq, story_id, relation, nearest, similarity, is_new_story,"
-            " novelty) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            T.INSERT_ASSIGNMENT,
             (seq, a.story_id, a.relation, nearest, a.similarity, int(a.is_new_story), a.novelty),
         )
         if a.features is not None and self.assigner.features_kind:
             conn.execute(
-                "INSERT INTO features(seq, kind, data) VALUES (?, ?, ?)",
+                T.INSERT_FEATURES,
                 (seq, self.assigner.features_kind, a.features),
             )
-        row = conn.execute(
-            "SELECT first_ts, sources, label FROM stories WHERE id = ?", (a.story_id,)
-        ).fetchone()
+        row = conn.execute(T.STORY_SUMMARY, (a.story_id,)).fetchone()
         source = art.source or "(unknown)"
         if row is None:
             conn.execute(
-                "INSERT INTO stories(id, label, first_seq, first_ts, last_ts, size, sources)"
-                " VALUES (?, ?, ?, ?, ?, 1, ?)",
+                T.INSERT_STORY,
                 (a.story_id, a.label or art.title, seq, ts, ts, json.dumps({source: 1})),
             )
             return
         sources = json.loads(row[1])
         sources[source] = sources.get(source, 0) + 1
         conn.execute(
-            "UPDATE stories SET size = size + 1, sources = ?, last_ts = max(last_ts, ?),"
-            " label = coalesce(?, label) WHERE id = ?",
+            T.GROW_STORY,
             (json.dumps(sources, sort_keys=True), ts, a.label, a.story_id),
         )
         if ts < row[0]:  # an earlier report arrived late: it becomes the first report
-            conn.execute(
-                "UPDATE stories SET first_ts = ?, first_seq = ? WHERE id = ?", (ts, seq, a.story_id)
-            )
+            conn.execute(T.MOVE_FIRST_REPORT, (ts, seq, a.story_id))
 
     # ------------------------------------------------------------------ queries
 
