@@ -27,10 +27,9 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
@@ -59,6 +58,7 @@ from storyline.index.lsh import (
     pairs_from_band_hashes,
 )
 from storyline.kernels import kernel, note_compile
+from storyline.parallel import Executor
 
 _KEEP_BUILTIN = ("earliest", "longest", "first")
 
@@ -672,7 +672,7 @@ def _feature_stream(
             for b in batches:
                 yield len(b), featurize(b, *args)
         return
-    with ProcessPoolExecutor(max_workers=cfg.workers, mp_context=_pool_context()) as pool:
+    with Executor(cfg.workers, _start_method()).pool() as pool:
         pending: list[tuple[int, Future[Features]]] = []
 
         def submit(b: list[str]) -> None:
@@ -689,7 +689,7 @@ def _feature_stream(
             yield size, fut.result()
 
 
-def _pool_context() -> Any:
+def _start_method() -> str:
     """Worker start method: ``fork`` on Linux after loading the compiled kernels once here
     (workers start in milliseconds, nothing to re-import or re-load); ``spawn`` elsewhere
     (``featurize`` is a top-level pure function, so spawned workers work the same).
@@ -700,7 +700,7 @@ def _pool_context() -> Any:
     )
     if method == "fork":
         featurize(["warm up the kernels"], sample_rate=16)  # loaded once, inherited by every worker
-    return get_context(method)
+    return method
 
 
 def dedup(

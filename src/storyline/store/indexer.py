@@ -20,6 +20,7 @@ import xxhash
 from storyline.data import Article
 from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
 from storyline.index.lsh import band_hashes
+from storyline.parallel import Executor, worker_state
 from storyline.store import tables as T
 from storyline.store.assigners import Assigned, Stored, StoryAssigner, ToAssign, make_assigner
 from storyline.store.db import Store, pack, to_ts, unpack, utc_now
@@ -72,28 +73,19 @@ class _PrepSpec:
     featurizer: Any = None  # object with .featurize(normalized article), or None
 
 
-_WORKER_SPEC: list[_PrepSpec] = []  # set in each worker process by _init_worker
 _HASHERS: dict[tuple[int, int, int], MinHasher] = {}
-
-
-def _init_worker(spec: _PrepSpec) -> None:
-    _WORKER_SPEC[:] = [spec]
 
 
 def prepare_in_pool(articles: list[Article]) -> list[_Prepared]:
     """:func:`prepare_chunk` in a :func:`prep_pool` worker, with the spec it was started with."""
-    return prepare_chunk(_WORKER_SPEC[0], articles)
+    spec: _PrepSpec = worker_state()
+    return prepare_chunk(spec, articles)
 
 
 def prep_pool(spec: _PrepSpec, workers: int) -> Any:
     """Worker processes that run :func:`prepare_chunk` with ``spec`` (spawned, so they are safe
     beside threads); submit :func:`prepare_in_pool` to them."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(
-        max(1, workers), mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(spec,)
-    )
+    return Executor(workers, "spawn").pool(spec)
 
 
 def prepare_chunk(spec: _PrepSpec, articles: list[Article], store: bool = True) -> list[_Prepared]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from storyline.data import Article
 from storyline.errors import InputError
-from storyline.parallel import fork_context
+from storyline.parallel import Executor, fork_context, worker_state
 from storyline.stories.config import ClusterConfig
 from storyline.stories.idf import with_corpus_idf
 from storyline.stories.merge import finish, merge_stories
@@ -79,14 +79,11 @@ def cluster_stories(
                   tracker.candidates_examined)
 
 
-_WORKER_SCORER: Any = None
-_WORKER_FEATURES: dict[str, Any] = {}
-
-
 def _score_slice(pairs: list[tuple[str, str]]) -> list[tuple[float, str, float]]:
+    scorer, features = worker_state()
     out = []
     for a, b in pairs:
-        sc = LightScore.of(_WORKER_SCORER.score(_WORKER_FEATURES[a], _WORKER_FEATURES[b]))
+        sc = LightScore.of(scorer.score(features[a], features[b]))
         out.append((sc.similarity, sc.relation, sc.same_story))  # plain tuples: cheap to send
     return out
 
@@ -95,10 +92,6 @@ def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: l
     """Same result as adding one by one: candidates (index only) first, then every candidate
     pair scored in forked workers, then the sequential assignment. Features evicted from the
     window meanwhile are kept until the chunk is done."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _WORKER_SCORER, _WORKER_FEATURES
     index = tracker.index
     staged: list[tuple[Node, Any, list[str], int]] = []
     deferred: list[str] = []
@@ -109,16 +102,14 @@ def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: l
         index.insert(node, f)
         staged.append((node, f, cands, index.last_examined))
     pairs = [(c, node.id) for node, _, cands, _ in staged for c in cands]
-    _WORKER_SCORER, _WORKER_FEATURES = tracker.scorer, index.features
     workers = tracker.config.workers
     step = max(1, math.ceil(len(pairs) / (workers * 4)))
     parts = [pairs[i : i + step] for i in range(0, len(pairs), step)]
     with warnings.catch_warnings():
         # the featurization pool's manager thread is running; these children only score
         warnings.simplefilter("ignore", DeprecationWarning)
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
+        with Executor(workers, "fork").pool((tracker.scorer, index.features)) as ex:
             results = [r for part in ex.map(_score_slice, parts) for r in part]
-    _WORKER_FEATURES = {}
     scores = {p: LightScore(*r) for p, r in zip(pairs, results, strict=True)}
     tracker.pairs_scored += len(pairs)
     out: list[Assignment] = []
@@ -149,12 +140,10 @@ def _featurized_chunks(
             feats = list(many(chunk)) if many is not None else [scorer.featurize(a) for a in chunk]
             yield feats, idx
         return
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
 
-    global _WORKER_SCORER
-    _WORKER_SCORER = scorer
     pending: deque[tuple[list[int], list[Future[list[Any]]]]] = deque()
-    with ProcessPoolExecutor(cfg.workers, mp_context=ctx) as ex:
+    with Executor(cfg.workers).pool(scorer) as ex:
 
         def submit(start: int) -> None:
             idx = order[start : start + cfg.chunk]
@@ -177,4 +166,5 @@ def _featurized_chunks(
 
 
 def _featurize_slice(chunk: list[Article]) -> list[Any]:
-    return [_WORKER_SCORER.featurize(a) for a in chunk]
+    scorer = worker_state()
+    return [scorer.featurize(a) for a in chunk]

@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
-from storyline.parallel import fork_context
+from storyline.parallel import Executor, fork_context
 from storyline.stories.types import Scorer
 
 
@@ -42,8 +42,6 @@ def with_corpus_idf(scorer: Scorer, texts: Iterable[str] | None = None, workers:
 
 def parallel_doc_frequencies(texts: list[str], workers: int) -> tuple[Counter[str], int] | None:
     """Document frequencies of ``texts`` counted in forked processes (None: no fork here)."""
-    from concurrent.futures import ProcessPoolExecutor
-
     from storyline.features.tfidf import document_frequencies
 
     ctx = fork_context()
@@ -53,7 +51,7 @@ def parallel_doc_frequencies(texts: list[str], workers: int) -> tuple[Counter[st
     parts = [texts[i : i + step] for i in range(0, len(texts), step)]
     df: Counter[str] = Counter()
     n = 0
-    with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
+    with Executor(workers).pool() as ex:
         for part_df, part_n in ex.map(document_frequencies, parts):
             df.update(part_df)
             n += part_n
