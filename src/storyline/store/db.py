@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import ConfigError, InputError, StorylineError
+from storyline.store import tables as T
 from storyline.store.schema import LATEST, MIGRATIONS
 
 
@@ -152,7 +153,7 @@ class Store:
         store._migrate()
         with store.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                T.SET_META,
                 [("config", json.dumps(asdict(cfg), sort_keys=True)), ("created_at", utc_now())],
             )
         return store
@@ -165,13 +166,11 @@ class Store:
             raise StoreError(f"no store at {path}", hint=f"create it with 'storyline index create {path}'")
         probe = cls(path, StoreConfig(), timeout=timeout)
         try:
-            known = probe.conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name IN ('migrations', 'meta')"
-            ).fetchone()[0]
+            known = probe.conn.execute(T.IS_STORE).fetchone()[0]
             if known != 2:
                 raise sqlite3.DatabaseError("no migrations/meta tables")
             probe._migrate()
-            row = probe.conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+            row = probe.conn.execute(T.GET_META, ("config",)).fetchone()
         except sqlite3.DatabaseError as exc:
             probe.close()
             raise StoreError(f"{path} is not a storyline store ({exc})", hint="check the path") from exc
@@ -221,11 +220,8 @@ class Store:
     def _migrate(self) -> None:
         conn = self.conn
         with self.transaction() as c:
-            c.execute(
-                "CREATE TABLE IF NOT EXISTS migrations ("
-                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            have = {r[0] for r in c.execute("SELECT version FROM migrations")}
+            c.execute(T.CREATE_MIGRATIONS)
+            have = {r[0] for r in c.execute(T.APPLIED_VERSIONS)}
             if have and max(have) > LATEST:
                 raise StoreError(
                     f"{self.path} has schema version {max(have)}, newer than this storyline ({LATEST})",
@@ -238,7 +234,7 @@ class Store:
                     if stmt.strip():
                         c.execute(stmt)
                 c.execute(
-                    "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                    T.RECORD_MIGRATION,
                     (version, name, utc_now()),
                 )
         del conn
@@ -260,23 +256,23 @@ class Store:
     # ------------------------------------------------------------------ reads
 
     def schema_version(self) -> int:
-        return int(self.conn.execute("SELECT max(version) FROM migrations").fetchone()[0])
+        return int(self.conn.execute(T.SCHEMA_VERSION).fetchone()[0])
 
     def last_seq(self) -> int:
         """The newest article's internal key (0 when empty): changes whenever articles are added."""
-        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
+        return int(self.conn.execute(T.LAST_SEQ).fetchone()[0])
 
     def count(self, table: str) -> int:
         if table not in {"articles", "signatures", "lsh_buckets", "features", "decisions", "assignments", "stories"}:
             raise ValueError(table)
-        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self.conn.execute(T.count_rows(table)).fetchone()[0])
 
     def existing_ids(self, ids: list[str]) -> dict[str, str]:
         """id -> original (pre-normalization) text for the given ids that are already stored."""
         out: dict[str, str] = {}
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            q = f"SELECT id, original FROM articles WHERE id IN ({','.join('?' * len(part))})"
+            q = T.originals_of(len(part))
             out.update((r[0], unpack(r[1]) or "") for r in self.conn.execute(q, part))
         return out
 
@@ -285,30 +281,13 @@ class Store:
         out: set[str] = set()
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(part))})"
+            q = T.ids_among(len(part))
             out.update(r[0] for r in self.conn.execute(q, part))
         return out
 
     def seq_of(self, article_id: str) -> int | None:
-        row = self.conn.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(T.SEQ_OF, (article_id,)).fetchone()
         return None if row is None else int(row[0])
-
-    _ARTICLE_SQL = """
-        SELECT a.seq, a.id, a.title, a.url, a.source, a.published, a.lang, a.dateline, a.meta,
-               a.original, a.text, a.ts, a.added_at, a.raw,
-               d.duplicate_of, dd.id, d.score, d.reason,
-               s.story_id, s.relation, n.id, s.similarity, s.is_new_story, s.novelty
-        FROM articles a
-        LEFT JOIN decisions d ON d.seq = a.seq
-        LEFT JOIN articles dd ON dd.seq = d.duplicate_of
-        LEFT JOIN assignments s ON s.seq = a.seq
-        LEFT JOIN articles n ON n.seq = s.nearest
-    """
-
-    # the same columns without the (compressed, often multi-page) texts: listings skip them
-    _ARTICLE_SQL_NOTEXT = _ARTICLE_SQL.replace("a.original, a.text,", "NULL, NULL,").replace(
-        "a.added_at, a.raw,", "a.added_at, NULL,"
-    )
 
     @staticmethod
     def _article_row(r: tuple[Any, ...], *, text: bool = True) -> dict[str, Any]:
@@ -340,24 +319,24 @@ class Store:
         return d
 
     def get_article(self, article_id: str, *, text: bool = True) -> dict[str, Any] | None:
-        sql = self._ARTICLE_SQL if text else self._ARTICLE_SQL_NOTEXT
-        r = self.conn.execute(sql + " WHERE a.id = ?", (article_id,)).fetchone()
+        sql = T.ARTICLE if text else T.ARTICLE_NOTEXT
+        r = self.conn.execute(sql + T.WHERE_ID, (article_id,)).fetchone()
         return None if r is None else self._article_row(r, text=text)
 
     def articles_by_seq(self, seqs: list[int]) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
         for start in range(0, len(seqs), 500):
             part = seqs[start : start + 500]
-            q = self._ARTICLE_SQL + f" WHERE a.seq IN ({','.join('?' * len(part))})"
+            q = T.articles_by_seq(len(part))
             out.update((int(r[0]), self._article_row(r)) for r in self.conn.execute(q, part))
         return out
 
     def iter_articles(self, *, text: bool = True, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Every stored article with its decision and assignment, in insertion order."""
         last = 0
-        sql = self._ARTICLE_SQL if text else self._ARTICLE_SQL_NOTEXT
+        sql = T.ARTICLE if text else T.ARTICLE_NOTEXT
         while True:
-            rows = self.conn.execute(sql + " WHERE a.seq > ? ORDER BY a.seq LIMIT ?", (last, batch)).fetchall()
+            rows = self.conn.execute(sql + T.WHERE_AFTER_SEQ, (last, batch)).fetchall()
             if not rows:
                 return
             for r in rows:
@@ -376,11 +355,6 @@ class Store:
             "size": r[5],
             "sources": sorted(sources, key=lambda s: (-sources[s], s)),
         }
-
-    _STORY_SQL = """
-        SELECT st.id, st.label, a.id, st.first_ts, st.last_ts, st.size, st.sources
-        FROM stories st JOIN articles a ON a.seq = st.first_seq
-    """
 
     def list_stories(
         self,
@@ -413,7 +387,7 @@ class Store:
             where.append("(st.last_ts, st.id) < (?, ?)")
             args += [last_ts, sid]
         sql = (
-            self._STORY_SQL
+            T.STORY
             + " WHERE "
             + " AND ".join(where)
             + " ORDER BY st.last_ts DESC, st.id DESC LIMIT ?"
@@ -424,12 +398,12 @@ class Store:
         return items, nxt
 
     def get_story(self, story_id: str, *, text: bool = False) -> dict[str, Any] | None:
-        r = self.conn.execute(self._STORY_SQL + " WHERE st.id = ?", (story_id,)).fetchone()
+        r = self.conn.execute(T.STORY + T.WHERE_STORY_ID, (story_id,)).fetchone()
         if r is None:
             return None
         story = self._story_row(r)
-        sql = self._ARTICLE_SQL if text else self._ARTICLE_SQL_NOTEXT
-        rows = self.conn.execute(sql + " WHERE s.story_id = ? ORDER BY a.ts, a.seq", (story_id,)).fetchall()
+        sql = T.ARTICLE if text else T.ARTICLE_NOTEXT
+        rows = self.conn.execute(sql + T.WHERE_MEMBER_OF, (story_id,)).fetchall()
         members = [self._article_row(m, text=text) for m in rows]
         for m in members:
             m["first_report"] = m["id"] == story["first_report"]
@@ -439,12 +413,12 @@ class Store:
     def stats(self) -> dict[str, Any]:
         c = self.conn
         n_art = self.count("articles")
-        n_dup = int(c.execute("SELECT count(*) FROM decisions WHERE duplicate_of IS NOT NULL").fetchone()[0])
-        rel = dict(c.execute("SELECT relation, count(*) FROM assignments GROUP BY relation").fetchall())
+        n_dup = int(c.execute(T.COUNT_DUPLICATES).fetchone()[0])
+        rel = dict(c.execute(T.COUNT_RELATIONS).fetchall())
         page_size = int(c.execute("PRAGMA page_size").fetchone()[0])
         pages = int(c.execute("PRAGMA page_count").fetchone()[0])
         free = int(c.execute("PRAGMA freelist_count").fetchone()[0])
-        span = c.execute("SELECT min(ts), max(ts) FROM articles").fetchone()
+        span = c.execute(T.TIME_SPAN).fetchone()
         return {
             "path": str(self.path),
             "schema_version": self.schema_version(),
@@ -452,7 +426,7 @@ class Store:
             "duplicates": n_dup,
             "stories": self.count("stories"),
             "multi_article_stories": int(
-                c.execute("SELECT count(*) FROM stories WHERE size > 1").fetchone()[0]
+                c.execute(T.COUNT_MULTI_STORIES).fetchone()[0]
             ),
             "relations": rel,
             "first_seen": span[0],
@@ -485,7 +459,7 @@ class Store:
         return page * (before - int(c.execute("PRAGMA page_count").fetchone()[0]))
 
     def meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self.conn.execute(T.GET_META, (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def check(self) -> list[str]:
@@ -500,13 +474,10 @@ class Store:
             m = self.count(table)
             if m != n:
                 problems.append(f"{table}: {m} rows for {n} articles")
-        total = c.execute("SELECT coalesce(sum(size), 0) FROM stories").fetchone()[0]
+        total = c.execute(T.STORY_SIZES_TOTAL).fetchone()[0]
         if int(total) != n:
             problems.append(f"stories: sizes add up to {total}, not {n}")
-        bad = c.execute(
-            "SELECT count(*) FROM (SELECT story_id, count(*) AS k FROM assignments GROUP BY story_id) x "
-            "LEFT JOIN stories st ON st.id = x.story_id WHERE st.size IS NOT x.k"
-        ).fetchone()[0]
+        bad = c.execute(T.STORIES_WITH_WRONG_SIZE).fetchone()[0]
         if bad:
             problems.append(f"stories: {bad} stories whose size differs from their assignments")
         fk = c.execute("PRAGMA foreign_key_check").fetchall()

@@ -1,4 +1,4 @@
-"""The store's SQL statements, named, in one place (the indexer and the store's reads use them).
+"""The store's SQL statements, named, in one place (the store's reads and migrations, the indexer).
 
 Statements with a variable number of parameters are built by the small functions at the end;
 everything else is a constant, so a reviewer sees every query the store runs in one file.
@@ -6,8 +6,59 @@ everything else is a constant, so a reviewer sees every query the store runs in 
 
 from __future__ import annotations
 
-# -- meta -------------------------------------------------------------------------------
+# -- schema and meta -----------------------------------------------------------------------
+IS_STORE = "SELECT count(*) FROM sqlite_master WHERE name IN ('migrations', 'meta')"
+CREATE_MIGRATIONS = (
+    "CREATE TABLE IF NOT EXISTS migrations ("
+    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+APPLIED_VERSIONS = "SELECT version FROM migrations"
+RECORD_MIGRATION = "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)"
+SCHEMA_VERSION = "SELECT max(version) FROM migrations"
+GET_META = "SELECT value FROM meta WHERE key = ?"
+SET_META = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
 SET_META_ONCE = "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)"
+
+# -- reads: articles with their decision and assignment, stories, counts ----------------------
+ARTICLE = """
+    SELECT a.seq, a.id, a.title, a.url, a.source, a.published, a.lang, a.dateline, a.meta,
+           a.original, a.text, a.ts, a.added_at, a.raw,
+           d.duplicate_of, dd.id, d.score, d.reason,
+           s.story_id, s.relation, n.id, s.similarity, s.is_new_story, s.novelty
+    FROM articles a
+    LEFT JOIN decisions d ON d.seq = a.seq
+    LEFT JOIN articles dd ON dd.seq = d.duplicate_of
+    LEFT JOIN assignments s ON s.seq = a.seq
+    LEFT JOIN articles n ON n.seq = s.nearest
+"""
+
+# the same columns without the (compressed, often multi-page) texts: listings skip them
+ARTICLE_NOTEXT = ARTICLE.replace("a.original, a.text,", "NULL, NULL,").replace(
+    "a.added_at, a.raw,", "a.added_at, NULL,"
+)
+WHERE_ID = " WHERE a.id = ?"
+WHERE_AFTER_SEQ = " WHERE a.seq > ? ORDER BY a.seq LIMIT ?"
+WHERE_MEMBER_OF = " WHERE s.story_id = ? ORDER BY a.ts, a.seq"
+
+STORY = """
+    SELECT st.id, st.label, a.id, st.first_ts, st.last_ts, st.size, st.sources
+    FROM stories st JOIN articles a ON a.seq = st.first_seq
+"""
+WHERE_STORY_ID = " WHERE st.id = ?"
+
+SEQ_OF = "SELECT seq FROM articles WHERE id = ?"
+LAST_SEQ = "SELECT coalesce(max(seq), 0) FROM articles"
+COUNT_DUPLICATES = "SELECT count(*) FROM decisions WHERE duplicate_of IS NOT NULL"
+COUNT_RELATIONS = "SELECT relation, count(*) FROM assignments GROUP BY relation"
+COUNT_MULTI_STORIES = "SELECT count(*) FROM stories WHERE size > 1"
+TIME_SPAN = "SELECT min(ts), max(ts) FROM articles"
+# consistency checks
+STORY_SIZES_TOTAL = "SELECT coalesce(sum(size), 0) FROM stories"
+STORIES_WITH_WRONG_SIZE = (
+    "SELECT count(*) FROM (SELECT story_id, count(*) AS k FROM assignments GROUP BY story_id) x "
+    "LEFT JOIN stories st ON st.id = x.story_id WHERE st.size IS NOT x.k"
+)
+TABLES = frozenset(("articles", "signatures", "lsh_buckets", "features", "decisions", "assignments", "stories"))
 
 # -- lookups used by dedup and assignment ---------------------------------------------------
 FIRST_WITH_HASH = "SELECT seq FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1"
@@ -58,6 +109,24 @@ def bucket_lookup(n_bands: int) -> str:
     return "SELECT seq FROM lsh_buckets WHERE " + " OR ".join(
         f"(band = {b} AND hash = ?)" for b in range(n_bands)
     )
+
+
+def count_rows(table: str) -> str:
+    if table not in TABLES:
+        raise ValueError(table)
+    return f"SELECT count(*) FROM {table}"
+
+
+def originals_of(n: int) -> str:
+    return f"SELECT id, original FROM articles WHERE id IN ({_marks(n)})"
+
+
+def ids_among(n: int) -> str:
+    return f"SELECT id FROM articles WHERE id IN ({_marks(n)})"
+
+
+def articles_by_seq(n: int) -> str:
+    return ARTICLE + f" WHERE a.seq IN ({_marks(n)})"
 
 
 def signatures_of(n: int) -> str:
