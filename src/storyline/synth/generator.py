@@ -334,6 +334,34 @@ def _revise(
     return f, new
 
 
+_CHANGE_KINDS = {"day": "weekday", "day2": "weekday", "p1": "person"}
+
+
+def _shown(items: list[Item], field: str) -> bool:
+    mark = "{" + field + "}"
+    return any(mark in v[i] for v, i in items)
+
+
+def change_labels(
+    old: Mapping[str, Any], new: Mapping[str, Any], old_items: list[Item], new_items: list[Item]
+) -> list[dict[str, Any]]:
+    """Every fact a revision changed against its parent: field, kind (count | weekday |
+    person), old and new value as written, and ``shown``: whether both bodies state the field
+    (a change of a fact neither body states cannot be seen in the text). Uses no randomness, so
+    recording it leaves the generated corpus unchanged."""
+    return [
+        {
+            "field": k,
+            "kind": _CHANGE_KINDS.get(k, "count"),
+            "old": str(old[k]),
+            "new": str(new[k]),
+            "shown": _shown(old_items, k) and _shown(new_items, k),
+        }
+        for k in sorted(new, key=lambda k: (len(k), k))
+        if old.get(k) != new[k]
+    ]
+
+
 def _rewrite(r: random.Random, facts: dict[str, Any], items: list[Item]) -> list[Item]:
     """Another outlet's own article: same template facts, other wordings and order, own background."""
     kept: list[Item] = [
@@ -394,6 +422,7 @@ def _story(
     for k, kind in enumerate(plan):
         rid = f"a{idx + k:08d}"
         source, domain, parent, title = facts["agency"], "", None, ""
+        changes: list[dict[str, Any]] = []
         if kind in ("original", "distractor"):
             text = _render(_paragraphs(r, items), facts, dateline)
             title = r.choice(_TITLES[topic]).format_map(facts)
@@ -408,6 +437,7 @@ def _story(
         elif kind == "revision":
             parent, pf, pit, _t, _ti = versions[-1]
             nf, nit = _revise(r, pf, pit, topic)
+            changes = change_labels(pf, nf, pit, nit)
             text = _render(_paragraphs(r, nit), nf, dateline)
             title = r.choice(_TITLES[topic]).format_map(nf)
             domain = facts["agency"].lower().replace(" ", "") + ".example"
@@ -431,6 +461,7 @@ def _story(
             "kind": kind,
             "parent_id": parent,
             "topic": topic,
+            "changes": changes,
         }
 
 
