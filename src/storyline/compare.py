@@ -35,7 +35,15 @@ from storyline.explain.facts_diff import (
 )
 from storyline.normalize import normalize
 
-__all__ = ["DIMENSIONS", "RELATIONS", "SCHEMA_VERSION", "ArticleInfo", "Comparison", "compare"]
+__all__ = [
+    "DIMENSIONS",
+    "RELATIONS",
+    "SCHEMA_VERSION",
+    "ArticleInfo",
+    "Comparison",
+    "compare",
+    "prepare_article",
+]
 
 SCHEMA_VERSION = 2  # 2: changed_facts[] gained status (changed | differs) and measure
 DIMENSIONS = ("geography", "entities", "time", "narrative", "style", "tone", "overall")
@@ -192,6 +200,12 @@ def _prepare(article: Article) -> tuple[Article, list[str]]:
         meta={**article.meta, "credits": n.credits} if n.credits else article.meta,
     )
     return prepared, prior + n.removed
+
+
+def prepare_article(article: Article) -> tuple[Article, list[str]]:
+    """The article as compare sees it (normalized, headline repeat and dateline parsed off)
+    and everything normalization removed. The timeline prepares its versions the same way."""
+    return _prepare(article)
 
 
 def _info(a: Article) -> ArticleInfo:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,9 @@ UPDATE_RELATIONS = frozenset({"revision"})
 _VAGUE_MEASURES = frozenset({"", "year", "time", "age", "day", "score", "thousand", "million",
                              "billion", "trillion", "st", "nd", "rd", "th"}) | GENERIC_SUBJECTS
 _UNNAMED = _VAGUE_MEASURES | {"money", "percent"}
+_NOT_COUNTS = frozenset({"year", "time", "age", "day", "st", "nd", "rd", "th"})
+_NAMED_EVENTS = frozenset({"dead", "injured", "arrested", "captured", "displaced", "evacuated",
+                           "missing", "rescued", "votes"})
 _MAX_RATIO = 20.0
 _WORD = re.compile(r"[^\W\d_]+")
 _STOPWORDS = frozenset(
@@ -305,6 +309,55 @@ def _replaced(pair: AlignedPair, a: Fact, sa: Sentence, b: Fact, sb: Sentence,
                and rb[0] < jb[1] for tag, ra, rb in regions)
 
 
+def _residual(xa: Sequence[tuple[Fact, Sentence]], xb: Sequence[tuple[Fact, Sentence]],
+              ga: dict[int, int], gb: dict[int, int], matched: list[tuple[int, int]]
+              ) -> list[tuple[int, int]]:
+    """The one count left on each side of two sentences that say the same thing.
+
+    A rewritten sentence often names its count differently ('the judges voted 7 to 3' ->
+    'a majority of 58 judges ... with 3 dissenting'): once the counts that match are paired,
+    a single count left on each side is the same fact, unless both name different events or
+    one is money or a percentage and the other is not.
+    """
+    done_a = {i for i, _ in matched}
+    done_b = {j for _, j in matched}
+    left_a: dict[int, list[int]] = {}
+    left_b: dict[int, list[int]] = {}
+    for i, (f, s) in enumerate(xa):
+        if i not in done_a and f.kind == "number" and s.index in ga and _countable(f):
+            left_a.setdefault(ga[s.index], []).append(i)
+    for j, (f, s) in enumerate(xb):
+        if j not in done_b and f.kind == "number" and s.index in gb and _countable(f):
+            left_b.setdefault(gb[s.index], []).append(j)
+    out = []
+    for g, ia in sorted(left_a.items()):
+        jb = left_b.get(g, [])
+        # the same number on both sides is the same count, however each side names it
+        # ('25,720 fans' and '25,720 spectators'), when it is written once on each side
+        keys_a = Counter(xa[i][0].key for i in ia)
+        keys_b = Counter(xb[j][0].key for j in jb)
+        same = [(i, j) for i in ia for j in jb if xa[i][0].key == xb[j][0].key
+                and keys_a[xa[i][0].key] == 1 and keys_b[xb[j][0].key] == 1]
+        out += same
+        ia = [i for i in ia if all(i != x for x, _ in same)]
+        jb = [j for j in jb if all(j != y for _, y in same)]
+        if len(ia) != 1 or len(jb) != 1:
+            continue
+        fa, fb = xa[ia[0]][0], xb[jb[0]][0]
+        ma, mb = fact_measure(fa), fact_measure(fb)
+        if ma != mb and (({ma, mb} <= _NAMED_EVENTS) or bool({ma, mb} & {"money", "percent"})):
+            continue
+        if _moved(fa, fb, xa, xb) or not _plausible(fa, fb):
+            continue
+        out.append((ia[0], jb[0]))
+    return out
+
+
+def _countable(f: Fact) -> bool:
+    """A number that can be a count (not a year, clock time, age, day of a date or ordinal)."""
+    return fact_measure(f) not in _NOT_COUNTS
+
+
 def pair_facts(
     facts_a: Sequence[Fact],
     facts_b: Sequence[Fact],
@@ -364,6 +417,7 @@ def pair_facts(
             cands.append(((0.0 if equal else 1.0, 0.0 if exact else 1.0,
                            abs(pos_a - pos_b), fa.start, fb.start), i, j))
     matched = [(i, j) for i, j in _greedy(cands) if not _moved(xa[i][0], xb[j][0], xa, xb)]
+    matched += _residual(xa, xb, ga, gb, matched)
     how = {(i, j): group_kind[ga[xa[i][1].index]] for i, j in matched}
 
     # 2. counts of a named event or counted noun whose sentences were rewritten apart (money

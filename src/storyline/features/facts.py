@@ -366,7 +366,7 @@ _AFTER_STOP = frozenset(
     ["and", "but", "or", "while", "after", "as", "in", "on", "at", "from", "during", "since", "when", "including", "across", "near"]
 )
 GENERIC_SUBJECTS = frozenset({"", "people", "persons", "others", "individuals", "more", "other"})
-_WORD_OR_STOP = re.compile(r"[A-Za-z][A-Za-z'-]*|[0-9]|[.,;:!?()\"]")
+_WORD_OR_STOP = re.compile(r"[A-Za-z][A-Za-z'-]*|[0-9]+(?:[.,][0-9]+)*|[.,;:!?()\"]")
 
 
 def count_measure(text: str, start: int, end: int, unit: str = "") -> tuple[str, str]:
@@ -380,6 +380,8 @@ def count_measure(text: str, start: int, end: int, unit: str = "") -> tuple[str,
     were killed', '37 dead'), so '12 killed and 30 injured' gives 'dead' and 'injured'.
     """
     number = text[start:end]
+    if unit == "year" and not re.fullmatch(r"(?:1[89]|20)\d\d", number):
+        unit = "years"  # '3-year ban', '5 years': a duration, not a calendar year
     noun = unit.split()[-1] if unit else ""
     subject = "" if noun in _EVENT_WORDS else noun
     if number[:1] in "$\u20ac\u00a3" or noun in _CURRENCY_WORDS:
@@ -395,6 +397,8 @@ def count_measure(text: str, start: int, end: int, unit: str = "") -> tuple[str,
             event = _EVENT_WORDS[lw]
             break
         moved = moved or lw in _CHANGE_VERBS
+        if moved and w[0].isdigit():
+            continue  # 'the toll from the magnitude 7.0 quake stands at 78'
         if not w[0].isalpha() or (lw not in _BEFORE_FILLERS and not (moved and k < 14)):
             break
         if k >= 5 and not moved:

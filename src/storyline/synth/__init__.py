@@ -11,6 +11,7 @@ from storyline.synth.generator import (
     generate,
     generate_parallel,
     generate_stories,
+    generate_story,
     story_labels,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "generate",
     "generate_parallel",
     "generate_stories",
+    "generate_story",
     "story_labels",
 ]

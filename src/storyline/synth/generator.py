@@ -465,6 +465,19 @@ def _story(
         }
 
 
+def generate_story(
+    kinds: Iterable[str], seed: int = 0, index: int = 0, config: SynthConfig | None = None
+) -> list[dict[str, Any]]:
+    """One story with the given member kinds ('original' first, then copy | revision |
+    rewrite, in any number): for benchmarks that need stories of a chosen size."""
+    plan = list(kinds)
+    if not plan or plan[0] != "original" or not set(plan[1:]) <= {"copy", "revision", "rewrite"}:
+        raise ConfigError(
+            f"kinds must be 'original' then copy/revision/rewrite, got {plan[:5]}..."
+        )
+    return list(_story(index, plan, 0, seed, config or SynthConfig()))
+
+
 def _stories_for(n: int, seed: int, cfg: SynthConfig) -> list[int]:
     """Sizes of the stories needed to reach ``n`` records."""
     sizes: list[int] = []
