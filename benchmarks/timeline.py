@@ -98,8 +98,9 @@ def _value_match(kind: str, text: str, value: str) -> bool:
         text.casefold() == value.casefold()
 
 
-def _attribution(t: Timeline, story: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """(labels attributed right, shown labels) for one story."""
+def _attribution(t: Timeline, story: Sequence[dict[str, Any]],
+                 failures: list[str] | None = None) -> tuple[int, int]:
+    """(labels attributed right, shown labels) for one story; wrong ones go to ``failures``."""
     by_id = {r["id"]: r for r in story}
     version_of = {v.article_id: v.index for v in t.versions}
     right = total = 0
@@ -138,6 +139,9 @@ def _attribution(t: Timeline, story: Sequence[dict[str, Any]]) -> tuple[int, int
                     ok = True
                     break
             right += ok
+            if not ok and failures is not None:
+                failures.append(f"{rec['id']} (v{r}): {lab['kind']} {lab['old']} -> {lab['new']}, "
+                                f"old introduced by {intro}")
     return right, total
 
 

@@ -47,12 +47,14 @@ UPDATE_RELATIONS = frozenset({"revision"})
 # Measures that say nothing about what is counted: such numbers pair only inside aligned
 # sentences, never across the article.
 _VAGUE_MEASURES = frozenset({"", "year", "time", "age", "day", "score", "thousand", "million",
-                             "billion", "trillion", "st", "nd", "rd", "th"}) | GENERIC_SUBJECTS
+                             "billion", "trillion", "st", "nd", "rd", "th", "ordinal"}
+                            ) | GENERIC_SUBJECTS
 _UNNAMED = _VAGUE_MEASURES | {"money", "percent"}
-_NOT_COUNTS = frozenset({"year", "time", "age", "day", "st", "nd", "rd", "th"})
+_NOT_COUNTS = frozenset({"year", "time", "age", "day", "st", "nd", "rd", "th", "ordinal"})
 _NAMED_EVENTS = frozenset({"dead", "injured", "arrested", "captured", "displaced", "evacuated",
                            "missing", "rescued", "votes"})
 _MAX_RATIO = 20.0
+_TIGHT = 40  # characters of a word-diff replacement that still pairs two bare numbers
 _WORD = re.compile(r"[^\W\d_]+")
 _STOPWORDS = frozenset(
     """
@@ -196,8 +198,20 @@ class _Sentences:
         return None
 
 
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ed", "es", "s")
+
+
+def _stem(w: str) -> str:
+    """A crude English stem, enough to meet 'meeting' and 'closed' meet 'close'."""
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            w = w[: -len(suf)]
+            break
+    return w[:-1] if w.endswith("e") and len(w) > 4 else w
+
+
 def _content(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower())
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower())
                      if len(w) > 2 and w not in _STOPWORDS and w not in _MEASURE_WORDS)
 
 
@@ -305,8 +319,11 @@ def _replaced(pair: AlignedPair, a: Fact, sa: Sentence, b: Fact, sb: Sentence,
         return base + f.start - s.start, base + f.end - s.start
 
     ja, jb = joined(pair.a, sa, a), joined(pair.b, sb, b)
+    # a tight replacement only: a rewritten half-sentence is one long region holding any
+    # number of unrelated numbers
     return any(tag == "replace" and ja[0] < ra[1] and ra[0] < ja[1] and jb[0] < rb[1]
-               and rb[0] < jb[1] for tag, ra, rb in regions)
+               and rb[0] < jb[1] and ra[1] - ra[0] <= _TIGHT and rb[1] - rb[0] <= _TIGHT
+               for tag, ra, rb in regions)
 
 
 def _residual(xa: Sequence[tuple[Fact, Sentence]], xb: Sequence[tuple[Fact, Sentence]],
@@ -426,18 +443,27 @@ def pair_facts(
     done_b = {j for _, j in matched}
     words_a: dict[int, frozenset[str]] = {}
     words_b: dict[int, frozenset[str]] = {}
+    # a named event counted once on each side needs one shared word, not two ('Authorities
+    # told 815 people to leave their homes as the fire ...' / 'Evacuation orders covered 873
+    # residents ... the fire ...')
+    left_a = Counter(fact_measure(f) for i, (f, _) in enumerate(xa)
+                     if i not in done_a and f.kind == "number")
+    left_b = Counter(fact_measure(f) for j, (f, _) in enumerate(xb)
+                     if j not in done_b and f.kind == "number")
     cands = []
     for i, (fa, sa) in enumerate(xa):
         if i in done_a or fa.kind != "number" or fact_measure(fa) in _UNNAMED:
             continue
+        ma = fact_measure(fa)
+        need = 1 if ma in _NAMED_EVENTS and left_a[ma] == left_b[ma] == 1 else min_shared
         wa = words_a.setdefault(sa.index, _content(sa.text))
-        for j in by_measure.get(fact_measure(fa), ()):
+        for j in by_measure.get(ma, ()):
             fb, sb = xb[j]
             if j in done_b or not compatible(fa, fb, strict=True) or not _plausible(fa, fb):
                 continue
             wb = words_b.setdefault(sb.index, _content(sb.text))
-            shared = len(wa & wb - {fa.subject, fb.subject, fact_measure(fa)})
-            if same_value(fa, fb) or shared >= min_shared:
+            shared = len(wa & wb - {fa.subject, fb.subject, ma})
+            if same_value(fa, fb) or shared >= need:
                 cands.append(((0.0 if same_value(fa, fb) else 1.0, -shared, fa.start, fb.start),
                               i, j))
     # a value still stated on the other side is not a new value (it is paired as the same)

@@ -81,7 +81,8 @@ _NUM = re.compile(
     rf"(?<![\w.,])(?=[$\u20ac\u00a30-9{_NUM_FIRST}])(?P<cur>[$\u20ac\u00a3])?"
     r"(?:(?P<score>\d{1,3})-(?P<score2>\d{1,3})(?![\d-])"
     r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    rf"|(?P<word>(?:{_NUMBER_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))"
+    rf"|(?P<word>(?:{_NUMBER_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?![A-Za-z])))"
     r"(?P<pct>\s?%|\s(?:percent|per cent)\b)?"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|m)\b)?"
     r"(?P<time>\s?(?:a\.m\.|p\.m\.|am\b|pm\b))?",
@@ -339,7 +340,7 @@ _EVENT_WORDS: dict[str, str] = {
         "arrested": "arrested arresting arrests arrest detained detaining detentions detainees",
         "captured": "captured capturing capture abducted kidnapped hostages prisoners",
         "displaced": "displaced displacing homeless fled uprooted refugees",
-        "evacuated": "evacuated evacuating evacuation evacuations evacuees",
+        "evacuated": "evacuated evacuate evacuating evacuation evacuations evacuees",
         "missing": "missing unaccounted",
         "rescued": "rescued rescuing",
         "votes": "votes vote ballots",
@@ -365,6 +366,20 @@ _CHANGE_VERBS = frozenset(["rose", "risen", "climbed", "reached", "rises", "jump
 _AFTER_STOP = frozenset(
     ["and", "but", "or", "while", "after", "as", "in", "on", "at", "from", "during", "since", "when", "including", "across", "near"]
 )
+# the loose look back for a clause's event stops at a new clause or a prepositional phrase
+# ('the death toll from the magnitude 7.0 quake': 7.0 is not the toll)
+_CLAUSE_STOP = frozenset(
+    ["and", "but", "or", "while", "whereas", "when", "who", "which", "that", "from", "of", "for", "in", "on", "at", "by", "with", "as", "after"]
+)
+_MEASURE_NOUNS = frozenset(
+    """
+    magnitude kilometres kilometers km miles metres meters mm millimetres millimeters cm
+    hectares acres degrees hours minutes seconds days weeks months years tonnes tons kg
+    kilograms litres liters feet inches mph kph
+    """.split()  # noqa: SIM905
+)
+_HOMES = re.compile(r"(?:\s+\w+){0,2}?\s+(?:(?:to\s+)?(leave|flee|evacuate)|(from|out\s+of))"
+                    r"\s+(?:their|his|her)\s+homes?\b", re.IGNORECASE)
 GENERIC_SUBJECTS = frozenset({"", "people", "persons", "others", "individuals", "more", "other"})
 _WORD_OR_STOP = re.compile(r"[A-Za-z][A-Za-z'-]*|[0-9]+(?:[.,][0-9]+)*|[.,;:!?()\"]")
 
@@ -380,6 +395,8 @@ def count_measure(text: str, start: int, end: int, unit: str = "") -> tuple[str,
     were killed', '37 dead'), so '12 killed and 30 injured' gives 'dead' and 'injured'.
     """
     number = text[start:end]
+    if re.match(r"(?:st|nd|rd|th)\b|(?:st|nd|rd|th)-", text[end:end + 3], re.IGNORECASE):
+        return "ordinal", ""  # '33rd-minute', '131st year': a rank, not a count
     if unit == "year" and not re.fullmatch(r"(?:1[89]|20)\d\d", number):
         unit = "years"  # '3-year ban', '5 years': a duration, not a calendar year
     noun = unit.split()[-1] if unit else ""
@@ -388,6 +405,10 @@ def count_measure(text: str, start: int, end: int, unit: str = "") -> tuple[str,
         return "money", ""
     if unit == "%":
         return "percent", ""
+    if re.search(r"\bmagnitude\s*$", text[max(0, start - 12):start], re.IGNORECASE):
+        return "magnitude", ""  # 'magnitude 7.0': a measurement
+    if noun in _MEASURE_NOUNS:
+        return noun, ""  # '10 kilometres', '7.0-magnitude
     event = ""
     before = _WORD_OR_STOP.findall(text[max(0, start - 120):start])
     moved = False  # 'the number of people who died in the blast rose to 15'
@@ -404,13 +425,27 @@ def count_measure(text: str, start: int, end: int, unit: str = "") -> tuple[str,
         if k >= 5 and not moved:
             break
     if not event:
-        after = _WORD_OR_STOP.findall(text[end:end + 80])
+        tail = text[end:end + 80]
+        home = _HOMES.match(tail)
+        if home:  # 'forcing 600 from their homes', 'told 815 people to leave their homes'
+            event = "evacuated" if home.group(1) else "displaced"
+        after = _WORD_OR_STOP.findall(tail)
         for w in after[:7]:
+            lw = w.lower()
+            if event or lw in _EVENT_WORDS:
+                event = event or _EVENT_WORDS[lw]
+                break
+            if not w[0].isalpha() or lw in _AFTER_STOP:
+                break
+    if not event:
+        # the event named earlier in the count's own clause ('Evacuation orders covered some
+        # 873 residents'): the nearest event word up to six words back, before punctuation
+        for w in reversed(before[-6:]):
             lw = w.lower()
             if lw in _EVENT_WORDS:
                 event = _EVENT_WORDS[lw]
                 break
-            if not w[0].isalpha() or lw in _AFTER_STOP:
+            if not w[0].isalpha() or lw in _CLAUSE_STOP:
                 break
     if event:
         return event, subject

@@ -38,7 +38,7 @@ __all__ = ["build_timeline"]
 # Numbers that are not facts a story follows: years, clock times, ages, dates' days and
 # ordinals. Bare numbers ('voted 7 to 3') are followed: they pair only where the sentences
 # say the same thing.
-_NOT_COUNTS = frozenset({"year", "time", "age", "day", "st", "nd", "rd", "th"})
+_NOT_COUNTS = frozenset({"year", "time", "age", "day", "st", "nd", "rd", "th", "ordinal"})
 _ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "PLACE": "place", "MISC": "name"}
 _KIND_ORDER = {"count": 0, "time": 1, "person": 2, "org": 3, "place": 4, "name": 5, "quote": 6}
 _WORD = re.compile(r"\w+")
@@ -390,12 +390,10 @@ class _Builder:
         return t
 
     def _quotes(self, ref: _Doc, doc: _Doc, update: bool, changed: list[Track]) -> None:
-        index_a = {(q.start, q.end): i for i, q in enumerate(ref.quotes)}
-        index_b = {(q.start, q.end): i for i, q in enumerate(doc.quotes)}
+        pairs = _match_quotes(ref, doc)
         done: set[int] = set()
-        for sq in shared_quotes(ref.quotes, doc.quotes):
-            i, j = index_a.get(sq.span_a), index_b.get(sq.span_b)
-            if i is None or j is None or j in done:
+        for i, j in pairs:
+            if j in done:
                 continue
             t = self.quote_track.get((ref.index, i))
             if t is None or t.id in doc.tracks:
@@ -464,6 +462,34 @@ class _Builder:
                         seen.add(sig)
                         out.append(Conflict(t.id, n, m))
         return out
+
+
+def _match_quotes(a: _Doc, b: _Doc) -> list[tuple[int, int]]:
+    """One-to-one quote pairs of two versions, most similar first; among equally similar
+    ones (two people saying the same words) the same speaker first, then the closer position."""
+    cands = []
+    for i, qa in enumerate(a.quotes):
+        for j, qb in enumerate(b.quotes):
+            found = shared_quotes([qa], [qb])
+            if not found:
+                continue
+            sa, sb = a.speakers[i], b.speakers[j]
+            same = sa is not None and sb is not None and sa[1] == sb[1]
+            cands.append((-found[0].similarity, 0 if same else 1, abs(i - j), i, j))
+    cands.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for *_, i, j in cands:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((i, j))
+    return out
+
+
+def _qkey(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def _kept(al: Alignment) -> int:
