@@ -211,14 +211,16 @@ def speed(sizes: Sequence[int], seed: int, repeat: int) -> list[tuple[int, float
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seed", type=int, default=41, help="held-out synthetic seed (not 5/11/23)")
+    ap.add_argument("--seed", type=int, default=1234,
+                    help="held-out synthetic seed (not 5/11/23, nor 41: the rules were developed on 41)")
     ap.add_argument("--n", type=int, default=3000, help="synthetic records to score")
     ap.add_argument("--sizes", default="10,50,200")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--out", type=Path, default=None, help="also write the report here")
     args = ap.parse_args(argv)
-    if args.seed in (5, 11, 23):
-        ap.error("seeds 5, 11 and 23 are used by tests and other benchmarks; pick a held-out one")
+    if args.seed in (5, 11, 23, 41):
+        ap.error("seeds 5, 11, 23 are used by tests and other benchmarks and 41 to develop the "
+                 "rules; pick a held-out one")
     t0 = time.perf_counter()
     recs = list(generate(args.n, seed=args.seed))
     by_story: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -62,10 +62,23 @@ def _changed(a: str, b: str, relation: str | None = "revision"):
     ("The deal is worth $6.5 billion.", "money", ""),
     ("Prices rose 4.5% in March.", "percent", ""),
     ("Some 250 rescuers were working in the area.", "rescuers", "rescuers"),
+    ("Evacuation orders covered some 873 residents.", "evacuated", "residents"),
+    ("Officials told roughly 815 people to leave their homes.", "evacuated", "people"),
+    ("The floods left 66 dead and forced 600 from their homes.", "displaced", ""),
+    ("The death toll from Sunday's magnitude 7.0 quake stands at 78.", "dead", ""),
+    ("The court struck down a 3-year ban on protests.", "years", ""),
+    ("The epicentre was 10 kilometres underground.", "kilometres", ""),
+    ("A 33rd-minute sending-off left them a man down.", "ordinal", ""),
 ])
 def test_count_measure(text, measure, subject):
-    [n] = [n for n in extract_numbers(text) if n.unit != "year"]
+    [n] = [n for n in extract_numbers(text) if n.text not in ("66", "7.0")]
     assert count_measure(text, n.start, n.end, n.unit) == (measure, subject)
+
+
+def test_magnitude_and_ordinal_words_are_not_counts():
+    text = "The magnitude 7.0 quake was the eighth this year."
+    got = [(n.text, count_measure(text, n.start, n.end, n.unit)[0]) for n in extract_numbers(text)]
+    assert got == [("7.0", "magnitude")]  # 'eighth' is not 'eight'
 
 
 def test_two_counts_in_one_clause_keep_their_own_events():
@@ -214,6 +227,21 @@ def test_unrelated_counts_in_one_article_do_not_pair(old, new):
     b = f"{shared} {new}"
     assert [p for p in _pairs(a, b) if p.kind == "number"] == []
     assert _changed(a, b) == []
+
+
+@pytest.mark.parametrize(("a", "b", "old", "new"), [
+    ("The judges voted 7 to 3 in favour of the ruling.",
+     "A majority of 9 judges backed the ruling, with 3 dissenting.", "7", "9"),
+    ("The turnout was 265 according to organisers and 4495 according to police.",
+     "Police counted 4495 demonstrators, though organisers claimed 284.", "265", "284"),
+    ("Marrow Point beat Valmora 4-3 on Monday in front of 25,720 fans.",
+     "A brace gave Marrow Point a 5-3 win over Valmora on Monday, watched by 25,720 spectators.",
+     "4-3", "5-3"),
+])
+def test_the_one_count_left_in_a_reworded_sentence_pairs(a, b, old, new):
+    lead = "The storm hit the coast on Monday, the weather service said."
+    got = [(c.a, c.b) for c in _changed(f"{lead} {a}", f"{lead} {b}") if c.kind == "number"]
+    assert got == [(old, new)]
 
 
 def test_the_same_count_restated_elsewhere_is_not_a_change():

@@ -83,7 +83,8 @@ def _tracked(f: Fact) -> bool:
 
 
 _SPEECH = re.compile(r"\b(?:said|says|say|told|tells|added|adds|asked|wrote|writes|stated|"
-                     r"declared|according to|speaking for)\b", re.IGNORECASE)
+                     r"declared|called|warned|urged|insisted|according to|speaking for)\b",
+                     re.IGNORECASE)
 _ACCORDING = re.compile(r"according to\s*$", re.IGNORECASE)
 # a name after a preposition is who someone speaks for, not the speaker ('X of the Y said')
 _OBJECT = re.compile(r"\b(?:for|of|from|at|with|by|in|on)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -176,11 +177,11 @@ def _reference(doc: _Doc, earlier: Sequence[_Doc]) -> _Doc:
     near = [(j, e) for j, e in sims if j >= 0.9]
     if near:
         own = [e for _, e in near if _same_source(doc.article, e.article)]
-        return own[-1] if own else max(near, key=lambda x: (x[0], x[1].index))[1]
+        return own[-1] if own else max(near, key=lambda x: (x[0], -x[1].index))[1]
     for j, e in reversed(sims):
         if _same_source(doc.article, e.article) and j >= 0.6 * best[0]:
             return e
-    return best[1]
+    return max(sims, key=lambda x: (x[0], -x[1].index))[1]  # ties: what the copies copy
 
 
 def _content(text: str) -> frozenset[str]:
@@ -272,7 +273,9 @@ class _Builder:
     def next(self, doc: _Doc) -> None:
         ref = _reference(doc, self.docs[: doc.index])
         al = align_sentences(ref.sentences, doc.sentences)
-        same_text = not al.only_a and not al.only_b and all(p.kind == "same" for p in al.pairs)
+        # a copy adds and rewrites nothing; another source's copy may also trim (a credit line)
+        kept_all = not al.only_b and all(p.kind == "same" for p in al.pairs) and bool(al.pairs)
+        identical = kept_all and not al.only_a
         if self.scorer is not None:
             rel = self._relation(ref, doc)
             update = rel == "revision" or (_same_source(ref.article, doc.article)
@@ -281,7 +284,8 @@ class _Builder:
             update = _same_source(ref.article, doc.article) or (
                 not (ref.article.source and doc.article.source)
                 and _kept(al) * 2 >= len(ref.sentences))
-        relation = "copy" if same_text else ("update" if update else "other")
+        relation = ("copy" if identical else "update" if update
+                    else "copy" if kept_all else "other")
         changed: list[Track] = []
         self._facts(ref, doc, al, relation == "update", changed)
         self._names(ref, doc, al, relation == "update", changed)

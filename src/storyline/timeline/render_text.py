@@ -38,7 +38,8 @@ def _fact_lines(t: Track, label: str) -> list[str]:
         steps += [f"{c.new.text} ({_v(c.new)})" for c in t.changes]
         head = " \u2192 ".join(steps)
     elif len({m.value for m in t.mentions}) == 1:
-        head = f"{t.first.text}, stayed ({_span(t)}, {len(t.mentions)} versions)"
+        n = len(t.mentions)
+        head = f"{t.first.text}, stayed ({_span(t)}, {n} version{'s' * (n != 1)})"
     else:
         head = f"{t.first.text} ({_span(t)}, reports differ: " + ", ".join(
             dict.fromkeys(m.text for m in t.mentions)) + ")"
