@@ -3,8 +3,9 @@
 Method. The synthetic generator records every change a revision makes against the version
 it revises (``changes``: field, kind count | weekday | person, old, new, and ``shown``: whether
 both bodies state the fact). For a held-out seed (not 5, 11 or 23, which tests and other
-benchmarks use) every story with at least two articles is given to ``build_timeline`` as one
-story, in shuffled input order (the timeline sorts by publication time).
+benchmarks use, nor 41, on which the rules were developed; default 1234) every story with at
+least two articles is given to ``build_timeline`` as one story, in shuffled input order (the
+timeline sorts by publication time).
 
 * **Reported changes**, per kind: a change the timeline reports at version R (a count's or a
   time's new value, a person replaced in a sentence or as a quote's speaker) is correct when

@@ -15,6 +15,7 @@ from storyline.synth import (
     generate,
     generate_parallel,
     generate_stories,
+    generate_story,
     story_labels,
 )
 
@@ -227,3 +228,15 @@ def test_change_labels_leave_the_rest_of_the_corpus_unchanged() -> None:
 
 
 _SEED5_200_DIGEST = "5b988bdfd8aad73fe48f5a9fd78eb5e4b226617a49f79f9606e05b21a9f84883"
+
+
+def test_generate_story_of_a_chosen_size() -> None:
+    recs = generate_story(["original", "revision", "copy", "revision", "rewrite"], seed=3)
+    assert [r["kind"] for r in recs] == ["original", "revision", "copy", "revision", "rewrite"]
+    assert len({r["story_id"] for r in recs}) == 1
+    assert recs[1]["parent_id"] == recs[0]["id"] and recs[3]["parent_id"] == recs[1]["id"]
+    assert recs[3]["changes"] and recs[2]["changes"] == []
+    assert generate_story(["original", "copy"], seed=3) == generate_story(["original", "copy"],
+                                                                          seed=3)
+    with pytest.raises(ConfigError, match="'original' then"):
+        generate_story(["copy", "original"])

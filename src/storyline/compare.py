@@ -285,8 +285,8 @@ def compare(
     facts: list[ChangedFact] = []
     if relation in SAME_STORY:  # facts of two different events differ; they did not "change"
         # only a revision updates its facts; two reports' figures merely differ
-        status = "changed" if relation in UPDATE_RELATIONS else "differs"
-        facts = header_changes(pa.title, pb.title, pa.dateline, pb.dateline, status=status)
+        if relation in UPDATE_RELATIONS:  # two outlets' own headlines differ; they did not change
+            facts = header_changes(pa.title, pb.title, pa.dateline, pb.dateline)
         facts += changed_facts(al, pa.text, pb.text, facts_a, facts_b, relation=relation)
     return Comparison(
         relation=relation,

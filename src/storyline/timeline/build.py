@@ -492,10 +492,6 @@ def _match_quotes(a: _Doc, b: _Doc) -> list[tuple[int, int]]:
     return out
 
 
-def _qkey(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
-
-
 def _kept(al: Alignment) -> int:
     return sum(len(p.a) for p in al.pairs)
 

@@ -86,8 +86,7 @@ def _fmt(v: float) -> str:
 
 def count_chart(t: Timeline, track: Track, *, width: int = 580, height: int = 170) -> str:
     """An SVG step chart of one count track (an empty string when it has no numeric value)."""
-    points = [(m, _number(m.value)) for m in track.mentions]
-    points = [(m, v) for m, v in points if v is not None]
+    points = [(m, v) for m in track.mentions if (v := _number(m.value)) is not None]
     if not points:
         return ""
     xs = _x_positions(t)
