@@ -284,8 +284,12 @@ def _moved(fa: Fact, fb: Fact, xa: Sequence[tuple[Fact, Sentence]],
     """A bare number replaced by one the other side states elsewhere moved; it did not change."""
     if same_value(fa, fb) or fa.kind != "number" or not _vague(fa) or not _vague(fb):
         return False
-    return (any(f.key == fb.key and f.kind == fb.kind for f, _ in xa)
-            or any(f.key == fa.key and f.kind == fa.kind for f, _ in xb))
+
+    def same(f: Fact, g: Fact) -> bool:  # the same number counting the same thing (or nothing)
+        return (f.kind == g.kind and f.key == g.key
+                and fact_measure(f) in (fact_measure(g), "") and f is not g)
+
+    return any(same(f, fb) for f, _ in xa) or any(same(f, fa) for f, _ in xb)
 
 
 def _vague(f: Fact) -> bool:

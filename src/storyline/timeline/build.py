@@ -90,14 +90,14 @@ _ACCORDING = re.compile(r"according to\s*$", re.IGNORECASE)
 _OBJECT = re.compile(r"\b(?:for|of|from|at|with|by|in|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-def _speaker(q: QuoteSpan, text: str, people: Sequence[Fact]) -> tuple[str, str] | None:
+def _speaker(q: QuoteSpan, text: str, names: Sequence[Fact]) -> tuple[str, str] | None:
     """Who a quote is attributed to: a person named just before it with a speech verb between
     ('X said: "..."', 'According to X, "..."') or just after it past the comma that closes
     it ('"...", X said', '"...," said X'). None when no one is.
     """
     best: tuple[int, int, Fact] | None = None
     closes = q.text.rstrip().endswith(",")
-    for p in people:
+    for p in names:
         if _OBJECT.search(text[max(0, p.start - 16):p.start]):
             continue
         if p.end <= q.start:
@@ -138,7 +138,11 @@ def _extract(text: str, published: str | None) -> _Extracted:
             entities.append(f)
     people = [f for f in all_facts if f.kind == "entity" and f.unit == "PERSON"]
     quotes = extract_quote_spans(text)
-    speakers = [_speaker(q, text, people) for q in quotes]
+    # any name can be the speaker: the rule-based extractor often calls a person a place
+    # ('According to Kwame Santos') or an organisation a person; the speech-verb and
+    # preposition rules of _speaker decide
+    names = [f for f in all_facts if f.kind == "entity"]
+    speakers = [_speaker(q, text, names) for q in quotes]
     words = frozenset(_WORD.findall(text.lower()))
     return sentences, facts, entities, people, quotes, speakers, words
 
