@@ -125,6 +125,28 @@ def test_other_sources_differ_they_do_not_update(four):
     assert "ambulances" in added
 
 
+def test_an_out_of_date_copy_is_not_a_conflict():
+    lead, update = _load("agency_lead.json", "agency_update.json")
+    update = dataclasses.replace(update, published="2026-03-02T15:00:00Z")
+    late_copy = dataclasses.replace(_load("syndicated_lead.json")[0],
+                                    published="2026-03-02T16:00:00Z")
+    t = build_timeline([lead, update, late_copy])
+    toll = _track(t, "count", lambda x: x.measure == "dead")
+    assert [m.text for m in toll.mentions] == ["37", "41", "37"]
+    assert t.conflicts == []  # the gazette still carries Nordwire's own earlier 37
+
+
+def test_claims_are_attributed_sentences():
+    t = build_timeline(_load("agency_lead.json", "other_outlet.json", "agency_update.json"))
+    claims = {x.first.speaker: x for x in t.facts if x.kind == "claim"}
+    red_cross = claims["Estovian Red Cross"]
+    assert red_cross.first.sentence == ("The Estovian Red Cross said it had sent 12 ambulances "
+                                        "to the area.")
+    assert red_cross.first.article_id == "courier-5512"
+    assert all(x.first.sentence.count('"') == 0 for x in claims.values())  # quotes are quotes
+    assert "Claims (" in timeline_text(t) and "Attributed claims" in timeline_html(t)
+
+
 def test_conflicts_need_the_same_time(four):
     arts = _load("agency_lead.json", "other_outlet.json")
     arts[1] = dataclasses.replace(arts[1], published="2026-03-04T13:05:00Z")
@@ -157,7 +179,7 @@ def test_json_schema(four):
     for f in d["facts"]:
         assert set(f) == {"id", "kind", "measure", "subject", "label", "first", "values",
                           "changes", "last_seen", "stopped"}
-        assert f["kind"] in ("count", "time", "person", "org", "place", "name", "quote")
+        assert f["kind"] in ("count", "time", "person", "org", "place", "name", "quote", "claim")
         assert {"version", "article_id", "source", "published", "text", "value", "sentence",
                 "start", "end"} <= set(f["first"])
         for c in f["changes"]:

@@ -40,7 +40,8 @@ __all__ = ["build_timeline"]
 # say the same thing.
 _NOT_COUNTS = frozenset({"year", "time", "age", "day", "st", "nd", "rd", "th", "ordinal"})
 _ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "PLACE": "place", "MISC": "name"}
-_KIND_ORDER = {"count": 0, "time": 1, "person": 2, "org": 3, "place": 4, "name": 5, "quote": 6}
+_KIND_ORDER = {"count": 0, "time": 1, "person": 2, "org": 3, "place": 4, "name": 5, "quote": 6,
+               "claim": 7}
 _WORD = re.compile(r"\w+")
 _CONTENT = re.compile(r"[^\W\d_]{3,}")
 _STOP = frozenset(["the", "and", "for", "that", "with", "from", "was", "were", "has", "have", "had", "said", "says", "this", "their"])
@@ -60,6 +61,7 @@ class _Doc:
     quotes: list[QuoteSpan]
     speakers: list[tuple[str, str] | None]  # (text, key) per quote
     words: frozenset[str]
+    claims: list[tuple[Sentence, str, str]]  # attributed sentence, speaker text, speaker key
     tracks: dict[str, Mention] = field(default_factory=dict)  # track id -> its mention here
 
 
@@ -123,7 +125,28 @@ def _speaker(q: QuoteSpan, text: str, names: Sequence[Fact]) -> tuple[str, str] 
 
 
 _Extracted = tuple[list[Sentence], list[Fact], list[Fact], list[Fact], list[QuoteSpan],
-                   list[tuple[str, str] | None], frozenset[str]]
+                   list[tuple[str, str] | None], frozenset[str], list[tuple[Sentence, str, str]]]
+_CLAIM_AFTER = re.compile(r"\s*(?:,[^,.\"]{1,50},\s*)?(?:said|says|told|added|warned|insisted|"
+                          r"announced|claimed|confirmed|denied|stated)\b", re.IGNORECASE)
+_CLAIM_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$", re.IGNORECASE)
+
+
+def _find_claims(text: str, sentences: Sequence[Sentence], names: Sequence[Fact],
+            quotes: Sequence[QuoteSpan]) -> list[tuple[Sentence, str, str]]:
+    """Sentences that attribute a statement to a named speaker without quoting it ('The
+    army said it had retaken Kessel' is not one: no name; 'Curcio said 250 rescuers ...' is)."""
+    out = []
+    for s in sentences:
+        if any(s.start <= q.start < s.end for q in quotes):
+            continue  # a quote: tracked as a quote
+        for n in names:
+            if not s.start <= n.start < s.end or _OBJECT.search(text[max(0, n.start - 16):n.start]):
+                continue
+            if _CLAIM_AFTER.match(text, n.end) or _CLAIM_BEFORE.search(
+                    text[max(s.start, n.start - 16):n.start]):
+                out.append((s, n.text, n.key))
+                break
+    return out
 
 
 def _extract(text: str, published: str | None) -> _Extracted:
@@ -144,7 +167,8 @@ def _extract(text: str, published: str | None) -> _Extracted:
     names = [f for f in all_facts if f.kind == "entity"]
     speakers = [_speaker(q, text, names) for q in quotes]
     words = frozenset(_WORD.findall(text.lower()))
-    return sentences, facts, entities, people, quotes, speakers, words
+    claims = _find_claims(text, sentences, names, quotes)
+    return sentences, facts, entities, people, quotes, speakers, words, claims
 
 
 def _prepare(articles: Sequence[Article]) -> list[_Doc]:
@@ -157,9 +181,9 @@ def _prepare(articles: Sequence[Article]) -> list[_Doc]:
         key = (art.text, (art.published or "")[:10] or None)
         if key not in cache:
             cache[key] = _extract(art.text, art.published)
-        sentences, facts, entities, people, quotes, speakers, words = cache[key]
+        sentences, facts, entities, people, quotes, speakers, words, claims = cache[key]
         docs.append(_Doc(k, art, _instant(art.published), sentences, facts, entities, people,
-                         quotes, speakers, words))
+                         quotes, speakers, words, claims))
     return docs
 
 
@@ -224,6 +248,7 @@ class _Builder:
         self.fact_track: dict[tuple[int, int, int], Track] = {}
         self.quote_track: dict[tuple[int, int], Track] = {}
         self.name_track: dict[str, Track] = {}
+        self.claim_track: dict[tuple[int, int], Track] = {}
         self.drops: dict[str, list[tuple[int, str]]] = {}
         self.features: dict[int, Any] = {}
         self.versions: list[Version] = []
@@ -269,6 +294,8 @@ class _Builder:
             self._name(doc, f)
         for i in range(len(doc.quotes)):
             self._quote_track(doc, i, None)
+        for c in doc.claims:
+            self._claim_track(doc, c, None)
         self.versions.append(Version(
             doc.index, doc.article.id, doc.article.source, doc.article.published,
             doc.article.title, None, "first", "first",
@@ -294,6 +321,7 @@ class _Builder:
         self._facts(ref, doc, al, relation == "update", changed)
         self._names(ref, doc, al, relation == "update", changed)
         self._quotes(ref, doc, relation == "update", changed)
+        self._claims(ref, doc, al)
         if relation == "update":
             for tid in ref.tracks:
                 if tid not in doc.tracks:
@@ -431,6 +459,41 @@ class _Builder:
             t = matched.get(j)
             self._quote_track(doc, j, t if t is not None and t.id not in doc.tracks else None)
 
+    # -------------------------------------------------------------- attributed claims
+
+    def _claim_track(self, doc: _Doc, claim: tuple[Sentence, str, str], track: Track | None
+                     ) -> Track:
+        s, speaker, key = claim
+        t = track or self._new("claim", "", "")
+        self._add(t, doc, Mention(doc.index, doc.article.id, doc.article.source,
+                                  doc.article.published, s.text, key, s.text, s.start, s.end,
+                                  speaker))
+        self.claim_track[(doc.index, s.index)] = t
+        return t
+
+    def _claims(self, ref: _Doc, doc: _Doc, al: Alignment) -> None:
+        """A claim continues the reference's claim in the sentence it is aligned with, when
+        the same speaker makes it; any other claim is new."""
+        mine = {c[0].index: c for c in doc.claims}
+        theirs = {c[0].index: c for c in ref.claims}
+        done: set[int] = set()
+        for p in al.pairs:
+            for sb in p.b:
+                cb = mine.get(sb.index)
+                if cb is None or sb.index in done:
+                    continue
+                for sa in p.a:
+                    ca = theirs.get(sa.index)
+                    t = self.claim_track.get((ref.index, sa.index))
+                    if ca is not None and t is not None and ca[2] == cb[2] \
+                            and t.id not in doc.tracks:
+                        self._claim_track(doc, cb, t)
+                        done.add(sb.index)
+                        break
+        for c in doc.claims:
+            if c[0].index not in done:
+                self._claim_track(doc, c, None)
+
     # -------------------------------------------------------------- the end
 
     def finish(self) -> Timeline:
@@ -451,19 +514,29 @@ class _Builder:
         return Timeline(self.versions, order, conflicts, scorer)
 
     def _conflicts(self, tracks: Sequence[Track]) -> list[Conflict]:
-        """Different values of one fact from different sources within the window."""
+        """Different values of one fact from different sources within the window, when
+        neither source had itself stated the other's value: a copy still carrying the
+        agency's earlier figure after the agency updated it is out of date, not in conflict."""
         out: list[Conflict] = []
         for t in tracks:
             if t.kind not in ("count", "time") or len(t.mentions) < 2:
                 continue
             seen: set[tuple[str, str, str, str]] = set()
+
+            def stated(source: str, value: str, upto: int, mentions: list[Mention] = t.mentions
+                       ) -> bool:
+                return any(x.value == value and x.version <= upto and x.source
+                           and x.source.casefold() == source.casefold() for x in mentions)
+
             for k, m in enumerate(t.mentions):
                 tm = self.docs[m.version].instant
                 for n in t.mentions[:k]:
                     tn = self.docs[n.version].instant
                     if (not m.source or not n.source or m.source.casefold() == n.source.casefold()
                             or m.value == n.value or tm is None or tn is None
-                            or abs(tm - tn) > self.window):
+                            or abs(tm - tn) > self.window
+                            or stated(m.source, n.value, m.version)
+                            or stated(n.source, m.value, m.version)):
                         continue
                     sig = (n.source, m.source, n.value, m.value)
                     if sig not in seen:

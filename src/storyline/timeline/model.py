@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-TRACK_KINDS = ("count", "time", "person", "org", "place", "name", "quote")
+TRACK_KINDS = ("count", "time", "person", "org", "place", "name", "quote", "claim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class Mention:
     ``text`` is the fact as written ('41', 'Tuesday', 'Elena Sarov', the quote's words);
     ``value`` is what is compared across versions (a count's number, a weekday, a name's key);
     ``start``/``end`` are character offsets of ``text`` in the version's normalized text, and
-    ``sentence`` is the sentence it was found in. ``speaker`` is a quote's attributed speaker.
+    ``sentence`` is the sentence it was found in. ``speaker`` is a quote's or claim's speaker.
     """
 
     version: int
@@ -78,7 +78,8 @@ class Change:
 class Track:
     """One fact followed through the story.
 
-    ``kind``: count | time | person | org | place | name | quote. ``measure``: what a count
+    ``kind``: count | time | person | org | place | name | quote | claim (a statement
+    attributed to a named speaker without quote marks; ``value`` is the speaker). ``measure``: what a count
     measures ('dead', 'rescuers', 'money'), 'weekday' or the date form for a time, the entity
     kind for names; '' for quotes. ``mentions`` are in version order (one per version);
     ``stopped`` is the first version, after the last mention, that dropped it from the text
@@ -108,6 +109,8 @@ class Track:
                                    and self.subject != self.measure else "")
         if self.kind == "time":
             return self.measure
+        if self.kind == "claim":
+            return f"{self.first.speaker}: {self.first.text[:50].rstrip()}..."
         text = self.first.text
         return text if len(text) <= 60 else text[:57].rstrip() + "..."
 

@@ -158,6 +158,7 @@ def timeline_html(t: Timeline, *, title: str | None = None, max_charts: int = 12
         _strip(t),
     ]
     for title_, kinds in (("Counts", ("count",)), ("Times", ("time",)), ("Quotes", ("quote",)),
+                          ("Attributed claims", ("claim",)),
                           ("People, organisations and places", _NAME_KINDS)):
         tracks = [x for x in t.facts if x.kind in kinds]
         if kinds == _NAME_KINDS:  # the names that came and went are the news

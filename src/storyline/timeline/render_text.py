@@ -139,6 +139,13 @@ def _facts_text(t: Timeline, max_names: int) -> list[str]:
         for c in x.changes:
             lines.append(f"    {_v(c.new)} speaker {c.old.speaker} \u2192 {c.new.speaker}: "
                          f"{_quote(c.new.sentence)}")
+    claims = [x for x in t.facts if x.kind == "claim"]
+    lines += ["", f"Claims ({len(claims)})"]
+    for x in claims:
+        state = (f"kept {_span(x)}" if len(x.mentions) > 1 else f"only in {_v(x.first)}")
+        if x.stopped is not None:
+            state += f", dropped in v{x.stopped[0] + 1}"
+        lines.append(f"  {x.first.speaker}; {state}: {_quote(x.first.sentence)}")
     lines += ["", f"Conflicts ({len(t.conflicts)})"]
     if not t.conflicts:
         lines.append("  none: no two sources gave different values at the same time")
