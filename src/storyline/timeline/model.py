@@ -110,7 +110,7 @@ class Track:
         if self.kind == "time":
             return self.measure
         if self.kind == "claim":
-            return f"{self.first.speaker}: {self.first.text[:50].rstrip()}..."
+            return f"{self.first.speaker} said"
         text = self.first.text
         return text if len(text) <= 60 else text[:57].rstrip() + "..."
 

@@ -69,8 +69,9 @@ def _strip(t: Timeline) -> str:
         rel = "first report" if v.relation == "first" else (
             f"{v.relation} of v{(v.reference or 0) + 1}")
         added = [by_id[f] for f in v.added]
-        firsts = [x.label() for x in added if x.kind != "quote"]
+        firsts = [x.label() for x in added if x.kind not in ("quote", "claim")]
         quotes = sum(1 for x in added if x.kind == "quote")
+        claims = sum(1 for x in added if x.kind == "claim")
         changed = []
         for f in v.changed:
             tr = by_id[f]
@@ -83,11 +84,14 @@ def _strip(t: Timeline) -> str:
         body = []
         if changed:
             body.append("changed " + "; ".join(changed))
-        if firsts or quotes:
+        if firsts or quotes or claims:
             shown = ", ".join(_e(x) for x in firsts[:8]) + (
                 f" (+{len(firsts) - 8})" if len(firsts) > 8 else "")
             if quotes:
                 shown += ("; " if firsts else "") + f"{quotes} quote{'s' * (quotes != 1)}"
+            if claims:
+                shown += ("; " if firsts or quotes else "") + \
+                    f"{claims} claim{'s' * (claims != 1)}"
             body.append("first here: " + shown)
         if v.relation != "first":
             s = v.sentences
@@ -110,15 +114,18 @@ def _track_rows(tracks: list[Track]) -> str:
             f"{_e(c.old.speaker if c.what == 'speaker' else c.old.text)}</span> \u2192 "
             f"<span class=ins>{_e(c.new.speaker if c.what == 'speaker' else c.new.text)}</span>"
             f"<br>{_marked(c.new)}</div>" for c in x.changes) or '<span class="muted">none</span>'
-        values = list(dict.fromkeys(m.text for m in x.mentions))
+        values = ([] if x.kind in ("quote", "claim")
+                  else list(dict.fromkeys(m.text for m in x.mentions)))
         last = f"{_where(x.last)}"
         if x.stopped is not None:
             last += f'<br>stopped appearing in <span class="v">v{x.stopped[0] + 1}</span>'
-        speaker = f" \u2014 {_e(x.first.speaker)}" if x.first.speaker else ""
+        speaker = (f" \u2014 {_e(x.first.speaker)}" if x.first.speaker and x.kind == "quote"
+                   else "")
+        stated = f'stated as {_e(", ".join(values[:6]))}; ' if values else ""
+        n = len(x.mentions)
         rows.append(
             f'<tr id="{_e(x.id)}"><td><b>{_e(x.label())}</b>{speaker}<br>'
-            f'<span class="muted">{_e(x.kind)}; stated as {_e(", ".join(values[:6]))}; '
-            f"{len(x.mentions)} version{'s' * (len(x.mentions) != 1)}</span></td>"
+            f'<span class="muted">{_e(x.kind)}; {stated}{n} version{"s" * (n != 1)}</span></td>'
             f"<td>{_where(x.first)}<br>{_marked(x.first)}</td><td>{changes}</td>"
             f"<td>{last}</td></tr>")
     return ("<table><colgroup><col style=\"width:19%\"><col style=\"width:33%\">"

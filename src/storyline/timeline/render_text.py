@@ -81,7 +81,7 @@ def timeline_text(t: Timeline, *, max_names: int = 40) -> str:
         lines.append(f"  v{x.index + 1}  {_when(x.published)}  {x.source or '-'}  "
                      f"{x.article_id}  {what}")
         if x.index > 0:
-            new = [by_id[f].label() for f in x.added if by_id[f].kind != "quote"]
+            new = [by_id[f].label() for f in x.added if by_id[f].kind not in ("quote", "claim")]
             quotes = sum(1 for f in x.added if by_id[f].kind == "quote")
             if new or quotes:
                 lines.append("      first here: " + ", ".join(new[:12])
