@@ -322,3 +322,18 @@ def test_synthetic_changes_are_found_with_their_labels():
     assert shown > 50
     assert right / reported >= 0.93
     assert found / shown >= 0.88
+
+
+def test_with_the_packaged_pair_scorer():
+    from storyline.link import Linker
+
+    arts = _load("agency_lead.json", "agency_update.json", "other_outlet.json",
+                 "syndicated_lead.json")
+    t = build_timeline(arts, scorer=Linker.load())
+    assert t.scorer == "Linker"
+    toll = _track(t, "count", lambda x: x.measure == "dead")
+    assert [(c.old.text, c.new.text) for c in toll.changes] == [("37", "41")]
+    update = next(v for v in t.versions if v.article_id == "nordwire-kessel-2")
+    # the same agency, one story: an update whichever one-story relation the scorer gives
+    assert update.relation == "update"
+    assert update.relation_to_first in ("revision", "near_duplicate", "same_story")
