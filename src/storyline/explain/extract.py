@@ -56,8 +56,13 @@ def _number_key(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def extract_facts(text: str, published: str | None = None) -> list[Fact]:
-    """Numbers, dates, weekdays and entity mentions of ``text``, in order of position."""
+def extract_facts(text: str, published: str | None = None, *,
+                  entities: str | None = None) -> list[Fact]:
+    """Numbers, dates, weekdays and entity mentions of ``text``, in order of position.
+
+    ``entities``: the name extractor (auto | rules | spacy); None = the one explanations show
+    (``storyline.features.entities.DISPLAY_BACKEND``).
+    """
     from storyline.features.entities import DISPLAY_BACKEND, extract_entities
     from storyline.features.facts import count_measure, extract_dates, extract_numbers
 
@@ -73,7 +78,8 @@ def extract_facts(text: str, published: str | None = None) -> list[Fact]:
         if kind == "weekday":
             key = d.text.lower().strip(" .,")
         facts.append(Fact(kind, d.text, key, d.start, d.end, "" if kind == "weekday" else d.kind))
-    for e in extract_entities(text, backend=DISPLAY_BACKEND):
+    backend = DISPLAY_BACKEND if entities is None else entities
+    for e in extract_entities(text, backend=backend):  # type: ignore[arg-type]
         facts.append(Fact("entity", e.text, e.key, e.start, e.end, e.kind))
     facts.sort(key=lambda f: (f.start, f.end, f.kind))
     return facts

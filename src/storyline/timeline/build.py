@@ -26,7 +26,7 @@ from typing import Any
 
 from storyline.compare import SAME_STORY, prepare_article
 from storyline.data import Article
-from storyline.errors import InputError
+from storyline.errors import ConfigError, InputError
 from storyline.explain.align import Alignment, Sentence, align_sentences, locate_sentences
 from storyline.explain.extract import Fact, QuoteSpan, extract_facts, extract_quote_spans
 from storyline.explain.fact_pairs import fact_measure, pair_facts
@@ -149,9 +149,9 @@ def _find_claims(text: str, sentences: Sequence[Sentence], names: Sequence[Fact]
     return out
 
 
-def _extract(text: str, published: str | None) -> _Extracted:
+def _extract(text: str, published: str | None, backend: str) -> _Extracted:
     sentences = locate_sentences(text)
-    all_facts = extract_facts(text, published)
+    all_facts = extract_facts(text, published, entities=backend)
     facts = [f for f in all_facts if _tracked(f)]
     seen: set[str] = set()
     entities = []
@@ -171,7 +171,7 @@ def _extract(text: str, published: str | None) -> _Extracted:
     return sentences, facts, entities, people, quotes, speakers, words, claims
 
 
-def _prepare(articles: Sequence[Article]) -> list[_Doc]:
+def _prepare(articles: Sequence[Article], backend: str) -> list[_Doc]:
     order = sorted(range(len(articles)), key=lambda i: (
         (0, _instant(articles[i].published), i) if _instant(articles[i].published) else (1, i)))
     cache: dict[tuple[str, str | None], _Extracted] = {}  # copies share one extraction
@@ -180,7 +180,7 @@ def _prepare(articles: Sequence[Article]) -> list[_Doc]:
         art, _ = prepare_article(articles[i])
         key = (art.text, (art.published or "")[:10] or None)
         if key not in cache:
-            cache[key] = _extract(art.text, art.published)
+            cache[key] = _extract(art.text, art.published, backend)
         sentences, facts, entities, people, quotes, speakers, words, claims = cache[key]
         docs.append(_Doc(k, art, _instant(art.published), sentences, facts, entities, people,
                          quotes, speakers, words, claims))
@@ -578,6 +578,7 @@ def build_timeline(
     scorer: Any = None,
     *,
     conflict_window: timedelta = timedelta(hours=12),
+    entities: str = "rules",
 ) -> Timeline:
     """The timeline of one story told by ``articles`` (any order; sorted by publication time).
 
@@ -586,8 +587,14 @@ def build_timeline(
     reference when both have the same source (or a source is unknown and at least half the
     reference's sentences are kept), which needs no model and is deterministic.
     ``conflict_window``: how close in time two sources' different values must be to count as
-    a conflict rather than as old and new reports.
+    a conflict rather than as old and new reports. ``entities``: the name extractor, 'rules'
+    (default: fast and deterministic, a 50-version story in well under a second), 'spacy' or
+    'auto' (the statistical model of storyline[ner]: better names, ~0.13 s per 1,000 words of
+    each distinct version).
     """
+    if entities not in ("rules", "spacy", "auto"):
+        raise ConfigError(f"entities={entities!r} is not a name extractor",
+                          hint="use rules, spacy or auto")
     arts = list(articles)
     if not arts:
         raise InputError("build_timeline needs at least one article",
@@ -601,7 +608,7 @@ def build_timeline(
     if dup is not None:
         raise InputError(f"article id {dup!r} appears more than once",
                          where=f"articles[{ids.index(dup)}]", hint="give each version its own id")
-    docs = _prepare(arts)
+    docs = _prepare(arts, entities)
     b = _Builder(docs, scorer, conflict_window)
     b.first(docs[0])
     for d in docs[1:]:
