@@ -68,6 +68,7 @@ def test_text_lists_what_stayed_what_moved_and_what_is_new_each_with_its_sentenc
     # the weekday that moved, and the toll, with the lead sentences
     block = text.split("\nTimes\n")[1].split("\n\n")[0]
     assert "weekday: Monday (v1) \u2192 Tuesday (v2)" in block
+    assert "[Monday = 2026-03-02, Tuesday = 2026-03-03]" in block  # resolved per version
     assert lead in block and update in block
     assert "dead (people): 37 (v1) \u2192 41 (v2)" in text
     # people and places only in the update, each with its sentence

@@ -224,10 +224,24 @@ def _sentence(doc: _Doc, start: int) -> Sentence | None:
 
 
 def _mention(doc: _Doc, text: str, value: str, start: int, end: int,
-             speaker: str | None = None) -> Mention:
+             speaker: str | None = None, resolved: str | None = None) -> Mention:
     s = _sentence(doc, start)
     return Mention(doc.index, doc.article.id, doc.article.source, doc.article.published, text,
-                   value, s.text if s else text, start, end, speaker)
+                   value, s.text if s else text, start, end, speaker, resolved)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _resolved(doc: _Doc, f: Fact) -> str | None:
+    """A weekday's or date's calendar day: a weekday is the latest such day on or before the
+    publication date (news reports the past), a date keeps the day its extractor resolved."""
+    if f.kind == "date":
+        return f.key if re.fullmatch(r"\d{4}-\d\d-\d\d", f.key) else None
+    if f.kind != "weekday" or doc.instant is None or f.key not in _WEEKDAYS:
+        return None
+    day = doc.instant.date()
+    return (day - timedelta(days=(day.weekday() - _WEEKDAYS.index(f.key)) % 7)).isoformat()
 
 
 def _featurize(scorer: Any, article: Article) -> Any:
@@ -346,7 +360,8 @@ class _Builder:
     def _fact_track(self, doc: _Doc, f: Fact, track: Track | None) -> Track:
         t = track or self._new("count" if f.kind == "number" else "time", fact_measure(f),
                                f.subject)
-        self._add(t, doc, _mention(doc, f.text, f.key, f.start, f.end))
+        self._add(t, doc, _mention(doc, f.text, f.key, f.start, f.end,
+                                   resolved=_resolved(doc, f)))
         self.fact_track[(doc.index, f.start, f.end)] = t
         return t
 

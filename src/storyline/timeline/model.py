@@ -32,6 +32,8 @@ class Mention:
     ``value`` is what is compared across versions (a count's number, a weekday, a name's key);
     ``start``/``end`` are character offsets of ``text`` in the version's normalized text, and
     ``sentence`` is the sentence it was found in. ``speaker`` is a quote's or claim's speaker.
+    ``resolved`` is a time's calendar date (ISO) against the version's publication date
+    ('Monday' in a story published on Tuesday 3 March is 2026-03-02), when it can be resolved.
     """
 
     version: int
@@ -44,6 +46,7 @@ class Mention:
     start: int
     end: int
     speaker: str | None = None
+    resolved: str | None = None
 
     def ref(self) -> dict[str, Any]:
         """Where: the version, article, source and time."""
@@ -55,6 +58,8 @@ class Mention:
                           "start": self.start, "end": self.end}
         if self.speaker is not None:
             d["speaker"] = self.speaker
+        if self.resolved is not None:
+            d["resolved"] = self.resolved
         return d
 
 

@@ -45,6 +45,9 @@ def _fact_lines(t: Track, label: str) -> list[str]:
             dict.fromkeys(m.text for m in t.mentions)) + ")"
     if t.first.version > 0:
         head += f"; first reported in {_v(t.first)}"
+    days = dict.fromkeys(f"{m.text} = {m.resolved}" for m in t.mentions if m.resolved)
+    if t.kind == "time" and days:
+        head += f" [{', '.join(days)}]"
     out.append(f"  {label}: {head}")
     out.append(f"    {_v(t.first)} {t.first.source or '-'}: {_quote(t.first.sentence)}")
     for c in t.changes:
