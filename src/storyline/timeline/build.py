@@ -529,19 +529,17 @@ class _Builder:
         return Timeline(self.versions, order, conflicts, scorer)
 
     def _conflicts(self, tracks: Sequence[Track]) -> list[Conflict]:
-        """Different values of one fact from different sources within the window, when
-        neither source had itself stated the other's value: a copy still carrying the
-        agency's earlier figure after the agency updated it is out of date, not in conflict."""
+        """Different values of one fact from different sources within the window, when the
+        two values were first reported by different sources: copies still carrying the
+        agency's earlier figure after it updated it are out of date, not in conflict."""
         out: list[Conflict] = []
         for t in tracks:
             if t.kind not in ("count", "time") or len(t.mentions) < 2:
                 continue
             seen: set[tuple[str, str, str, str]] = set()
-
-            def stated(source: str, value: str, upto: int, mentions: list[Mention] = t.mentions
-                       ) -> bool:
-                return any(x.value == value and x.version <= upto and x.source
-                           and x.source.casefold() == source.casefold() for x in mentions)
+            origin: dict[str, str] = {}  # value -> the source that first reported it
+            for x in t.mentions:
+                origin.setdefault(x.value, (x.source or "").casefold())
 
             for k, m in enumerate(t.mentions):
                 tm = self.docs[m.version].instant
@@ -550,8 +548,7 @@ class _Builder:
                     if (not m.source or not n.source or m.source.casefold() == n.source.casefold()
                             or m.value == n.value or tm is None or tn is None
                             or abs(tm - tn) > self.window
-                            or stated(m.source, n.value, m.version)
-                            or stated(n.source, m.value, m.version)):
+                            or origin[m.value] == origin[n.value]):
                         continue
                     sig = (n.source, m.source, n.value, m.value)
                     if sig not in seen:

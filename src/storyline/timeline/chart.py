@@ -144,7 +144,8 @@ def count_chart(t: Timeline, track: Track, *, width: int = 580, height: int = 17
         d += f"H{end_x:.1f}"
         parts.append(f'<path d="{d}" fill="none" stroke="{color}" stroke-width="2" '
                      'stroke-opacity="0.75"/>')
-    for c in track.changes:
+    # every change labelled when there are few; else the latest only (the rest in tooltips)
+    for c in track.changes if len(track.changes) <= 3 else track.changes[-1:]:
         v = _number(c.new.value)
         if v is not None:
             x = px(c.new.version)
