@@ -209,3 +209,61 @@ def test_embeddings_variant_scores_the_pair():
     d = json.loads(r.stdout)
     assert d["scorer"] == "Linker" and d["signals"]["embedding"] > 0.5
     assert d["relation"] in ("revision", "near_duplicate")
+
+
+def _truncated_gz(tmp_path: Path) -> Path:
+    import gzip
+
+    wire = Path(WIRE).read_text(encoding="utf-8")
+    upd = Path(UPDATE).read_text(encoding="utf-8")
+    lines = "".join(json.dumps({"pair_id": f"p{i}", "text1": wire + f" Case {i}.",
+                                "text2": upd + f" Note {i * 7919 % 1000}."}) + "\n"
+                    for i in range(40))
+    data = gzip.compress(lines.encode("utf-8"))
+    src = tmp_path / "pairs.jsonl.gz"
+    src.write_bytes(data[: len(data) * 2 // 3])  # cut mid-stream, as an interrupted download
+    return src
+
+
+def test_pairs_truncated_gz_fails_with_file_line_and_fix(tmp_path):
+    out = tmp_path / "res.jsonl"
+    r = runner.invoke(app, ["compare", "--pairs", str(_truncated_gz(tmp_path)), "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert "Aborted" not in r.output
+    assert "pairs.jsonl.gz:" in r.output and "truncated or corrupt" in r.output
+    assert "--on-error skip" in r.output
+
+
+def test_pairs_truncated_gz_under_skip_keeps_the_pairs_before_and_counts_it(tmp_path):
+    out, rej = tmp_path / "res.jsonl", tmp_path / "rej.jsonl"
+    r = runner.invoke(app, ["compare", "--pairs", str(_truncated_gz(tmp_path)), "--out", str(out),
+                            "--on-error", "skip", "--rejects", str(rej), "-q"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert 0 < len(rows) < 40
+    assert [row["pair_id"] for row in rows] == [f"p{i}" for i in range(len(rows))]
+    assert f"read {len(rows) + 1} = accepted {len(rows)} + rejected 1" in r.output
+    (bad,) = [json.loads(x) for x in rej.read_text().splitlines()]
+    assert "truncated" in bad["reason"] and bad["where"].endswith(f":{len(rows) + 1}")
+
+
+def test_pairs_larger_than_max_bytes_are_refused_not_aligned(tmp_path):
+    """Two 5+ MB texts (over ReadConfig.max_bytes) and a 12 MB line never reach the aligner."""
+    big = "The river rose again overnight. " * 160_000  # ~5.1 MB
+    wire = Path(WIRE).read_text(encoding="utf-8")
+    src = tmp_path / "big.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"pair_id": "ok", "text1": wire, "text2": wire}) + "\n")
+        fh.write(json.dumps({"pair_id": "big", "text1": big, "text2": big[::-1]}) + "\n")
+        fh.write(json.dumps({"pair_id": "huge", "text1": big * 2 + big, "text2": "x"}) + "\n")
+    out, rej = tmp_path / "res.jsonl", tmp_path / "rej.jsonl"
+    r = runner.invoke(app, ["compare", "--pairs", str(src), "--out", str(out)])
+    assert r.exit_code == 2 and "big.jsonl:2" in r.output and "max_bytes" in r.output
+    r = runner.invoke(app, ["compare", "--pairs", str(src), "--out", str(out), "-q",
+                            "--on-error", "skip", "--rejects", str(rej)])
+    assert r.exit_code == 0, r.output
+    assert "read 3 = accepted 1 + rejected 2" in r.output
+    assert [json.loads(x)["pair_id"] for x in out.read_text().splitlines()] == ["ok"]
+    reasons = [json.loads(x)["reason"] for x in rej.read_text().splitlines()]
+    assert "text1" in reasons[0] or "max_bytes" in reasons[0]
+    assert all("max_bytes" in x for x in reasons)

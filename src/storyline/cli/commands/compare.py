@@ -226,24 +226,55 @@ def _pair(a: str, b: str, out: Path | None, fmt: str, config: ReadConfig,
 
 def _iter_pairs(path: Path, config: ReadConfig, stats: ReadStats
                 ) -> Iterator[tuple[dict[str, Any], Article, Article]]:
-    """Pairs from a JSONL file; a bad line fails (naming file:line) or is rejected and counted."""
-    from storyline.io.compression import open_binary
+    """Pairs from a JSONL file with the readers' rules: a bad line fails (naming file:line and
+    the fix) or is rejected and counted; each text is bounded by ``max_bytes`` and a line by
+    twice that plus slack, so an oversized pair is refused before it reaches the aligner."""
+    from storyline.io.base import TOO_LARGE_HINT
+    from storyline.io.compression import is_truncation, open_binary
+    from storyline.io.jsonl import iter_lines
 
     if not path.exists():
         raise InputError(f"no such file: {path}", hint="give a JSONL file of pairs")
+
+    def reject(where: str, exc: InputError, snippet: str) -> None:
+        if config.on_error == "fail":
+            raise exc
+        stats.rejected += 1
+        stats.rejects.append(Rejected(where, str(exc), snippet))
+
+    lineno = 0
     with open_binary(path) as fh:
-        for lineno, raw in enumerate(fh, 1):
+        lines = iter_lines(fh, 2 * config.max_bytes + 4096)
+        while True:
+            try:
+                lineno, raw = next(lines)
+            except StopIteration:
+                return
+            except Exception as exc:
+                if not (is_truncation(exc) or isinstance(exc, OSError)):
+                    raise
+                where = f"{path}:{lineno + 1}"
+                stats.read += 1
+                reject(where, InputError(
+                    f"file is truncated or corrupt ({type(exc).__name__}: {exc}); "
+                    f"{lineno} lines were read before it", where=where,
+                    hint="re-download or re-compress the file, or use --on-error skip to keep "
+                         "the pairs before the damage"), "")
+                return
+            where = f"{path}:{lineno}"
+            if raw is None:
+                stats.read += 1
+                reject(where, RecordError(
+                    f"line is larger than 2 x max_bytes={config.max_bytes}",
+                    where=where, hint=TOO_LARGE_HINT), "")
+                continue
             if not raw.strip():
                 continue
-            where = f"{path}:{lineno}"
             stats.read += 1
             try:
                 rec, art_a, art_b = _parse_pair(raw, where, lineno, config)
             except InputError as exc:
-                if config.on_error == "fail":
-                    raise
-                stats.rejected += 1
-                stats.rejects.append(Rejected(where, str(exc), raw[:120].decode("utf-8", "replace")))
+                reject(where, exc, raw[:120].decode("utf-8", "replace"))
                 continue
             stats.accepted += 1
             yield rec, art_a, art_b
@@ -251,6 +282,8 @@ def _iter_pairs(path: Path, config: ReadConfig, stats: ReadStats
 
 def _parse_pair(raw: bytes, where: str, lineno: int, config: ReadConfig
                 ) -> tuple[dict[str, Any], Article, Article]:
+    from storyline.io.base import check_text
+
     try:
         rec = json.loads(raw.decode(config.encoding))
     except UnicodeDecodeError as exc:
@@ -269,6 +302,7 @@ def _parse_pair(raw: bytes, where: str, lineno: int, config: ReadConfig
         if not isinstance(text, str) or not text.strip():
             raise RecordError(f"field 'text{k}' is missing, empty or not a string", where=where,
                               hint="each pair needs non-empty text1 and text2")
+        text = check_text(text, where, config, f"text{k}")  # size limit, NUL bytes
         title = rec.get(f"title{k}")
         arts.append(Article(id=str(rec.get(f"id{k}") or f"{pid}/{k}"), text=text,
                             title=title if isinstance(title, str) else None, where=where))
