@@ -152,3 +152,29 @@ def test_add_orders_by_publication_time(tmp_path):
             assert [x[0] for x in s.conn.execute("SELECT id FROM articles ORDER BY seq")] == expected
     r = runner.invoke(app, ["index", "add", str(tmp_path / "x.db"), str(src), "--order", "random"])
     assert r.exit_code == 2 and "--order" in r.output
+
+
+@pytest.mark.parametrize("order", ["time", "input"])
+def test_add_rejects_a_date_outside_the_utc_range(tmp_path, order):
+    """9999-12-31T23:59:59-05:00 overflows in UTC: an error naming the record, or counted."""
+    src = tmp_path / "d.jsonl"
+    write_records([
+        {"id": "a", "text": "The river burst its banks on Friday, flooding 40 homes.",
+         "published": "2024-01-02T08:00:00Z"},
+        {"id": "b", "text": "Storm closes the harbour for a second day as winds reach 90 km/h.",
+         "published": "9999-12-31T23:59:59-05:00"},
+        {"id": "c", "text": "Council approves the new bridge after a two-year delay.",
+         "published": "0001-01-01T00:00:00+05:00"},
+    ], src)
+    db, rej = tmp_path / "s.db", tmp_path / "rej.jsonl"
+    r = runner.invoke(app, ["index", "add", str(db), str(src), "--order", order])
+    assert r.exit_code == 2 and "d.jsonl:2" in r.output and "date range" in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    r = runner.invoke(app, ["index", "add", str(db), str(src), "--order", order, "-q",
+                            "--on-error", "skip", "--rejects", str(rej)])
+    assert r.exit_code == 0, r.output
+    assert "read 3 = accepted 1 + rejected 2" in r.output
+    assert [json.loads(x)["where"].rsplit(":", 1)[1] for x in rej.read_text().splitlines()] \
+        == ["2", "3"]
+    with Store.open(db) as st:
+        assert st.count("articles") == 1

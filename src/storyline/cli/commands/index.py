@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,8 +14,12 @@ from storyline.cli.app import app, friendly
 from storyline.cli.options import READ, FormatOpt, Inputs, QuietOpt, check_format, read_options
 from storyline.cli.reading import finish_read, read_inputs
 from storyline.config import ReadConfig
-from storyline.errors import ConfigError
+from storyline.data import Article
+from storyline.errors import ConfigError, RecordError
 from storyline.output import render
+
+if TYPE_CHECKING:
+    from storyline.io import ReadStats
 
 index_app = typer.Typer(
     help="A persistent story index: add articles over time, ask what matches, export.",
@@ -123,9 +128,9 @@ def add(
         status: Counter[str] = Counter()
         relation: Counter[str] = Counter()
         results: list[dict[str, Any]] = []
-        articles: Any = stream
+        articles: Any = _storable_dates(stream, stats, read)
         if order == "time":
-            articles = sorted(stream, key=_time_key)  # stable: ties keep input order
+            articles = sorted(articles, key=_time_key)  # stable: ties keep input order
         try:
             for res in indexer.add_many(articles, batch_size=batch_size):
                 status[res.status] += 1
@@ -156,6 +161,31 @@ def add(
     if not quiet:
         render([summary], fmt, sys.stdout)
     finish_read(stats, rejects, quiet)
+
+
+def _storable_dates(articles: Iterable[Article], stats: ReadStats, config: ReadConfig
+                    ) -> Iterator[Article]:
+    """Refuse a publication time the store cannot turn into UTC (e.g. 9999-12-31T23:59:59-05:00
+    overflows): an error naming the record, or under ``--on-error skip`` rejected and counted."""
+    from storyline.data import Rejected
+    from storyline.store.db import to_ts
+
+    for art in articles:
+        try:
+            to_ts(art.published, "")
+        except OverflowError as exc:
+            where = art.where or art.id
+            err = RecordError(f"published {art.published!r} is outside the supported date range "
+                              f"({exc})", where=where,
+                              hint="fix the date (e.g. 2024-03-01T12:00:00Z), drop it, or use "
+                                   "--on-error skip")
+            if config.on_error == "fail":
+                raise err from None
+            stats.accepted -= 1  # the reader counted it accepted; the store refuses it
+            stats.rejected += 1
+            stats.rejects.append(Rejected(where, str(err), art.published or ""))
+            continue
+        yield art
 
 
 def _time_key(article: Any) -> str:
