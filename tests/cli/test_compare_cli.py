@@ -267,3 +267,33 @@ def test_pairs_larger_than_max_bytes_are_refused_not_aligned(tmp_path):
     reasons = [json.loads(x)["reason"] for x in rej.read_text().splitlines()]
     assert "text1" in reasons[0] or "max_bytes" in reasons[0]
     assert all("max_bytes" in x for x in reasons)
+
+
+@pytest.mark.parametrize(("name", "check"), [
+    ("diff.json", lambda s: json.loads(s)["schema_version"] == 2),
+    ("diff.jsonl", lambda s: len(s.splitlines()) == 1 and "relation" in json.loads(s)),
+    ("diff.HTM", lambda s: s.startswith("<!doctype html>")),
+    ("diff.txt", lambda s: "similarity" in s and not s.lstrip().startswith(("{", "<"))),
+])
+def test_out_extension_picks_the_report_format(tmp_path, name, check):
+    out = tmp_path / name
+    r = runner.invoke(app, ["compare", WIRE, UPDATE, "--out", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    assert check(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["diff.pdf", "diff.docx", "diff.png"])
+def test_out_with_an_unknown_extension_is_refused(tmp_path, name):
+    out = tmp_path / name
+    r = runner.invoke(app, ["compare", WIRE, UPDATE, "--out", str(out)])
+    assert r.exit_code == 2 and f"cannot write a comparison as {out.suffix}" in r.output
+    assert ".html" in r.output and not out.exists()
+
+
+def test_out_extension_that_contradicts_format_is_refused(tmp_path):
+    out = tmp_path / "diff.html"
+    r = runner.invoke(app, ["compare", WIRE, UPDATE, "--out", str(out), "--format", "json"])
+    assert r.exit_code == 2 and "does not match" in r.output and not out.exists()
+    r = runner.invoke(app, ["compare", WIRE, UPDATE, "--out", str(tmp_path / "d.txt"),
+                            "--format", "table", "-q"])
+    assert r.exit_code == 0, r.output

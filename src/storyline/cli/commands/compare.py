@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from storyline.io import ReadStats
 
 PAIR_FORMATS = ("text", "table", "json", "jsonl", "html")  # table: same as text
+# --out's extension names the pair report's format; any other extension is refused, so a
+# `diff.pdf` never receives terminal text
+EXT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl",
+               ".ndjson": "jsonl", ".txt": "text", ".text": "text"}
 BATCH_FORMATS = ("table", "json", "jsonl", "csv")
 
 
@@ -98,12 +102,29 @@ def compare_cmd(
     if a is None or b is None:
         raise ConfigError("compare needs two articles (A B) or --pairs FILE",
                           hint="storyline compare wire.txt update.txt")
-    if fmt is None:
-        fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "text"
-    if fmt not in PAIR_FORMATS:
+    fmt = _pair_format(fmt, out)
+    _pair(a, b, out, fmt, read, rejects, quiet, store, _linker(embeddings, model))
+
+
+def _pair_format(fmt: str | None, out: Path | None) -> str:
+    """The pair report's format: --format, else --out's extension, else text; an --out whose
+    extension names no format we write (or another one than --format) is an error."""
+    if fmt is not None and fmt not in PAIR_FORMATS:
         raise ConfigError(f"unknown --format {fmt!r} for a pair",
                           hint=f"use one of {', '.join(PAIR_FORMATS)}")
-    _pair(a, b, out, fmt, read, rejects, quiet, store, _linker(embeddings, model))
+    suffix = out.suffix.lower() if out is not None else ""
+    if not suffix:
+        return fmt or "text"
+    known = ", ".join(sorted(EXT_FORMATS))
+    by_ext = EXT_FORMATS.get(suffix)
+    if by_ext is None:
+        raise ConfigError(f"cannot write a comparison as {suffix} (no such report format)",
+                          where=str(out), hint=f"end --out in one of {known}")
+    if fmt is not None and {fmt, by_ext} - {"text", "table"} and fmt != by_ext:
+        raise ConfigError(f"--format {fmt} does not match --out's extension {suffix} "
+                          f"(which means {by_ext})", where=str(out),
+                          hint="drop --format to follow the extension, or rename the file")
+    return fmt or by_ext
 
 
 def _linker(embeddings: bool, model: Path | None) -> Any:
