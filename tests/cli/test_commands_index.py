@@ -178,3 +178,19 @@ def test_add_rejects_a_date_outside_the_utc_range(tmp_path, order):
         == ["2", "3"]
     with Store.open(db) as st:
         assert st.count("articles") == 1
+
+
+@pytest.mark.parametrize("cmd", ["create", "add"])
+def test_a_new_store_needs_its_folder_or_create_dirs(tmp_path, corpus, cmd):
+    db = tmp_path / "no" / "such" / "dir" / "x.db"
+    args = ["index", cmd, str(db), *([str(corpus)] if cmd == "add" else []), "-q"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "does not exist" in r.output and "--create-dirs" in r.output
+    assert not (tmp_path / "no").exists()
+    r = runner.invoke(app, [*args, "--create-dirs"])
+    assert r.exit_code == 0, r.output
+    assert db.exists()
+    (tmp_path / "file").write_text("x")
+    r = runner.invoke(app, ["index", cmd, str(tmp_path / "file" / "x.db"),
+                            *([str(corpus)] if cmd == "add" else []), "-q", "--create-dirs"])
+    assert r.exit_code == 2 and "not a folder" in r.output

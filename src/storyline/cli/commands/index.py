@@ -30,6 +30,11 @@ index_app = typer.Typer(
 app.add_typer(index_app, name="index")
 
 DbArg = Annotated[Path, typer.Argument(help="The store file (SQLite), e.g. stories.db.")]
+CreateDirsOpt = Annotated[
+    bool,
+    typer.Option("--create-dirs", help="Create the store's missing parent folders (otherwise a "
+                 "missing folder is an error: usually a typo in the path)."),
+]
 AssignerOpt = Annotated[
     str,
     typer.Option(
@@ -50,6 +55,7 @@ def create(
     ] = 0.8,
     num_perm: Annotated[int, typer.Option("--num-perm", help="MinHash permutations.")] = 128,
     assigner: AssignerOpt = "auto",
+    create_dirs: CreateDirsOpt = False,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
 ) -> None:
@@ -57,6 +63,7 @@ def create(
     from storyline.store import Indexer, Store, StoreConfig
 
     check_format(fmt)
+    _parent_ready(db, create_dirs)
     with Store.create(db, StoreConfig(threshold=threshold, num_perm=num_perm, assigner=assigner)) as store:
         Indexer(store)  # resolves and records the assigner now
         row = store.stats()
@@ -85,6 +92,7 @@ def add(
         ),
     ] = 1,
     assigner: AssignerOpt = "auto",
+    create_dirs: CreateDirsOpt = False,
     order: Annotated[
         str,
         typer.Option(
@@ -119,6 +127,7 @@ def add(
     if order not in ("time", "input"):
         raise ConfigError(f"unknown --order {order!r}", hint="use time or input")
     if create and not db.exists():
+        _parent_ready(db, create_dirs)
         store = Store.create(db, StoreConfig(assigner=assigner))
     else:
         store = Store.open(db)
@@ -161,6 +170,22 @@ def add(
     if not quiet:
         render([summary], fmt, sys.stdout)
     finish_read(stats, rejects, quiet)
+
+
+def _parent_ready(db: Path, create_dirs: bool) -> None:
+    """A new store goes into an existing folder, or its folders are made on request:
+    ``index add /no/such/dir/x.db`` must not quietly build a tree from a typo."""
+    parent = db.parent
+    if parent.is_dir():
+        return
+    if parent.exists():
+        raise ConfigError(f"cannot create the store: {parent} is not a folder", where=str(db),
+                          hint="choose a path inside a folder")
+    if not create_dirs:
+        raise ConfigError(f"cannot create the store: folder {parent} does not exist",
+                          where=str(db),
+                          hint=f"check the path, or pass --create-dirs to create {parent}")
+    parent.mkdir(parents=True, exist_ok=True)
 
 
 def _storable_dates(articles: Iterable[Article], stats: ReadStats, config: ReadConfig
