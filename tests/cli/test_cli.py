@@ -91,6 +91,19 @@ def test_dedup_command_writes_outputs(tmp_path):
     assert len(kept) == summary["kept"]
 
 
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_dedup_without_out_says_where_it_wrote(tmp_path, monkeypatch, quiet):
+    corpus = tmp_path / "c.jsonl"
+    assert runner.invoke(app, ["synth", "--n", "30", "--out", str(corpus)]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["dedup", str(corpus), *quiet])
+    assert result.exit_code == 0, result.output
+    for name in ("deduped.jsonl", "decisions.jsonl", "summary.jsonl"):
+        assert f"dedup-out/{name}" in result.output and (tmp_path / "dedup-out" / name).exists()
+    assert "default --out" in result.output
+    chosen = runner.invoke(app, ["dedup", str(corpus), "--out", "mine", "-q"])
+    assert chosen.exit_code == 0 and "wrote" not in chosen.output  # -q with --out: silent
+
 def test_quiet_keeps_the_accounting_line(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "1", "text": "ok"}\n{bad\n', encoding="utf-8")

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from storyline.io import ReadStats
 
 
+DEFAULT_OUT = Path("dedup-out")
+
+
 def dedup_summary(result: Any, stats: ReadStats) -> dict[str, Any]:
     """Counts that add up: read = kept + removed + rejected + skipped (non-article records)."""
     return {
@@ -53,8 +56,9 @@ def dedup_summary(result: Any, stats: ReadStats) -> dict[str, Any]:
 def dedup(
     inputs: Inputs,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output directory for results.")
-    ] = Path("dedup-out"),
+        Path | None,
+        typer.Option("--out", "-o", help=f"Output directory for results [default: {DEFAULT_OUT}]."),
+    ] = None,
     threshold: Annotated[
         float,
         typer.Option(
@@ -118,6 +122,8 @@ def dedup(
     from storyline.io import ReadStats, read_articles, write_records
 
     check_format(fmt)
+    chosen = out is not None
+    out = out if out is not None else DEFAULT_OUT
     dconf = DedupConfig(
         threshold=threshold,
         num_perm=num_perm,
@@ -166,6 +172,10 @@ def dedup(
     write_records([summary], out / "summary.jsonl")
     if not quiet:
         render([summary], fmt, sys.stdout)
+    if not quiet or not chosen:  # without --out the user must learn where the files went
+        names = ", ".join(str(out / n) for n in ("deduped.jsonl", "decisions.jsonl", "summary.jsonl"))
+        typer.echo(f"wrote {names}" + ("" if chosen else " (the default --out; pass --out DIR "
+                                       "to choose)"), err=True)
     finish_read(stats, rejects, quiet)
 
 
