@@ -156,6 +156,15 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def record(self, url: str | None = None) -> dict[str, Any]:
+        """The decisions.jsonl line of both engines: the fields, then the article's ``url``
+        when it has one (so a removed copy's address is not lost; the array result keeps no
+        urls, the writers add them while streaming the articles)."""
+        rec = asdict(self)
+        if url:
+            rec["url"] = url
+        return rec
+
 
 # reason codes of the compact decision arrays
 UNIQUE, KEPT, EXACT, NEAR, CONTAINED, VIA_CLUSTER = range(6)

@@ -104,6 +104,25 @@ def test_dedup_without_out_says_where_it_wrote(tmp_path, monkeypatch, quiet):
     chosen = runner.invoke(app, ["dedup", str(corpus), "--out", "mine", "-q"])
     assert chosen.exit_code == 0 and "wrote" not in chosen.output  # -q with --out: silent
 
+def test_dedup_decisions_carry_each_articles_url(tmp_path):
+    """A removed copy's address survives in decisions.jsonl; articles without one get no key."""
+    corpus = tmp_path / "c.jsonl"
+    assert runner.invoke(app, ["synth", "--n", "120", "--out", str(corpus)]).exit_code == 0
+    recs = [json.loads(x) for x in corpus.read_text().splitlines()]
+    for r in recs[::3]:
+        r.pop("url", None)
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    out = tmp_path / "d"
+    result = runner.invoke(app, ["dedup", str(corpus), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    decisions = [json.loads(x) for x in (out / "decisions.jsonl").read_text().splitlines()]
+    assert [d["id"] for d in decisions] == [r["id"] for r in recs]
+    assert [d.get("url") for d in decisions] == [r.get("url") for r in recs]
+    assert all(("url" in d) == ("url" in r) for d, r in zip(decisions, recs, strict=True))
+    assert any(not d["kept"] and d.get("url") for d in decisions)
+    assert list(decisions[0])[:6] == ["id", "cluster_id", "kept", "duplicate_of", "score",
+                                      "reason"]
+
 def test_quiet_keeps_the_accounting_line(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "1", "text": "ok"}\n{bad\n', encoding="utf-8")

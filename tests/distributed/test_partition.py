@@ -62,9 +62,16 @@ def test_verify_and_decisions_follow_local_rules() -> None:
     assert edges.to_pylist() == [{"i": 1, "j": 2}]
     rows = pa.RecordBatch.from_pydict({
         "id": ["x", "y", "z"], "kid": ["x", "x", "z"],
-        "code": pa.array([KEPT, NEAR, UNIQUE], pa.int8()), "score": [1.0, 0.951234, 1.0]})
+        "code": pa.array([KEPT, NEAR, UNIQUE], pa.int8()), "score": [1.0, 0.951234, 1.0],
+        "url": ["https://a.example/x", "https://b.example/y", None]})
     lines = pa.Table.from_batches(list(P.decision_records(iter([rows]), as_json=True)))
     want = [Decision("x", "x", True, None, 1.0, "kept"),
             Decision("y", "x", False, "x", 0.9512, "near: jaccard 0.95"),
             Decision("z", "z", True, None, 1.0, "unique")]
-    assert lines["value"].to_pylist() == [json.dumps(d.to_dict()) for d in want]
+    urls = ["https://a.example/x", "https://b.example/y", None]
+    # the local decisions.jsonl line: url only when the article has one
+    assert lines["value"].to_pylist() == [json.dumps(d.record(u)) for d, u in zip(want, urls, strict=True)]
+    assert "url" not in json.loads(lines["value"][2].as_py())
+    table = pa.Table.from_batches(list(P.decision_records(iter([rows]), as_json=False)))
+    assert table.column_names == list(P.DECISION_COLUMNS)
+    assert table.to_pylist() == [d.to_dict() | {"url": u} for d, u in zip(want, urls, strict=True)]

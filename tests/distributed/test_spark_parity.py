@@ -45,7 +45,8 @@ def _local(paths: list[Path], cfg: DedupConfig, rc: ReadConfig | None = None
     """Local engine: decisions.jsonl lines and the kept articles' lines, as the CLI writes."""
     articles = list(read_articles(paths, rc or ReadConfig()))
     result = dedup(articles, cfg)
-    dec = [json.dumps(r, ensure_ascii=False, default=str) for r in result.to_records()]
+    dec = [json.dumps(d.record(a.url), ensure_ascii=False, default=str)
+           for d, a in zip(result.iter_decisions(), articles, strict=True)]
     kept = set(result.kept_ids)
     arts = [json.dumps(a.to_dict(), ensure_ascii=False, default=str)
             for a in articles if a.id in kept]

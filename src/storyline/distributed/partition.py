@@ -47,7 +47,7 @@ from storyline.io.jsonl import _parse_line
 IDX, LINENO, FILE = "__sl_idx", "__sl_lineno", "__sl_file"
 
 PARSED_SCHEMA = (
-    "idx long, id string, published string, keep_val double, norm_len long, e0 long, e1 long, "
+    "idx long, id string, url string, published string, keep_val double, norm_len long, e0 long, e1 long, "
     "shingles array<int>, bands array<long>, "
     "err_type string, err_message string, err_where string, err_hint string, err_snippet string"
 )
@@ -56,10 +56,11 @@ EDGE_SCHEMA = "i long, j long"
 SCORE_SCHEMA = "rep long, krep long, code byte, score double"
 LINE_SCHEMA = "value string"
 DECISION_SCHEMA = (
-    "id string, cluster_id string, kept boolean, duplicate_of string, score double, reason string"
+    "id string, cluster_id string, kept boolean, duplicate_of string, score double, reason string, "
+    "url string"
 )
 
-DECISION_COLUMNS = ("id", "cluster_id", "kept", "duplicate_of", "score", "reason")
+DECISION_COLUMNS = ("id", "cluster_id", "kept", "duplicate_of", "score", "reason", "url")
 
 
 def file_stem(file_uri: str) -> str:
@@ -173,6 +174,7 @@ def parse_features(
             {
                 "idx": pa.array(idx + [i for i, _ in bad], pa.int64()),
                 "id": pa.array([a.id for a in arts] + none, pa.string()),
+                "url": pa.array([a.url for a in arts] + none, pa.string()),
                 "published": pa.array([a.published for a in arts] + none, pa.string()),
                 "keep_val": pa.array([_keep_value(a, cfg) for a in arts] + none, pa.float64()),
                 "norm_len": pa.array(list(feats.lengths[:n]) + none, pa.int64()),
@@ -271,27 +273,31 @@ def score_pairs(batches: Iterator[pa.RecordBatch], cfg: DedupConfig) -> Iterator
 
 def decision_records(batches: Iterator[pa.RecordBatch], as_json: bool
                      ) -> Iterator[pa.RecordBatch]:
-    """(id, kid, code, score) -> the local engine's Decision fields, or its JSON lines."""
+    """(id, kid, code, score, url) -> the local engine's decision lines (:meth:`Decision.record`:
+    url only when the article has one), or its fields as rows (url null when it has none)."""
     for batch in batches:
         ids, kids = batch.column("id").to_pylist(), batch.column("kid").to_pylist()
         codes, scores = batch.column("code").to_pylist(), batch.column("score").to_pylist()
+        urls = batch.column("url").to_pylist()
         recs = []
-        for i, k, c, s in zip(ids, kids, codes, scores, strict=True):
+        for i, k, c, s, u in zip(ids, kids, codes, scores, urls, strict=True):
             if c in (UNIQUE, KEPT):
                 d = Decision(i, k, True, None, 1.0, "unique" if c == UNIQUE else "kept")
             else:
                 d = Decision(i, k, False, k, round(s, 4), _reason(c, s))
-            recs.append(d.to_dict())
+            recs.append(d.record(u))
         if as_json:
             lines = [json.dumps(r, ensure_ascii=False, default=str) for r in recs]
             yield pa.RecordBatch.from_pydict({"value": pa.array(lines, pa.string())})
         else:
-            yield pa.RecordBatch.from_pylist(recs, schema=_DECISION_ARROW)
+            yield pa.RecordBatch.from_pylist([r | {"url": r.get("url")} for r in recs],
+                                             schema=_DECISION_ARROW)
 
 
 _DECISION_ARROW = pa.schema([("id", pa.string()), ("cluster_id", pa.string()),
                              ("kept", pa.bool_()), ("duplicate_of", pa.string()),
-                             ("score", pa.float64()), ("reason", pa.string())])
+                             ("score", pa.float64()), ("reason", pa.string()),
+                             ("url", pa.string())])
 CODES = {"unique": UNIQUE, "kept": KEPT, "exact": EXACT, "near": NEAR, "contained": CONTAINED,
          "via cluster": VIA_CLUSTER}
 

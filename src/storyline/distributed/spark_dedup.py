@@ -310,7 +310,7 @@ def dedup_frames(
     comps = connected_components(edges.select(F.col("i").alias("a"), F.col("j").alias("b")))
 
     # every record -> component of its representative -> keeper by the keep policy
-    meta = acc.select("idx", "id", "published", "keep_val", "norm_len", "e0", "e1")
+    meta = acc.select("idx", "id", "url", "published", "keep_val", "norm_len", "e0", "e1")
     rows = (
         meta.join(reps, ["e0", "e1"])
         .join(comps.select(F.col("node").alias("rep"), "comp"), "rep", "left")
@@ -336,6 +336,7 @@ def dedup_frames(
     decisions = dec.join(scored, ["rep", "krep"], "left").select(
         "idx",
         "id",
+        "url",
         "kid",
         F.when(kept & (F.col("size") == 1), F.lit(P.UNIQUE))
         .when(kept, F.lit(P.KEPT))
@@ -397,7 +398,7 @@ def dedup_spark(
                 decisions.groupBy("code").agg(F.count("*").alias("n")).collect()}
     n_acc = sum(per_code.values())
     n_kept = per_code.get(P.UNIQUE, 0) + per_code.get(P.KEPT, 0)
-    ordered = decisions.orderBy("idx").select("id", "kid", "code", "score")
+    ordered = decisions.orderBy("idx").select("id", "kid", "code", "score", "url")
     dec_path = _join_path(out_s, "decisions")
     if out_format == "jsonl":
         _write_text(ordered.mapInArrow(partial(P.decision_records, as_json=True), P.LINE_SCHEMA),

@@ -2,15 +2,17 @@
 
 Pass 1 reads the inputs once and keeps only ids, keep-policy fields and compact feature
 arrays (the library's :func:`storyline.dedup.dedup`); pass 2 reads the inputs again and
-writes the kept articles, so memory does not grow with the size of the texts.
+writes the kept articles and every decision (with the article's url, read there rather than
+kept from pass 1), so memory does not grow with the size of the texts.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -109,9 +111,10 @@ def dedup(
     """Find exact and near-duplicate articles, group them and keep one of each group.
 
     Writes OUT/deduped.jsonl (the kept articles, as read), OUT/decisions.jsonl (one line per
-    article: id, cluster_id, kept, duplicate_of, score and reason: exact, "near: jaccard
-    0.91" or "contained: 0.97") and OUT/summary.jsonl, and prints the summary. Inputs are
-    read twice (signatures, then writing kept articles), so memory stays small.
+    article: id, cluster_id, kept, duplicate_of, score, reason: exact, "near: jaccard
+    0.91" or "contained: 0.97", and url when the article has one) and OUT/summary.jsonl,
+    and prints the summary. Inputs are read twice (signatures, then writing kept articles and
+    decisions), so memory stays small.
 
     --engine spark (JSONL/Parquet inputs: local paths or hdfs://, s3a:// URIs) gives the same
     decisions; OUT/decisions and OUT/deduped are then Spark folders of part files in input
@@ -120,6 +123,7 @@ def dedup(
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
     from storyline.io import ReadStats, read_articles, write_records
+    from storyline.io.writers import atomic_path
 
     check_format(fmt)
     chosen = out is not None
@@ -144,14 +148,14 @@ def dedup(
     with progress("reading + signatures", None, quiet) as ticker:
         result = run_dedup(stream, dconf, progress=ticker.update if ticker.active else None)
     out.mkdir(parents=True, exist_ok=True)
-    write_records((d.to_dict() for d in result.iter_decisions()), out / "decisions.jsonl")
-
     kept = result.kept_mask
     ids = result.ids
 
-    def kept_articles() -> Iterator[dict[str, Any]]:
+    def kept_articles(decisions: TextIO) -> Iterator[dict[str, Any]]:
+        """The second pass: each article's decision line (with its url) and the kept ones."""
         hint = "do not modify the inputs while storyline dedup runs"
         n = 0
+        verdicts = result.iter_decisions()
         for i, art in enumerate(read_articles(inputs, read, ReadStats())):
             if i >= len(ids) or art.id != ids[i]:
                 raise StorylineError(
@@ -159,6 +163,8 @@ def dedup(
                     hint=hint,
                 )
             n = i + 1
+            rec = next(verdicts).record(art.url)
+            decisions.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
             if kept[i]:
                 yield art.to_dict()
         if n != len(ids):
@@ -167,7 +173,8 @@ def dedup(
                 hint=hint,
             )
 
-    write_records(kept_articles(), out / "deduped.jsonl")
+    with atomic_path(out / "decisions.jsonl") as tmp, open(tmp, "w", encoding="utf-8") as dec:
+        write_records(kept_articles(dec), out / "deduped.jsonl")
     summary = dedup_summary(result, stats) | _reason_counts(result)
     write_records([summary], out / "summary.jsonl")
     if not quiet:
