@@ -22,8 +22,20 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str, stream: TextIO, *, title: str | None = None) -> None:
-    """Write ``rows`` to ``stream`` in ``fmt``; columns follow the first row's key order."""
+def shorten(text: str, max_chars: int) -> str:
+    """``text`` on one line (whitespace runs collapsed), cut to ``max_chars`` with an ellipsis,
+    so a table row shows what a long body starts with instead of wrapping it over pages."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= max_chars else flat[: max_chars - 1].rstrip() + "…"
+
+
+def render(rows: Sequence[dict[str, Any]], fmt: str, stream: TextIO, *, title: str | None = None,
+           max_chars: int | None = None) -> None:
+    """Write ``rows`` to ``stream`` in ``fmt``; columns follow the first row's key order.
+
+    ``max_chars`` (table only) shortens every cell to one line of at most that many characters;
+    the machine formats (json, jsonl, csv) always carry the whole value.
+    """
     if fmt == "json":
         json.dump(list(rows), stream, ensure_ascii=False, indent=2, default=str)
         stream.write("\n")
@@ -45,7 +57,8 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, stream: TextIO, *, title: s
         for col in columns:
             table.add_column(col, overflow="fold")
         for row in rows:
-            table.add_row(*(format_cell(row.get(c)) for c in columns))
+            cells = (format_cell(row.get(c)) for c in columns)
+            table.add_row(*(cells if not max_chars else (shorten(c, max_chars) for c in cells)))
         Console(file=stream, width=160).print(table)
     else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
