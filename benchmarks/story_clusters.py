@@ -35,6 +35,7 @@ from storyline.stories import (
     StoryResult,
     StoryTracker,
     cluster_stories,
+    level_config,
     with_corpus_idf,
 )
 
@@ -45,10 +46,9 @@ WIKIREF_THRESHOLDS = (0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.3, 0.35)
 
 
 def topic_config(thr: float, k: int) -> ClusterConfig:
-    """Topic-level setting: graded similarity, plain average linkage, no window (no dates)."""
-    return ClusterConfig(
-        threshold=thr, support_threshold=None, score_field="similarity", k=k, window_days=None
-    )
+    """Topic-level setting (`storyline cluster --level topic`): graded similarity, plain average
+    linkage, no window (no dates), at the threshold under test."""
+    return level_config("topic", threshold=thr, k=k)
 
 
 def machine() -> str:

@@ -54,6 +54,15 @@ FormatOpt = Annotated[
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bars or summary (the accounting line stays).")
 ]
+LevelOpt = Annotated[
+    str,
+    typer.Option(
+        "--level",
+        help="story: reports of one event (the same-story probability, a 7-day window). topic: "
+        "articles on one subject however far apart, WikiRef-style (graded similarity >= 0.2, "
+        "plain average linkage, no window). Options given explicitly override the level's.",
+    ),
+]
 EngineOpt = Annotated[
     str,
     typer.Option("--engine", help="local (this process) or spark (same stories on Spark; batch only)."),

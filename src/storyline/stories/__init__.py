@@ -22,7 +22,7 @@ was ambiguous and sees articles in arrival order, not publication order.
 from storyline.stories.batch import cluster_stories
 from storyline.stories.book import Decision, PairScores, StoryBook, deciding_score
 from storyline.stories.candidates import CandidateIndex, index_terms
-from storyline.stories.config import ClusterConfig
+from storyline.stories.config import LEVELS, ClusterConfig, level_config
 from storyline.stories.idf import with_corpus_idf
 from storyline.stories.merge import build_stories, finish, merge_stories
 from storyline.stories.tracker import StoryTracker
@@ -43,6 +43,7 @@ __all__ = [
     "CandidateIndex",
     "ClusterConfig",
     "Decision",
+    "LEVELS",
     "LightScore",
     "Node",
     "PairScoreLike",
@@ -58,6 +59,7 @@ __all__ = [
     "deciding_score",
     "finish",
     "index_terms",
+    "level_config",
     "merge_stories",
     "parse_time",
     "story_id_for",

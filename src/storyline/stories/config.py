@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from storyline.errors import ConfigError
 
@@ -104,3 +105,23 @@ class ClusterConfig:
     @property
     def window_s(self) -> float | None:
         return None if self.window_days is None else self.window_days * 86400.0
+
+
+# What each grouping level changes from the defaults (docs/stories.md). ``story``: reports of one
+# event, on the fitted same-event probability, within a week. ``topic``: articles on one subject
+# however far apart (WikiRef-style), on the graded similarity with plain average linkage (support
+# at the threshold) and no window; 0.2 is the median threshold that repeated 2-fold CV chose on
+# WikiRef220 (benchmarks/story_clusters.py wikiref).
+LEVELS: dict[str, dict[str, Any]] = {
+    "story": {},
+    "topic": {"threshold": 0.2, "support_threshold": None, "score_field": "similarity",
+              "window_days": None},
+}
+
+
+def level_config(level: str = "story", **settings: Any) -> ClusterConfig:
+    """The config of a grouping level (``story`` or ``topic``), with ``settings`` on top, so a
+    caller names the level once and still overrides any single setting."""
+    if level not in LEVELS:
+        raise ConfigError(f"unknown level {level!r}", hint=f"use one of {', '.join(LEVELS)}")
+    return ClusterConfig(**(LEVELS[level] | settings))

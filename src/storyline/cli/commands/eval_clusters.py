@@ -12,7 +12,7 @@ import typer
 
 from storyline.cli.app import friendly
 from storyline.cli.commands.eval import eval_app  # the sub-app shared with `storyline eval pairs`
-from storyline.cli.options import FormatOpt, QuietOpt, check_format
+from storyline.cli.options import FormatOpt, LevelOpt, QuietOpt, check_format
 from storyline.cli.reading import read_inputs
 from storyline.config import ReadConfig
 from storyline.errors import ConfigError, FormatError, InputError, RecordError
@@ -81,14 +81,19 @@ def eval_clusters(
         int,
         typer.Option("--min-gold-size", help="Treat gold clusters smaller than this as noise (1 = none)."),
     ] = 1,
-    threshold: Annotated[float, typer.Option("--threshold", help="Clustering threshold (without --pred).")] = 0.7,
+    level: LevelOpt = "story",
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Clustering threshold (without --pred; default: the level's).")
+    ] = None,
     support_threshold: Annotated[
-        float, typer.Option("--support-threshold", help="Support threshold (without --pred).")
-    ] = 0.8,
+        float | None, typer.Option("--support-threshold", help="Support threshold (without --pred; default: the level's).")
+    ] = None,
     score_field: Annotated[
-        str, typer.Option("--score", help="same_story or similarity (without --pred).")
-    ] = "same_story",
-    window_days: Annotated[float, typer.Option("--window-days", help="Clustering window (without --pred; 0 = none).")] = 7.0,
+        str | None, typer.Option("--score", help="same_story or similarity (without --pred; default: the level's).")
+    ] = None,
+    window_days: Annotated[
+        float | None, typer.Option("--window-days", help="Clustering window (without --pred; 0 = none; default: the level's).")
+    ] = None,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
 ) -> None:
@@ -123,9 +128,8 @@ def eval_clusters(
         from storyline.cli.commands.cluster import cluster_config, load_linker
         from storyline.stories import cluster_stories
 
-        cfg = cluster_config(
-            threshold, support_threshold, score_field, window_days, 20, 2, True, True, 1
-        )
+        cfg = cluster_config(level, threshold=threshold, support_threshold=support_threshold,
+                             score_field=score_field, window_days=window_days)
         stream, stats = read_inputs([file], ReadConfig(), quiet)
         articles = list(stream)
         for a in articles:
