@@ -42,7 +42,7 @@ def linker() -> Any:
 
 def _part_lines(folder: Path) -> list[str]:
     lines: list[str] = []
-    for part in sorted(folder.glob("part-*")):
+    for part in sorted(folder.glob("part-*.jsonl")):
         lines += part.read_text(encoding="utf-8").splitlines()
     return lines
 
@@ -75,7 +75,12 @@ def _assert_parity(spark: Any, linker: Any, paths: list[Path], out: Path, cfg: C
         "skipped": 0, "stories": len(want_s), "multi-article stories": multi,
         "largest story": max(json.loads(s)["size"] for s in want_s), "pairs scored": pairs,
     }
-    assert json.loads((out / "summary.json").read_text()) == res.summary()
+    line = json.loads((out / "summary.jsonl").read_text())  # the local file's keys and order
+    assert list(line) == ["mode", "read", "clustered", "rejected", "skipped", "stories",
+                          "multi-article stories", "largest story", "seconds", "pairs scored",
+                          "accounting"]
+    assert {k: v for k, v in line.items() if k not in ("seconds", "accounting")} == res.summary()
+    assert line["accounting"] == f"read {len(want_a)} = accepted {len(want_a)} + rejected 0"
     assert (out / "report.html").exists()
     return res
 

@@ -35,7 +35,7 @@ def spark(spark_session: Any) -> Any:
 def _part_lines(folder: Path) -> list[str]:
     """Lines of a Spark output directory, parts in name order (= input order)."""
     lines: list[str] = []
-    for part in sorted(folder.glob("part-*")):
+    for part in sorted(folder.glob("part-*.jsonl")):
         lines += part.read_text(encoding="utf-8").splitlines()
     return lines
 
@@ -74,7 +74,7 @@ def _assert_parity(spark: Any, paths: list[Path], out: Path, cfg: DedupConfig) -
         "contained": sum(r.startswith("contained") for r in reasons),
         "via cluster": sum(r.startswith("near (via") for r in reasons),
     }
-    assert json.loads((out / "summary.json").read_text()) == res.summary()
+    assert json.loads((out / "summary.jsonl").read_text()) == res.summary()
 
 
 @pytest.mark.slow  # 1-3 min on 2 cores; `make test-slow` (CI) runs it

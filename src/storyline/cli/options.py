@@ -70,6 +70,11 @@ EngineOpt = Annotated[
 SparkMasterOpt = Annotated[
     str, typer.Option("--spark-master", help="--engine spark: master URL (local[N], yarn...).")
 ]
+SingleFileOpt = Annotated[
+    bool,
+    typer.Option("--single-file", help="--engine spark: write OUT/NAME.jsonl files, as the local "
+                 "engine does, instead of OUT/NAME/part-*.jsonl folders (the same lines)."),
+]
 SparkConfOpt = Annotated[
     list[str] | None,
     typer.Option("--conf", help="--engine spark: a Spark setting key=value (repeatable)."),

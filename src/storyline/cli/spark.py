@@ -39,6 +39,7 @@ def dedup_command(
     rejects: Path | None,
     fmt: str,
     quiet: bool,
+    single_file: bool = False,
 ) -> None:
     """``storyline dedup --engine spark``: same summary and accounting as the local engine."""
     conf = _spark_conf(engine, conf_items)
@@ -47,6 +48,7 @@ def dedup_command(
     result = dedup_spark(
         [str(p) for p in inputs], str(out), dconf, master=master, read_config=rc,
         spark_conf=conf, out_format=out_format, rejects=rejects, quiet=quiet,
+        single_file=single_file,
     )
     if not quiet:
         render([result.summary()], fmt, sys.stdout)
@@ -66,6 +68,7 @@ def cluster_command(
     rejects: Path | None,
     fmt: str,
     quiet: bool,
+    single_file: bool = False,
 ) -> None:
     """``storyline cluster --engine spark``: same outputs and summary as the local batch."""
     conf = _spark_conf(engine, conf_items)
@@ -73,10 +76,10 @@ def cluster_command(
 
     result = cluster_spark(
         [str(p) for p in inputs], str(out), cconf, master=master, read_config=rc,
-        spark_conf=conf, linker=linker, rejects=rejects, quiet=quiet,
+        spark_conf=conf, linker=linker, rejects=rejects, quiet=quiet, single_file=single_file,
     )
     if not quiet:
-        render([result.summary() | {"seconds": result.seconds}], fmt, sys.stdout)
+        render([result.summary_record()], fmt, sys.stdout)
         typer.echo(f"wrote {', '.join(result.outputs.values())}", err=True)
         typer.echo(f"spark: {result.blocks} candidate blocks, {result.components} components "
                    f"(largest {result.largest_component} articles), {result.rounds} round(s)",

@@ -32,11 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storyline.config import ReadConfig
+from storyline.distributed.outputs import is_uri, join_path, publish, write_file
 from storyline.distributed.session import materialize
 from storyline.distributed.spark_dedup import (
     Accounted,
-    _is_uri,
-    _join_path,
     _numbered,
     _raw,
     _write_rejects,
@@ -79,7 +78,7 @@ class SparkClusterResult(Accounted):
     top: list[Story] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        """The local ``cluster`` summary's keys (without timing, so it is deterministic)."""
+        """The local ``cluster`` summary's counts (without timing, so it is deterministic)."""
         return {
             "mode": "batch",
             "read": self.read,
@@ -91,6 +90,14 @@ class SparkClusterResult(Accounted):
             "largest story": self.largest,
             "pairs scored": self.pairs_scored,
         }
+
+    def summary_record(self) -> dict[str, Any]:
+        """The line of ``OUT/summary.jsonl``: the local file's keys in its order (the counts,
+        seconds, and the accounting line)."""
+        counts = self.summary()
+        pairs = counts.pop("pairs scored")
+        return counts | {"seconds": self.seconds, "pairs scored": pairs,
+                         "accounting": self.accounting_line()}
 
 
 def _parsed(spark: SparkSession, files: list[tuple[str, str]], rc: ReadConfig) -> DataFrame:
@@ -318,10 +325,13 @@ def cluster_spark(
     block: int | None = None,
     rejects: str | Path | None = None,
     quiet: bool = True,
+    single_file: bool = False,
 ) -> SparkClusterResult:
     """Cluster ``paths`` into stories on Spark; write ``OUT/assignments`` and ``OUT/stories``
-    (Spark folders of part files whose lines, concatenated by part name, equal the local
-    ``assignments.jsonl`` / ``stories.jsonl``), ``OUT/summary.json`` and ``OUT/report.html``."""
+    (folders of ``part-*.jsonl`` files whose lines, concatenated by part name, equal the local
+    ``assignments.jsonl`` / ``stories.jsonl``; with ``single_file`` those very files),
+    ``OUT/summary.jsonl`` and ``OUT/report.html`` (local ``out`` only).
+    :func:`storyline.io.outputs.read_output` reads either form."""
     from pyspark.sql import functions as F
 
     from storyline.distributed import cluster_partition as C
@@ -344,7 +354,7 @@ def cluster_spark(
     res = SparkClusterResult(rejected=n_bad, components=info["components"],
                              largest_component=info["largest component"], blocks=info["blocks"],
                              rounds=info["rounds"])
-    asg_path, st_path = _join_path(out_s, "assignments"), _join_path(out_s, "stories")
+    asg_path, st_path = join_path(out_s, "assignments"), join_path(out_s, "stories")
     _write_text(rows.where(F.col("kind") == C.ASSIGNMENT).orderBy("k1")
                 .select(F.col("line").alias("value")), asg_path)
     stories = rows.where(F.col("kind") == C.STORY).orderBy("k1", "k2")
@@ -361,15 +371,14 @@ def cluster_spark(
         res.multi = int(by[C.STORY]["multi"])
         res.largest = -int(by[C.STORY]["lo"])
     res.pairs_scored = int(by[C.STAT]["s"]) if C.STAT in by else 0
-    res.outputs = {"assignments": asg_path, "stories": st_path}
+    res.outputs = {"assignments": publish(session, asg_path, single_file),
+                   "stories": publish(session, st_path, single_file)}
     res.top = [_story(json.loads(r["line"])) for r in stories.limit(50).collect()]
     res.seconds = round(time.perf_counter() - t0, 3)
-    summary = res.summary()
-    summary_path = _join_path(out_s, "summary.json")
-    if _is_uri(out_s):
-        session.createDataFrame([summary]).coalesce(1).write.mode("overwrite").json(summary_path)
-    else:
-        Path(summary_path).write_text(json.dumps(summary) + "\n", encoding="utf-8")
+    summary = res.summary_record()
+    summary_path = join_path(out_s, "summary.jsonl")  # the local summary's file and keys
+    write_file(session, summary_path, json.dumps(summary, ensure_ascii=False) + "\n")
+    if not is_uri(out_s):
         want = {m for s in res.top[:5] for m in s.members[:30]} | {s.first_report for s in res.top}
         titles = {
             r["id"]: json.loads(r["line"]).get("title") or ""
@@ -377,8 +386,8 @@ def cluster_spark(
         }
         from storyline.report import story_report
 
-        page = story_report(f"storyline stories: {res.clustered} articles",
-                            summary | {"seconds": res.seconds}, res.top, titles)
+        page = story_report(f"storyline stories: {res.clustered} articles", summary, res.top,
+                            titles)
         Path(out_s, "report.html").write_text(page, encoding="utf-8")
         res.outputs["report"] = str(Path(out_s, "report.html"))
     res.outputs["summary"] = summary_path

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.config import ReadConfig
 from storyline.dedup import DedupConfig
+from storyline.distributed.outputs import is_uri, join_path, publish, remove, write_file
 from storyline.distributed.session import materialize
 from storyline.errors import ConfigError, FormatError, InputError
 from storyline.io.registry import detect_format, expand
@@ -77,10 +78,6 @@ class SparkDedupResult(Accounted):
         return d | self.reasons
 
 
-def _is_uri(s: str) -> bool:
-    return "://" in s or s.split(":", 1)[0] in ("hdfs", "s3a", "s3", "gs", "abfs", "abfss")
-
-
 def input_files(paths: Iterable[str | Path], rc: ReadConfig) -> list[tuple[str, str]]:
     """(path or URI, format) for every input, in the local reader's order.
 
@@ -90,7 +87,7 @@ def input_files(paths: Iterable[str | Path], rc: ReadConfig) -> list[tuple[str, 
     files: list[tuple[str, str]] = []
     for given in paths:
         s = str(given)
-        if _is_uri(s):
+        if is_uri(s):
             fmt = detect_format(s.rstrip("/"), rc.input_format)
             files.append((s, fmt))
             continue
@@ -353,10 +350,6 @@ def _write_text(df: DataFrame, path: str) -> None:
     df.write.mode("overwrite").option("compression", "none").text(path)
 
 
-def _join_path(out: str, name: str) -> str:
-    return out.rstrip("/") + "/" + name
-
-
 def dedup_spark(
     paths: Iterable[str | Path],
     out: str | Path,
@@ -370,12 +363,15 @@ def dedup_spark(
     rejects: str | Path | None = None,
     spark: SparkSession | None = None,
     quiet: bool = True,
+    single_file: bool = False,
 ) -> SparkDedupResult:
-    """Run dedup on Spark; write ``OUT/decisions`` (+ ``OUT/deduped``, ``OUT/summary.json``).
+    """Run dedup on Spark; write ``OUT/decisions`` (+ ``OUT/deduped``) and ``OUT/summary.jsonl``.
 
-    Outputs are Spark directories of part files in input order (concatenate parts by name).
-    ``decisions`` lines are byte-identical to the local ``decisions.jsonl``. Under
-    ``on_error='fail'`` the first bad record (in input order) raises its reader error.
+    Outputs are folders of part files in input order, ``part-*.jsonl`` (concatenated by name
+    they are the local ``decisions.jsonl`` / ``deduped.jsonl``, byte for byte), or with
+    ``single_file`` those very files (``OUT/decisions.jsonl``...); Parquet decisions stay a
+    folder. :func:`storyline.io.outputs.read_output` reads either. Under ``on_error='fail'``
+    the first bad record (in input order) raises its reader error.
     """
     from pyspark.sql import functions as F
 
@@ -387,6 +383,10 @@ def dedup_spark(
     if out_format not in OUT_FORMATS:
         raise ConfigError(f"unknown output format {out_format!r}",
                           hint=f"use one of {', '.join(OUT_FORMATS)}")
+    if single_file and out_format != "jsonl":
+        raise ConfigError("--single-file writes JSONL; Parquet decisions stay a folder of parts",
+                          hint="drop --single-file (Parquet readers read the folder as one "
+                               "table) or use --out-format jsonl")
     t0 = time.perf_counter()
     files = input_files(paths, rc)
     session = spark or get_session(master, spark_conf, quiet=quiet)
@@ -399,14 +399,16 @@ def dedup_spark(
     n_acc = sum(per_code.values())
     n_kept = per_code.get(P.UNIQUE, 0) + per_code.get(P.KEPT, 0)
     ordered = decisions.orderBy("idx").select("id", "kid", "code", "score", "url")
-    dec_path = _join_path(out_s, "decisions")
+    dec_path = join_path(out_s, "decisions")
     if out_format == "jsonl":
         _write_text(ordered.mapInArrow(partial(P.decision_records, as_json=True), P.LINE_SCHEMA),
                     dec_path)
+        result.outputs["decisions"] = publish(session, dec_path, single_file)
     else:
         ordered.mapInArrow(partial(P.decision_records, as_json=False), P.DECISION_SCHEMA
                            ).write.mode("overwrite").parquet(dec_path)
-    result.outputs["decisions"] = dec_path
+        remove(session, dec_path + ".jsonl")
+        result.outputs["decisions"] = dec_path
     result.read = n_acc + n_bad
     result.kept = result.clusters = n_kept
     result.removed = n_acc - n_kept
@@ -425,18 +427,14 @@ def dedup_spark(
         assert arts is not None
         if len(by_fmt) > 1:
             arts = arts.orderBy("idx")
-        art_path = _join_path(out_s, "deduped")
+        art_path = join_path(out_s, "deduped")
         _write_text(arts.select(F.col("line").alias("value")), art_path)
-        result.outputs["deduped"] = art_path
+        result.outputs["deduped"] = publish(session, art_path, single_file)
     if rejects is not None and n_bad:
         _write_rejects(bad, str(rejects))
     result.seconds = round(time.perf_counter() - t0, 3)
-    summary_path = _join_path(out_s, "summary.json")
-    if _is_uri(out_s):
-        session.createDataFrame([result.summary()]).coalesce(1).write.mode("overwrite").json(
-            summary_path)
-    else:
-        Path(summary_path).write_text(json.dumps(result.summary()) + "\n", encoding="utf-8")
+    summary_path = join_path(out_s, "summary.jsonl")  # the local summary's file and keys
+    write_file(session, summary_path, json.dumps(result.summary(), ensure_ascii=False) + "\n")
     result.outputs["summary"] = summary_path
     return result
 

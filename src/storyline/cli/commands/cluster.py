@@ -17,6 +17,7 @@ from storyline.cli.options import (
     Inputs,
     LevelOpt,
     QuietOpt,
+    SingleFileOpt,
     SparkConfOpt,
     SparkMasterOpt,
     check_format,
@@ -173,6 +174,7 @@ def cluster(
     ] = "local",
     spark_master: SparkMasterOpt = "local[2]",
     spark_conf: SparkConfOpt = None,
+    single_file: SingleFileOpt = False,
 ) -> None:
     """Group articles into stories (or, with --level topic, topics) and name the first report of each.
 
@@ -195,9 +197,10 @@ def cluster(
     --stream assigns in input order as articles arrive and never revises an earlier line.
 
     --engine spark (batch; JSONL/Parquet inputs, local paths or hdfs://, s3a:// URIs) gives the
-    same assignments, stories, first reports and labels; OUT/assignments and OUT/stories are
-    then Spark folders of part files (in the local files' order) and OUT/summary.json holds the
-    summary. See docs/spark.md.
+    same assignments, stories, first reports and labels: OUT/assignments/part-*.jsonl and
+    OUT/stories/part-*.jsonl (the local files' lines, in order by part name), or with
+    --single-file OUT/assignments.jsonl and OUT/stories.jsonl, and OUT/summary.jsonl. See
+    docs/spark.md.
     """
     from storyline.io import write_records
     from storyline.stories import StoryTracker, cluster_stories
@@ -216,7 +219,7 @@ def cluster(
         from storyline.cli.spark import cluster_command
 
         cluster_command(engine, inputs, out, cconf, read, linker, spark_master, spark_conf,
-                        rejects, fmt, quiet)
+                        rejects, fmt, quiet, single_file)
         return
     out.mkdir(parents=True, exist_ok=True)
     stream_in, stats = read_inputs(inputs, read, quiet or stream)

@@ -22,6 +22,7 @@ from storyline.cli.options import (
     FormatOpt,
     Inputs,
     QuietOpt,
+    SingleFileOpt,
     SparkConfOpt,
     SparkMasterOpt,
     check_format,
@@ -107,6 +108,7 @@ def dedup(
     out_format: Annotated[
         str, typer.Option("--out-format", help="--engine spark: decisions as jsonl or parquet.")
     ] = "jsonl",
+    single_file: SingleFileOpt = False,
 ) -> None:
     """Find exact and near-duplicate articles, group them and keep one of each group.
 
@@ -117,8 +119,9 @@ def dedup(
     decisions), so memory stays small.
 
     --engine spark (JSONL/Parquet inputs: local paths or hdfs://, s3a:// URIs) gives the same
-    decisions; OUT/decisions and OUT/deduped are then Spark folders of part files in input
-    order, and OUT/summary.json holds the summary. See docs/spark.md.
+    decisions: OUT/decisions/part-*.jsonl and OUT/deduped/part-*.jsonl (the local files' lines,
+    in input order by part name), or with --single-file OUT/decisions.jsonl and
+    OUT/deduped.jsonl, and OUT/summary.jsonl. See docs/spark.md.
     """
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
@@ -142,7 +145,7 @@ def dedup(
         from storyline.cli.spark import dedup_command
 
         dedup_command(engine, inputs, out, dconf, read, spark_master, spark_conf, out_format,
-                      rejects, fmt, quiet)
+                      rejects, fmt, quiet, single_file)
         return
     stream, stats = read_inputs(inputs, read, quiet=True)  # our own bar below
     with progress("reading + signatures", None, quiet) as ticker:
