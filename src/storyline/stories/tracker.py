@@ -93,9 +93,9 @@ class StoryTracker:
         for key in self.query(node, feats):
             scores.get(key)
         assignment = self.assign(node, scores, self.index.last_examined)
-        self.hold(node, feats)
         if assignment.is_new_story and assignment.reason is None:
             assignment = replace(assignment, reason=self.why_new(node))
+        self.hold(node, feats)
         return assignment
 
     def peek(self, article: Article, features: Any = None) -> Assignment:
@@ -173,9 +173,10 @@ class StoryTracker:
         if found:
             closed = found[0][0]
             return f"window: story {closed} closed {_day(self.closed.time_of(closed))}"
-        near = self.index.terms.query(node.terms, 1, min_score=c.min_term_score)
+        near = [k for k, _ in self.index.terms.query(node.terms, 2, min_score=c.min_term_score)
+                if k != node.id]
         if near and node.time is not None:
-            held = self.book.story_of.get(near[0][0])
+            held = self.book.story_of.get(near[0])
             state = self.book.states.get(held) if held is not None else None
             if state is not None and state.last is not None and c.window_days is not None:
                 return (f"window: story {held} (last article {_day(state.last)}) is more than "
