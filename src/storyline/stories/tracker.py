@@ -93,8 +93,8 @@ class StoryTracker:
         for key in self.query(node, feats):
             scores.get(key)
         assignment = self.assign(node, scores, self.index.last_examined)
-        if assignment.is_new_story and assignment.reason is None:
-            assignment = replace(assignment, reason=self.why_new(node))
+        if assignment.is_new_story:
+            assignment = replace(assignment, reason=self.why_new(node, assignment.reason))
         self.hold(node, feats)
         return assignment
 
@@ -108,8 +108,8 @@ class StoryTracker:
         decision = self.book.decide(node, scores, lambda m: self.index.live(node, m))
         self.pairs_scored += scores.scored
         out = decision.assignment(node.id, self.index.last_examined)
-        if out.is_new_story and out.reason is None:
-            out = replace(out, reason=self.why_new(node))
+        if out.is_new_story:
+            out = replace(out, reason=self.why_new(node, out.reason))
         return out
 
     def restore(self, article: Article, features: Any, story_id: str) -> None:
@@ -165,14 +165,18 @@ class StoryTracker:
         if self._on_drop is not None:
             self._on_drop(key)
 
-    def why_new(self, node: Node) -> str:
+    def why_new(self, node: Node, scored: str | None = None) -> str:
         """Why ``node`` matched no story although it may look like one: a closed story shares
-        its terms, a held story is too far away in time, or no candidate shares terms."""
+        its terms (said first), its candidates scored too low (``scored``, the book's reason),
+        a held story is too far away in time, or no candidate shares terms."""
         c = self.config
         found = self.closed.query(node.terms, 1, min_score=c.min_term_score)
         if found:
             closed = found[0][0]
-            return f"window: story {closed} closed {_day(self.closed.time_of(closed))}"
+            why = f"window: story {closed} closed {_day(self.closed.time_of(closed))}"
+            return why if scored is None else f"{why}; {scored}"
+        if scored is not None:
+            return scored
         near = [k for k, _ in self.index.terms.query(node.terms, 2, min_score=c.min_term_score)
                 if k != node.id]
         if near and node.time is not None:
