@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-ORDER = ("read", "synth", "demo", "cluster", "compare", "dedup", "eval", "eval_clusters",
+ORDER = ("read", "synth", "demo", "cluster", "compare", "timeline", "dedup", "eval", "eval_clusters",
          "index", "serve")
 
 
