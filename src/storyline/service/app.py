@@ -181,7 +181,7 @@ def create_app(
 
     def not_found(kind: str, key: str) -> HTTPException:
         return HTTPException(404, {"error": "NotFound", "message": f"no {kind} with id {key!r}",
-                                   "where": kind, "hint": f"list {kind}s with GET /{kind}s"
+                                   "where": kind, "hint": "list stories with GET /stories"
                                    if kind == "story" else None})
 
     async def prepare(articles: list[Article]) -> list[Any] | None:
@@ -250,6 +250,21 @@ def create_app(
                                         min_size=min_size)
         return _json({"stories": items, "next_cursor": nxt})
 
+    from storyline.service.timeline import StoryTimelines
+
+    timelines = StoryTimelines(store)
+
+    # before /stories/{story_id:path}, which would take ".../timeline" as part of the id
+    @app.get("/stories/{story_id:path}/timeline", tags=["read"])
+    def get_story_timeline(story_id: str) -> Response:
+        """How the story's facts evolved across its versions: counts, times, names, quotes
+        and claims, each with its first report, changes and conflicts (schema: docs/timeline.md;
+        plus story_id, label, versions_total and versions_shown, the earliest 200)."""
+        got = timelines.json(story_id)  # a build takes CPU: this runs on a worker thread
+        if got is None:
+            raise not_found("story", story_id)
+        return _json(got)
+
     @app.get("/stories/{story_id:path}", tags=["read"])
     async def get_story(story_id: str) -> Response:
         """One story: members in time order (first report marked), label, sources."""
@@ -284,6 +299,6 @@ def create_app(
 
     from storyline.service.pages import add_pages
 
-    add_pages(app, store, _compare)
+    add_pages(app, store, _compare, timelines)
 
     return BodyLimit(app, max_body, token=token, token_reads=token_reads, docs=docs)

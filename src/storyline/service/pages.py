@@ -6,6 +6,7 @@ escapes first and only then adds ``<mark>``), so stored text can never inject ma
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -15,8 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from storyline.service.timeline import StoryTimelines, timeline_view
 from storyline.service.validate import http_url
 from storyline.store import Store
+
+log = logging.getLogger("storyline.service")
 
 _env = Environment(
     loader=PackageLoader("storyline.service", "templates"),
@@ -123,7 +127,22 @@ def _sentence_text(x: Any, side: str) -> str:
     return str(x)
 
 
-def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
+def _facts_section(timelines: StoryTimelines, story_id: str) -> dict[str, Any]:
+    """The story page's fact timeline; a story it cannot be built for still gets its page
+    (the reason is logged and shown), since the member list is useful on its own."""
+    try:
+        got = timelines.get(story_id)
+    except Exception as exc:  # a bad stored text must not take the whole page down
+        log.exception("storyline: timeline of story %r failed", story_id)
+        return {"error": f"the timeline could not be built ({type(exc).__name__}); see the server log"}
+    if got is None:
+        return {"error": "the story is gone"}
+    return timeline_view(*got)
+
+
+def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any],
+              timelines: StoryTimelines | None = None) -> None:
+    timelines = timelines or StoryTimelines(store)
     cached: dict[str, Any] = {}
 
     def _stats() -> dict[str, Any]:
@@ -153,7 +172,7 @@ def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any]) -> None:
         story = store.get_story(story_id)
         if story is None:
             raise HTTPException(404, {"error": "NotFound", "message": f"no story {story_id!r}"})
-        return _render("story.html", story=story)
+        return _render("story.html", story=story, facts=_facts_section(timelines, story_id))
 
     @app.get("/ui/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
