@@ -149,3 +149,32 @@ def test_injected_markup_stays_inert(server, browser):
     page.screenshot(path=str(_shots(tmp) / "escaped.png"))
     assert not dialogs
     page.close()
+
+
+def test_story_page_fact_timeline_renders(server, browser):
+    """The Timeline section: a count's step chart is drawn, the fact tracks are laid out, and a
+    change's link opens the comparison of its two versions."""
+    url, tmp = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    stories = page.request.get(url + "/stories?min_size=2&limit=100").json()["stories"]
+    evil = page.request.get(url + "/articles/evil").json()["story_id"]  # its 2030 date
+    story = next(
+        (s["id"] for s in stories if s["id"] != evil
+         if any(f["kind"] == "count" and f["changes"]
+                for f in page.request.get(url + f"/stories/{s['id']}/timeline").json()["facts"])),
+        None)
+    assert story is not None, "no synthetic story with a count change"
+    page.goto(url + f"/ui/stories/{story}")
+    section = page.locator("#fact-timeline")
+    section.scroll_into_view_if_needed()
+    chart = section.locator("svg.chart").first
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 60
+    assert chart.locator("path[stroke]").count() >= 1  # a step line per source
+    assert section.locator("table.tracks tbody tr").count() >= 1
+    section.screenshot(path=str(_shots(tmp) / "story-timeline.png"))
+    change = section.locator("#facts-count ~ table a.compare-change").first
+    change.click()
+    page.wait_for_selector("#sentences")
+    assert "/ui/compare?" in page.url
+    page.close()

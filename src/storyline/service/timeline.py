@@ -27,6 +27,7 @@ __all__ = ["MAX_VERSIONS", "StoryTimelines", "timeline_view"]
 
 MAX_VERSIONS = 200  # the largest story size benchmarks/timeline.py times (well under a second per 50)
 MAX_CHARTS = 6
+MAX_FLAT_CHARTS = 2
 MAX_NAMES = 40
 _NAME_KINDS = ("person", "org", "place", "name")
 _CACHED = 64
@@ -90,12 +91,17 @@ def _value(m: Mention, what: str) -> str:
     return (m.speaker or "") if what == "speaker" else m.text
 
 
+def _label(x: Track) -> str:
+    """The track's label, or its kind and first value when it has none (a bare number)."""
+    return x.label() or f"{x.kind} {x.first.text}"
+
+
 def _track(x: Track) -> dict[str, Any]:
     values = [] if x.kind in ("quote", "claim") else list(dict.fromkeys(m.text for m in x.mentions))
     if values == [x.label()]:  # a name stated one way: its label says it
         values = []
     return {
-        "id": x.id, "label": x.label(), "kind": x.kind,
+        "id": x.id, "label": _label(x), "kind": x.kind,
         "speaker": x.first.speaker if x.kind == "quote" else None,
         "stated": values[:6], "n": len(x.mentions),
         "first": _mention(x.first), "last": _mention(x.last),
@@ -128,7 +134,11 @@ def timeline_view(t: Timeline, info: dict[str, Any]) -> dict[str, Any]:
     counts = [x for x in t.facts if x.kind == "count"]
     counts.sort(key=lambda x: (-len(x.changes), -len({m.source for m in x.mentions}),
                                -len(x.mentions), x.first.version))
-    charts = [Markup(c) for c in (count_chart(t, x) for x in counts[:MAX_CHARTS]) if c]
+    # counts that moved or that sources disagree on first; a flat line says little, so few
+    moved = [x for x in counts if len({m.value for m in x.mentions}) > 1]
+    flat = [x for x in counts if len({m.value for m in x.mentions}) == 1][:MAX_FLAT_CHARTS]
+    charted = (moved + flat)[:MAX_CHARTS]
+    charts = [Markup(c) for c in (count_chart(t, x) for x in charted) if c]
     by_id = {x.id: x for x in t.facts}
     return {
         "info": info,
@@ -138,6 +148,6 @@ def timeline_view(t: Timeline, info: dict[str, Any]) -> dict[str, Any]:
         "charts": charts,
         "legend": [{"source": s, "color": c} for s, (c, _) in source_colors(t).items()],
         "groups": _groups(t),
-        "conflicts": [{"fact": by_id[c.track].label(), "track": c.track, "a": _mention(c.a),
+        "conflicts": [{"fact": _label(by_id[c.track]), "track": c.track, "a": _mention(c.a),
                        "b": _mention(c.b)} for c in t.conflicts],
     }
