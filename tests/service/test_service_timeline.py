@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -147,3 +148,16 @@ def test_a_failed_build_leaves_the_page_usable(client, monkeypatch):
     assert 'id="timeline"' in r.text  # the member list is still there
     r = TestClient(client.app, raise_server_exceptions=False).get(f"/stories/{STORY}/timeline")
     assert r.status_code == 500 and r.json()["error"] == "InternalError"
+
+
+@pytest.mark.parametrize("aid", ["x y/(1)?z&b=2", "plain/timeline"])
+def test_awkward_story_ids_reach_their_timeline_and_page(client, aid):
+    r = client.post("/articles", json={"id": aid, "text": BRIDGE.replace("bridge", "tunnel"),
+                                       "source": "Wire", "published": "2024-07-01T10:00:00Z"})
+    sid = r.json()["results"][0]["story_id"]
+    page = client.get(f"/ui/stories/{quote(sid, safe='')}")
+    assert page.status_code == 200 and 'id="fact-timeline-error"' not in page.text
+    (href,) = re.findall(r'href="(/stories/[^"]+/timeline)"', page.text)
+    d = client.get(href.replace("&amp;", "&")).json()
+    assert d["story_id"] == sid and d["versions"][0]["article_id"] == aid
+    assert client.get(f"/stories/{quote(sid, safe='/')}").json()["id"] == sid

@@ -262,6 +262,10 @@ def create_app(
         plus story_id, label, versions_total and versions_shown, the earliest 200)."""
         got = timelines.json(story_id)  # a build takes CPU: this runs on a worker thread
         if got is None:
+            # a story whose own id ends in "/timeline" is still served here, as before
+            story = store.get_story(f"{story_id}/timeline")
+            if story is not None:
+                return _json(story)
             raise not_found("story", story_id)
         return _json(got)
 
