@@ -204,3 +204,14 @@ def test_story_of_a_store(tmp_path):
     assert "no story 'nope' in the store" in r.output and "--what stories" in r.output
     r = runner.invoke(app, ["timeline", str(LEAD), "--store", str(db), "--story", STORY])
     assert r.exit_code == 2 and "give no INPUT files" in r.output
+
+
+def test_a_rejected_member_is_named_as_the_likely_cause(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(LEAD.read_text().strip() + "\n{not json\n", encoding="utf-8")
+    stories = _stories(tmp_path, {"story_id": STORY,
+                                  "members": ["nordwire-kessel-1", "nordwire-kessel-2"]})
+    r = runner.invoke(app, ["timeline", str(feed), "--stories", str(stories), "--story", STORY,
+                            "--on-error", "skip"])
+    assert r.exit_code == 2
+    assert "'nordwire-kessel-2'" in r.output and "1 input records were rejected" in r.output

@@ -129,7 +129,7 @@ def timeline_cmd(
                               hint="storyline timeline lead.json update.json")
         want = _members(stories, story) if stories is not None and story is not None else None
         stream, stats = read_inputs(paths, read, quiet)
-        articles = _pick(stream, want, stories, story)
+        articles = _pick(stream, want, stories, story, stats)
         label = f"story {story}" if story is not None else "the inputs"
     if not articles:
         finish_read(stats, rejects, quiet)
@@ -218,7 +218,7 @@ def _members(path: Path, story_id: str) -> list[str]:
 
 
 def _pick(stream: Iterator[Article], want: list[str] | None, stories: Path | None,
-          story: str | None) -> list[Article]:
+          story: str | None, stats: ReadStats) -> list[Article]:
     """All the articles, or the story's members (each once); a member the inputs lack is an
     error: the inputs are not the ones the cluster run read."""
     if want is None:
@@ -233,7 +233,9 @@ def _pick(stream: Iterator[Article], want: list[str] | None, stories: Path | Non
         shown = ", ".join(repr(m) for m in missing[:3]) + (" ..." if len(missing) > 3 else "")
         raise InputError(f"{len(missing)} of the {len(want)} members of story {story!r} are not "
                          f"in the inputs: {shown}", where=str(stories),
-                         hint="give the same INPUT files (and --id-field) as the cluster run")
+                         hint="give the same INPUT files (and --id-field) as the cluster run"
+                         + (f"; {stats.rejected} input records were rejected (--rejects FILE "
+                            "lists them)" if stats.rejected else ""))
     return [found[m] for m in want]
 
 
