@@ -86,7 +86,9 @@ def test_cluster_writes_outputs(corpus: Path, tmp_path: Path, stream: bool) -> N
     summary = _jsonl(out / "summary.jsonl")[0]
     assert summary["stories"] == 3 and summary["clustered"] == 5
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "Largest stories" in html and "q1" in html
+    assert "Story sizes over time" in html and 'id="story-1"' in html and "q1" in html
+    if not stream:  # batch keeps the articles: the drill-down links its comparison pages
+        assert 'href="compare/0001.html"' in html and (out / "compare" / "0001.html").exists()
 
 
 def test_cluster_bad_option_is_clear(corpus: Path, tmp_path: Path) -> None:

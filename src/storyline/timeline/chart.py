@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from storyline.charts import PALETTE
+from storyline.charts import fmt_number as _fmt
 from storyline.timeline.model import Timeline, Track
 
 __all__ = ["PALETTE", "count_chart", "source_colors"]
 
-# Colour-blind-safe palette (Okabe-Ito), then greys for any further sources.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-           "#000000")
 _SHAPES = ("circle", "square", "diamond", "triangle")
 
 
@@ -74,14 +73,6 @@ def _number(value: str) -> float | None:
         return float(value)
     except ValueError:
         return None
-
-
-def _fmt(v: float) -> str:
-    if abs(v) >= 1e9:
-        return f"{v / 1e9:.3g}bn"
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:.3g}m"
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:.3g}"
 
 
 def count_chart(t: Timeline, track: Track, *, width: int = 580, height: int = 170) -> str:

@@ -28,7 +28,7 @@ from storyline.cli.reading import finish_read, read_inputs
 from storyline.config import ReadConfig
 from storyline.errors import ConfigError
 from storyline.output import render
-from storyline.report import story_report
+from storyline.report import MemberInfo, story_report
 
 if TYPE_CHECKING:
     from storyline.data import Article
@@ -95,15 +95,18 @@ def summary_row(
 
 
 def _stream_assign(
-    articles: Iterable[Article], tracker: Any, titles: dict[str, str], ticker: Ticker
+    articles: Iterable[Article], tracker: Any, titles: dict[str, str], ticker: Ticker,
+    info: dict[str, MemberInfo],
 ) -> Iterator[dict[str, Any]]:
     """Assignments as they happen (written line by line); ``first_report`` = the story's first
-    article seen so far (a stream never rewrites earlier lines)."""
+    article seen so far (a stream never rewrites earlier lines). ``titles`` and ``info``
+    collect what the report shows of each article."""
     first_seen: dict[str, str] = {}
     for a in articles:
         if a.title:
             titles[a.id] = a.title
         asg = tracker.add(a)
+        info[a.id] = MemberInfo(a.title, a.source, a.published, asg.relation, asg.similarity)
         first_seen.setdefault(asg.story_id, a.id)
         ticker.tick()
         yield asg.to_dict() | {"first_report": first_seen[asg.story_id]}
@@ -191,7 +194,9 @@ def cluster(
     Writes OUT/assignments.jsonl (per article: story_id, relation and similarity to its nearest
     story member, nearest_id, is_new_story, novelty, first_report), OUT/stories.jsonl (id,
     label, size, first report, first/last seen, members in time order, sources),
-    OUT/summary.jsonl and OUT/report.html, and prints the summary.
+    OUT/summary.jsonl and OUT/report.html (story sizes over time, the story list by size or
+    recency, the largest stories article by article; batch mode adds OUT/compare/*.html, each
+    member's comparison with its first report), and prints the summary.
 
     Batch (default) reads everything, orders it by published time and merges split stories;
     --stream assigns in input order as articles arrive and never revises an earlier line.
@@ -224,11 +229,13 @@ def cluster(
     out.mkdir(parents=True, exist_ok=True)
     stream_in, stats = read_inputs(inputs, read, quiet or stream)
     titles: dict[str, str] = {}
+    info: dict[str, MemberInfo] = {}
     t0 = time.perf_counter()
     if stream:
         tracker = StoryTracker(linker, cconf)
         with progress("clustering (stream)", None, quiet) as ticker:
-            n = write_records(_stream_assign(stream_in, tracker, titles, ticker), out / "assignments.jsonl")
+            n = write_records(_stream_assign(stream_in, tracker, titles, ticker, info),
+                              out / "assignments.jsonl")
         stories = tracker.stories()
         extra: dict[str, Any] = {"pairs scored": tracker.pairs_scored}
     else:
@@ -244,7 +251,14 @@ def cluster(
     write_records((s.to_dict() for s in stories), out / "stories.jsonl")
     summary = summary_row(stories, n, stats, seconds, "stream" if stream else "batch", extra)
     write_records([summary], out / "summary.jsonl")
-    page = story_report(f"storyline stories: {n} articles", summary, stories, titles)
+    links: dict[str, str] = {}
+    if not stream:
+        from storyline.cli.report_pages import comparison_pages, member_info
+
+        info = member_info(articles, result.assignments)
+        links = comparison_pages(out, stories, {a.id: a for a in articles}, linker, info)
+    page = story_report(f"storyline stories: {n} articles", summary, stories, titles,
+                        members=info, compare=links)
     (out / "report.html").write_text(page, encoding="utf-8")
     if not quiet:
         render([summary], fmt, sys.stdout)

@@ -114,8 +114,9 @@ def dedup(
 
     Writes OUT/deduped.jsonl (the kept articles, as read), OUT/decisions.jsonl (one line per
     article: id, cluster_id, kept, duplicate_of, score, reason: exact, "near: jaccard
-    0.91" or "contained: 0.97", and url when the article has one) and OUT/summary.jsonl,
-    and prints the summary. Inputs are read twice (signatures, then writing kept articles and
+    0.91" or "contained: 0.97", and url when the article has one), OUT/summary.jsonl and
+    OUT/report.html (copies per reason and per group, the largest groups copy by copy), and
+    prints the summary. Inputs are read twice (signatures, then writing kept articles and
     decisions), so memory stays small.
 
     --engine spark (JSONL/Parquet inputs: local paths or hdfs://, s3a:// URIs) gives the same
@@ -147,12 +148,18 @@ def dedup(
         dedup_command(engine, inputs, out, dconf, read, spark_master, spark_conf, out_format,
                       rejects, fmt, quiet, single_file)
         return
+    from storyline.report import DuplicateGroups
+
     stream, stats = read_inputs(inputs, read, quiet=True)  # our own bar below
     with progress("reading + signatures", None, quiet) as ticker:
         result = run_dedup(stream, dconf, progress=ticker.update if ticker.active else None)
     out.mkdir(parents=True, exist_ok=True)
     kept = result.kept_mask
     ids = result.ids
+    groups = DuplicateGroups()  # the report's counts; details of the few it shows
+    for d in result.iter_decisions():
+        groups.add(d.to_dict())
+    shown = groups.wanted()
 
     def kept_articles(decisions: TextIO) -> Iterator[dict[str, Any]]:
         """The second pass: each article's decision line (with its url) and the kept ones."""
@@ -166,6 +173,9 @@ def dedup(
                     hint=hint,
                 )
             n = i + 1
+            if art.id in shown:
+                groups.describe(art.id, title=art.title, source=art.source,
+                                published=art.published)
             rec = next(verdicts).record(art.url)
             decisions.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
             if kept[i]:
@@ -180,13 +190,27 @@ def dedup(
         write_records(kept_articles(dec), out / "deduped.jsonl")
     summary = dedup_summary(result, stats) | _reason_counts(result)
     write_records([summary], out / "summary.jsonl")
+    _write_report(out, summary, groups)
     if not quiet:
         render([summary], fmt, sys.stdout)
     if not quiet or not chosen:  # without --out the user must learn where the files went
-        names = ", ".join(str(out / n) for n in ("deduped.jsonl", "decisions.jsonl", "summary.jsonl"))
+        names = ", ".join(str(out / n) for n in ("deduped.jsonl", "decisions.jsonl",
+                                                  "summary.jsonl", "report.html"))
         typer.echo(f"wrote {names}" + ("" if chosen else " (the default --out; pass --out DIR "
                                        "to choose)"), err=True)
     finish_read(stats, rejects, quiet)
+
+
+def _write_report(out: Path, summary: dict[str, Any], groups: Any) -> None:
+    """OUT/report.html: the summary explained, copies per reason and per group, and the largest
+    groups copy by copy."""
+    from storyline.io.writers import atomic_path
+    from storyline.report import page_html, summary_html
+
+    page = page_html(f"storyline dedup: {summary['read']} records",
+                     [summary_html(summary), *groups.blocks()])
+    with atomic_path(out / "report.html") as tmp:
+        tmp.write_text(page, encoding="utf-8")
 
 
 def _reason_counts(result: Any) -> dict[str, int]:

@@ -18,6 +18,7 @@ from storyline.output import render
 
 if TYPE_CHECKING:
     from storyline.data import Article
+    from storyline.stories import StoryResult
 
 
 @app.command()
@@ -43,7 +44,6 @@ def demo(
     from storyline.dedup import dedup as run_dedup
     from storyline.eval import pairwise_prf
     from storyline.io import write_records
-    from storyline.report import report_html
     from storyline.synth import duplicate_groups, generate
 
     out.mkdir(parents=True, exist_ok=True)
@@ -66,25 +66,10 @@ def demo(
         "seconds (read + dedup)": round(elapsed, 2),
         "accounting": stats.accounting_line(),
     }
-    story_summary, story_rows = demo_stories(articles, out, quiet)
+    story_summary, story_result = demo_stories(articles, out, quiet)
     summary |= story_summary
-    by_id = {a.id: a for a in articles}
-    removed = [
-        {
-            "id": d["id"],
-            "duplicate_of": d["duplicate_of"],
-            "reason": d["reason"],
-            "kind (label)": by_id[d["id"]].meta.get("kind"),
-            "title": by_id[d["id"]].title,
-        }
-        for d in decisions
-        if not d["kept"]
-    ]
-    page = report_html(
-        f"storyline demo: {n} synthetic articles",
-        summary,
-        [("Removed duplicates (first 200)", removed[:200]), ("Largest stories", story_rows)],
-    )
+    page = demo_report(f"storyline demo: {n} synthetic articles", summary, articles, decisions,
+                       story_result, out)
     (out / "report.html").write_text(page, encoding="utf-8")
     if not quiet:
         rows = [{"measure": k, "value": v} for k, v in summary.items()]
@@ -92,9 +77,35 @@ def demo(
         typer.echo(f"report: {out / 'report.html'}", err=True)
 
 
-def demo_stories(articles: list[Article], out: Path, quiet: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def demo_report(title: str, summary: dict[str, Any], articles: list[Article],
+                decisions: list[dict[str, Any]], stories: StoryResult, out: Path) -> str:
+    """The demo's page: the summary, duplicates per group and reason, then the stories (sizes
+    over time, the list, the largest ones article by article with comparison pages)."""
+    from storyline.cli.commands.cluster import load_linker
+    from storyline.cli.report_pages import comparison_pages, member_info
+    from storyline.report import DuplicateGroups, page_html, stories_blocks, summary_html
+
+    groups = DuplicateGroups()
+    for d in decisions:
+        groups.add(d)
+    by_id = {a.id: a for a in articles}
+    for aid in groups.wanted():
+        if (a := by_id.get(aid)) is not None:
+            groups.describe(aid, title=a.title, source=a.source, published=a.published)
+    info = member_info(articles, stories.assignments)
+    links = comparison_pages(out, stories.stories, by_id, load_linker(None), info, per_story=2)
+    titles = {a.id: a.title or "" for a in articles}
+    return page_html(title, [summary_html(summary), *groups.blocks(),
+                             *stories_blocks(stories.stories, titles, members=info,
+                                             compare=links)],
+                     subtitle="A synthetic corpus with known answers: every article carries the "
+                     "story it belongs to and how it was made (copy, revision, rewrite), so the "
+                     "duplicates and stories below are scored against them.")
+
+
+def demo_stories(articles: list[Article], out: Path, quiet: bool) -> tuple[dict[str, Any], StoryResult]:
     """Story clustering for `storyline demo`: writes OUT/stories.jsonl and OUT/assignments.jsonl,
-    returns summary lines (scored against the corpus's story_id labels) and the top stories."""
+    returns summary lines (scored against the corpus's story_id labels) and the result."""
     from storyline.cli.commands.cluster import load_linker
     from storyline.eval.clusters import cluster_scores
     from storyline.io import write_records
@@ -119,17 +130,4 @@ def demo_stories(articles: list[Article], out: Path, quiet: bool) -> tuple[dict[
             "first reports found": f"{len(firsts & truth_first)} of {len(truth_first)}",
         }
     summary["seconds (story clustering)"] = round(seconds, 2)
-    titles = {a.id: a.title or "" for a in articles}
-    rows = [
-        {
-            "story": s.id,
-            "label": s.label,
-            "size": s.size,
-            "first report": s.first_report,
-            "title": titles.get(s.first_report, ""),
-            "first seen": s.first_seen,
-            "sources": ", ".join(s.sources[:6]),
-        }
-        for s in result.stories[:30]
-    ]
-    return summary, rows
+    return summary, result
