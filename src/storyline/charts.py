@@ -104,6 +104,23 @@ def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
 
 
+def _span(times: list[float]) -> tuple[float, float]:
+    """The time axis: all of ``times``, unless a few stray ones (at most 1%, at least one, at
+    either end) lie far off the rest (over 30 days and ten times the rest's span away): a
+    typo'd year or a 1970 default must not squash every lane into a dot."""
+    lo, hi = times[0], times[-1]
+    if len(times) < 4:
+        return lo, hi
+    k = max(1, len(times) // 100)
+    core_lo, core_hi = times[k], times[-1 - k]
+    far = max(10 * (core_hi - core_lo), 30 * 86400.0)
+    if core_lo - lo > far:
+        lo = core_lo
+    if hi - core_hi > far:
+        hi = core_hi
+    return lo, hi
+
+
 def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 330,
                 lane_height: int = 26, title: str = "Story sizes over time") -> str:
     """The lanes chart (an empty string when no lane has a dated member).
@@ -116,8 +133,13 @@ def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 
     dated = [ln for ln in lanes if ln.times]
     if not dated:
         return ""
-    lo = min(min(ln.times) for ln in dated)
-    hi = max(max(ln.times) for ln in dated)
+    lo, hi = _span(sorted(t for ln in dated for t in ln.times))
+    outside = sum(1 for ln in dated for t in ln.times if t < lo or t > hi)
+    if outside:  # a stray date (a typo, a future timestamp) must not squash every lane
+        dated = [Lane(ln.label, ln.size, [min(max(t, lo), hi) for t in ln.times], ln.href,
+                      ln.note) for ln in dated]
+    off = (f"{outside} article{'s' * (outside != 1)} dated far off the rest: drawn at the "
+           "edge" if outside else "")
     if hi <= lo:
         lo, hi = lo - 1800, hi + 1800
     top, bottom, right = 26, 28, 46
@@ -135,6 +157,7 @@ def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 
         f'<text x="{label_width}" y="15" class="ct">{_e(title)}</text>',
         f'<text x="{width - 2}" y="15" class="tick" text-anchor="end">height: articles so far '
         f"(largest {biggest})</text>",
+        f'<text x="4" y="{height - 6}" class="tick off">{_e(off)}</text>' if off else "",
     ]
     for ts, text in _ticks(lo, hi):
         x = px(ts)

@@ -284,3 +284,24 @@ def test_prep_workers_give_the_same_results(built, tmp_path):
             assert s.check() == []
     assert outs[0] == outs[1]
     assert outs[0][0]["duplicate_of"] == "evil-1" and len(outs[0]) == 11
+
+
+def test_story_pages_name_the_latest_version_and_sort(client):
+    """A story is named by its latest headline, the first report's kept under it; the list
+    sorts by size (default) or recency, with a lanes chart of its stories."""
+    sid = client.get("/articles/evil-2").json()["story_id"]
+    assert client.get("/articles/evil-1").json()["story_id"] == sid
+    page = client.get("/ui/stories/" + sid).text
+    h1 = page.split('<h1 id="label">')[1].split("</h1>")[0]
+    assert h1.startswith("Bridge update &lt;script&gt;")
+    assert 'id="first-headline">first report: Bridge &lt;script&gt;' in page
+    assert 'class="chart lanes"' in page and "<script>" not in page
+    by_size = client.get("/ui/stories").text
+    sizes = [int(x.split("</td>")[0]) for x in by_size.split("<td>")[1:]
+             if x.split("</td>")[0].isdigit()]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > 1
+    assert '<b class="sort-current">largest first</b>' in by_size
+    recent = client.get("/ui/stories?sort=recent").text
+    first_row = recent.split("</thead>")[1].split("</tr>")[0]
+    assert "Bridge update &lt;script&gt;" in first_row  # June 2024: the latest activity
+    assert client.get("/ui/stories?sort=biggest").status_code == 422

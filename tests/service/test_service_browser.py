@@ -178,3 +178,38 @@ def test_story_page_fact_timeline_renders(server, browser):
     page.wait_for_selector("#sentences")
     assert "/ui/compare?" in page.url
     page.close()
+
+
+def _fits_and_draws(page, chart) -> None:
+    """No sideways scrolling in a 1,280 px window, and ``chart`` is an SVG with real size."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 600 and box["height"] > 40
+
+
+def test_story_list_sorts_and_charts_story_sizes(server, browser):
+    """The list's lanes chart (story sizes over time) renders and fits, a lane opens its story,
+    and the sort switches between largest first and most recent first."""
+    url, tmp = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + "/ui/stories")
+    chart = page.locator("#story-sizes svg.chart.lanes")
+    _fits_and_draws(page, chart)
+    lanes = chart.locator("g.lane")
+    assert lanes.count() >= 5
+    assert chart.locator("path.grow").first.bounding_box()["width"] > 5  # it grew over time
+    sizes = [int(t) for t in page.locator("#stories tbody tr td:nth-child(2)").all_inner_texts()]
+    assert sizes == sorted(sizes, reverse=True)
+    page.screenshot(path=str(_shots(tmp) / "stories-sizes.png"), full_page=False)
+    page.locator("#sorter a.sort-recent").click()
+    page.wait_for_selector("#sorter b.sort-current")
+    assert "sort=recent" in page.url
+    seen = page.locator("#stories tbody tr td:nth-child(4)").all_inner_texts()
+    assert seen == sorted(seen, reverse=True)  # most recent activity first
+    page.goto(url + "/ui/stories")
+    label = page.locator("a.story-link").first.inner_text()
+    lanes.first.locator("a").click()
+    page.wait_for_selector("#story-growth")
+    assert page.locator("#label").inner_text() == label
+    _fits_and_draws(page, page.locator("#story-growth svg.chart"))
+    page.close()

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from storyline.data import Article
-from storyline.errors import StorylineError
+from storyline.errors import InputError, StorylineError
 from storyline.store import Assigned, Indexer, Store, StoreConfig, Stored, StoreError, ToAssign
 from storyline.synth import generate
 
@@ -151,6 +151,24 @@ def test_story_listing_pagination_and_filters(store):
     assert all(label[:10].lower() in h["label"].lower() for h in hits)
     late, _ = store.list_stories(since="2099-01-01")
     assert late == []
+    # largest first: every story once, by (size, last activity, id) descending
+    by_size, cursor = [], None
+    while True:
+        page, cursor = store.list_stories(limit=7, cursor=cursor, order="size")
+        by_size += page
+        if cursor is None:
+            break
+    assert sorted(s["id"] for s in by_size) == sorted(seen)
+    keys = [(s["size"], s["last_seen"], s["id"]) for s in by_size]
+    assert keys == sorted(keys, reverse=True) and keys[0][0] > 1
+    brief = store.story_members_brief([by_size[0]["id"]])[by_size[0]["id"]]
+    story = store.get_story(by_size[0]["id"])
+    assert [m[0] for m in brief] == [m["id"] for m in story["members"]]  # time order
+    with pytest.raises(InputError, match="unknown story order"):
+        store.list_stories(order="biggest")
+    recent_cursor = store.list_stories(limit=3)[1]
+    with pytest.raises(InputError, match="invalid cursor"):  # one order's cursor only
+        store.list_stories(cursor=recent_cursor, order="size")
 
 
 def test_reopen_does_not_recompute_signatures(tmp_path, monkeypatch):

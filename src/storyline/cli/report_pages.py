@@ -42,12 +42,14 @@ def comparison_pages(out: Path, stories: Sequence[Story], by_id: Mapping[str, Ar
     from storyline.io.writers import atomic_path
     from storyline.link import Linker
 
-    if not isinstance(linker, Linker):  # a stand-in scorer: compare with the packaged model
-        linker = Linker.load(None)
     links: dict[str, str] = {}
     folder = out / "compare"
     for old in folder.glob("[0-9][0-9][0-9][0-9].html"):  # an earlier run's pages
         old.unlink()
+    if per_story <= 0:
+        return links
+    if not isinstance(linker, Linker):  # a stand-in scorer: compare with the packaged model
+        linker = Linker.load(None)
     n = 0
     for s in stories[:DRILL_STORIES]:
         first = by_id.get(s.first_report)

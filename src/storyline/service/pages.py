@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from storyline.charts import CHART_CSS, Lane, short_id, story_lanes
+from storyline.data import parse_instant
 from storyline.service.timeline import StoryTimelines, timeline_view
 from storyline.service.validate import http_url
 from storyline.store import Store
@@ -52,7 +55,55 @@ def short_ts(ts: str | None) -> str:
     return ts.replace("T", " ")[:16]
 
 
+def id_span(value: str | None, keep: int = 18) -> Markup:
+    """An id shortened for display (hashes, URLs), the whole id in its tooltip."""
+    if not value:
+        return Markup("")
+    return Markup('<span class="id" title="{}">{}</span>').format(value, short_id(value, keep))
+
+
+SORTS = {"size": "largest first", "recent": "most recent activity first"}
+# one line per relation, shown as the badge's tooltip and under the story's member table
+RELATIONS = {
+    "first report": "the story's earliest article",
+    "duplicate": "the same text as its nearest member",
+    "near_duplicate": "a copy with small edits (boilerplate, a changed word)",
+    "revision": "an update of an earlier version: facts changed, sentences added or dropped",
+    "same_story": "another write-up of the same event",
+    "related": "about the same subject, not the same event",
+}
+LANES = 15
+
+
+def _epoch(ts: str | None) -> float | None:
+    dt = parse_instant(ts)
+    return dt.timestamp() if dt else None
+
+
+def _headlines(story: dict[str, Any], members: list[tuple[str, str, str | None]]) -> None:
+    """Name a story by its latest version's headline (the news as it stands); keep the first
+    report's headline when it differs (the stored label is the first report's)."""
+    latest = next((t for _, _, t in reversed(members) if t), None)
+    first = next((t for aid, _, t in members if aid == story["first_report"] and t), None)
+    story["headline"] = latest or story["label"] or story["id"]
+    story["first_headline"] = first if first and first != story["headline"] else None
+
+
+def _lanes(stories: list[dict[str, Any]], brief: dict[str, list[tuple[str, str, str | None]]],
+           title: str) -> Markup:
+    """The lanes chart (storyline.charts) of up to LANES stories, multi-article ones first."""
+    chosen = [s for s in stories if s["size"] > 1][:LANES] or stories[:LANES]
+    lanes = [Lane(s["headline"], s["size"],
+                  [t for _, ts, _ in brief.get(s["id"], []) if (t := _epoch(ts)) is not None],
+                  href="/ui/stories/" + quote(s["id"], safe=""))
+             for s in chosen]
+    return Markup(story_lanes(lanes, title=title))
+
+
 _env.filters["short_ts"] = short_ts
+_env.filters["sid"] = id_span
+_env.globals["chart_css"] = Markup(CHART_CSS)
+_env.globals["relations"] = RELATIONS
 _env.globals["highlight"] = highlight
 _env.tests["http_url"] = http_url  # only http(s) URLs become links
 
@@ -162,17 +213,28 @@ def add_pages(app: FastAPI, store: Store, compare: Callable[..., Any],
         q: Annotated[str | None, Query(max_length=200)] = None,
         cursor: Annotated[str | None, Query(max_length=500)] = None,
         min_size: Annotated[int, Query(ge=1, le=2**31)] = 1,
+        sort: Annotated[Literal["size", "recent"], Query()] = "size",
     ) -> HTMLResponse:
-        items, nxt = store.list_stories(q=q or None, cursor=cursor, limit=50, min_size=min_size)
+        items, nxt = store.list_stories(q=q or None, cursor=cursor, limit=50, min_size=min_size,
+                                        order=sort)
+        brief = store.story_members_brief([s["id"] for s in items])
+        for s in items:
+            _headlines(s, brief[s["id"]])
+        what = "largest" if sort == "size" else "most recently active"
+        chart = _lanes(items, brief, f"Story sizes over time: the {what} on this page")
         return _render("stories.html", stories=items, q=q or "", next_cursor=nxt,
-                       min_size=min_size, stats=_stats())
+                       min_size=min_size, stats=_stats(), sort=sort, sorts=SORTS, chart=chart)
 
     @app.get("/ui/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
         story = store.get_story(story_id)
         if story is None:
             raise HTTPException(404, {"error": "NotFound", "message": f"no story {story_id!r}"})
-        return _render("story.html", story=story, facts=_facts_section(timelines, story_id))
+        brief = {story_id: [(m["id"], m.get("seen") or "", m.get("title")) for m in story["members"]]}
+        _headlines(story, brief[story_id])
+        chart = _lanes([story], brief, "How the story grew")
+        return _render("story.html", story=story, chart=chart,
+                       facts=_facts_section(timelines, story_id))
 
     @app.get("/ui/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:

@@ -92,15 +92,34 @@ def to_ts(published: str | None, fallback: str) -> str:
     return fallback
 
 
-def encode_cursor(values: tuple[str, str]) -> str:
+STORY_ORDERS = ("recent", "size")
+
+
+def encode_cursor(values: tuple[Any, ...]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[str, str]:
+    """A recency cursor: (last_ts, story id)."""
+    a, b = _decode(cursor, 2)
+    return str(a), str(b)
+
+
+def decode_size_cursor(cursor: str) -> tuple[int, str, str]:
+    """A size cursor: (size, last_ts, story id)."""
+    n, a, b = _decode(cursor, 3)
+    return int(n), str(a), str(b)
+
+
+def _decode(cursor: str, n: int) -> list[Any]:
     try:
         pad = "=" * (-len(cursor) % 4)
-        a, b = json.loads(base64.urlsafe_b64decode(cursor + pad))
-        return str(a), str(b)
+        values = json.loads(base64.urlsafe_b64decode(cursor + pad))
+        if not isinstance(values, list) or len(values) != n:
+            raise ValueError("wrong shape")
+        if n == 3:
+            int(values[0])
+        return values
     except (ValueError, TypeError) as exc:
         raise InputError(
             f"invalid cursor {cursor!r}", hint="pass the next_cursor value of a previous page"
@@ -365,12 +384,17 @@ class Store:
         limit: int = 50,
         cursor: str | None = None,
         min_size: int = 1,
+        order: str = "recent",
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """Stories newest-first by last activity; keyset pagination with an opaque cursor.
+        """Stories newest-first by last activity (``order="size"``: largest first, then by
+        last activity); keyset pagination with an opaque cursor (one order's cursor only).
 
         ``since``/``until`` keep stories whose [first_seen, last_seen] overlaps the interval;
         ``q`` is a case-insensitive substring of the label.
         """
+        if order not in STORY_ORDERS:
+            raise InputError(f"unknown story order {order!r}",
+                             hint=f"use one of {', '.join(STORY_ORDERS)}")
         where: list[str] = ["st.size >= ?"]
         args: list[Any] = [min_size]
         if since:
@@ -382,7 +406,11 @@ class Store:
         if q:
             where.append("instr(lower(st.label), lower(?)) > 0")
             args.append(q)
-        if cursor:
+        by_size = order == "size"
+        if cursor and by_size:
+            where.append("(st.size, st.last_ts, st.id) < (?, ?, ?)")
+            args += list(decode_size_cursor(cursor))
+        elif cursor:
             last_ts, sid = decode_cursor(cursor)
             where.append("(st.last_ts, st.id) < (?, ?)")
             args += [last_ts, sid]
@@ -390,12 +418,26 @@ class Store:
             T.STORY
             + " WHERE "
             + " AND ".join(where)
-            + " ORDER BY st.last_ts DESC, st.id DESC LIMIT ?"
+            + (" ORDER BY st.size DESC, st.last_ts DESC, st.id DESC LIMIT ?" if by_size
+               else " ORDER BY st.last_ts DESC, st.id DESC LIMIT ?")
         )
         rows = self.conn.execute(sql, [*args, limit + 1]).fetchall()
         items = [self._story_row(r) for r in rows[:limit]]
-        nxt = encode_cursor((rows[limit - 1][4], rows[limit - 1][0])) if len(rows) > limit else None
+        nxt = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            nxt = encode_cursor((last[5], last[4], last[0]) if by_size else (last[4], last[0]))
         return items, nxt
+
+    def story_members_brief(self, story_ids: list[str]) -> dict[str, list[tuple[str, str, str | None]]]:
+        """Each story's members as (article id, time, title), in time order: what the story
+        list needs for its chart (when each story grew) and its labels (latest headline)."""
+        out: dict[str, list[tuple[str, str, str | None]]] = {sid: [] for sid in story_ids}
+        for start in range(0, len(story_ids), 500):
+            part = story_ids[start : start + 500]
+            for sid, aid, ts, title in self.conn.execute(T.members_brief(len(part)), part):
+                out[sid].append((aid, ts, title))
+        return out
 
     def get_story(self, story_id: str, *, text: bool = False) -> dict[str, Any] | None:
         r = self.conn.execute(T.STORY + T.WHERE_STORY_ID, (story_id,)).fetchone()

@@ -104,6 +104,13 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def members_brief(n: int) -> str:
+    """(story id, article id, time, title) of every member of ``n`` stories, each story in
+    time order."""
+    return ("SELECT s.story_id, a.id, a.ts, a.title FROM assignments s JOIN articles a ON a.seq = s.seq"
+            f" WHERE s.story_id IN ({_marks(n)}) ORDER BY s.story_id, a.ts, a.seq")
+
+
 def bucket_lookup(n_bands: int) -> str:
     """One statement for all bands of a signature (each term a primary-key lookup)."""
     return "SELECT seq FROM lsh_buckets WHERE " + " OR ".join(

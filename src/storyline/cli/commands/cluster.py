@@ -167,6 +167,12 @@ def cluster(
         Path | None, typer.Option("--model", help="Pair-scorer model file (default: packaged).")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes for featurizing (batch).")] = 1,
+    compare_pages: Annotated[
+        int,
+        typer.Option("--compare-pages", min=0, help="Batch: for each of the 10 largest stories, "
+                     "this many members (updates first) get a page comparing them with the first "
+                     "report, linked from report.html (OUT/compare/; 0: none)."),
+    ] = 3,
     read: ReadConfig = READ,
     rejects: Path | None = None,
     fmt: FormatOpt = "table",
@@ -256,7 +262,8 @@ def cluster(
         from storyline.cli.report_pages import comparison_pages, member_info
 
         info = member_info(articles, result.assignments)
-        links = comparison_pages(out, stories, {a.id: a for a in articles}, linker, info)
+        links = comparison_pages(out, stories, {a.id: a for a in articles}, linker, info,
+                                 per_story=compare_pages)
     page = story_report(f"storyline stories: {n} articles", summary, stories, titles,
                         members=info, compare=links)
     (out / "report.html").write_text(page, encoding="utf-8")
