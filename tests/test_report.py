@@ -98,3 +98,20 @@ def test_duplicate_groups_count_per_group_and_reason():
     page = "".join(g.blocks())
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "3 copies removed (1 exact, 1 near, 1 via cluster)" in page
+
+
+def test_story_report_with_titles_only_as_the_spark_engine_writes_it():
+    stories, titles, _ = _stories()
+    page = story_report("t", {}, stories, titles)  # no member details, no comparison pages
+    assert 'class="chart lanes"' in page and "first and last only" in page
+    assert 'id="story-1"' in page and "compare-first" not in page
+
+
+def test_lanes_axis_ignores_a_stray_date_but_says_so():
+    day = 86400.0
+    lanes = [Lane(f"s{i}", 5, [1e9 + i * 3600 + k * 600 for k in range(5)]) for i in range(8)]
+    lanes.append(Lane("old", 2, [1e9 - 400 * day, 1e9 - 399 * day]))
+    svg = story_lanes(lanes)
+    assert "2 articles dated far off the rest: drawn at the edge" in svg
+    assert "first 2000-08-05" in svg  # the tooltip keeps the true date (1e9 s - 400 days)
+    assert "dated far off" not in story_lanes(lanes[:-1])

@@ -105,20 +105,18 @@ def _when(ts: float) -> str:
 
 
 def _span(times: list[float]) -> tuple[float, float]:
-    """The time axis: all of ``times``, unless a few stray ones (at most 1%, at least one, at
-    either end) lie far off the rest (over 30 days and ten times the rest's span away): a
-    typo'd year or a 1970 default must not squash every lane into a dot."""
+    """The time axis over sorted ``times``: all of them, unless a few stray ones (at most 5%,
+    at least two, at either end) lie far off the rest (over 30 days and ten times the rest's
+    span away): an old article in a week's news, a typo'd year or a 1970 default must not
+    squash every other lane into a dot."""
     lo, hi = times[0], times[-1]
     if len(times) < 4:
         return lo, hi
-    k = max(1, len(times) // 100)
+    k = min(max(2, len(times) // 20), (len(times) - 1) // 2)
     core_lo, core_hi = times[k], times[-1 - k]
     far = max(10 * (core_hi - core_lo), 30 * 86400.0)
-    if core_lo - lo > far:
-        lo = core_lo
-    if hi - core_hi > far:
-        hi = core_hi
-    return lo, hi
+    return (min(t for t in times if t >= core_lo - far),
+            max(t for t in times if t <= core_hi + far))
 
 
 def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 330,
@@ -135,9 +133,6 @@ def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 
         return ""
     lo, hi = _span(sorted(t for ln in dated for t in ln.times))
     outside = sum(1 for ln in dated for t in ln.times if t < lo or t > hi)
-    if outside:  # a stray date (a typo, a future timestamp) must not squash every lane
-        dated = [Lane(ln.label, ln.size, [min(max(t, lo), hi) for t in ln.times], ln.href,
-                      ln.note) for ln in dated]
     off = (f"{outside} article{'s' * (outside != 1)} dated far off the rest: drawn at the "
            "edge" if outside else "")
     if hi <= lo:
@@ -170,7 +165,8 @@ def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 
         base = y0 + lane_height - 4
         full = (lane_height - 7) * max(ln.size, len(ln.times)) / biggest
         color = PALETTE[i % (len(PALETTE) - 2)]  # no yellow (faint) and black (the tick)
-        times = sorted(ln.times)
+        true = sorted(ln.times)  # the tooltip tells the true dates; strays drawn at the edge
+        times = [min(max(t, lo), hi) for t in true]
         step = full / max(ln.size, len(times))
         undated = max(0, ln.size - len(times))
         x_first, x_last = px(times[0]), px(times[-1])
@@ -182,8 +178,8 @@ def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 
             d += f"H{px(t):.1f}V{base - level - step:.1f}"
             level += step
         d += f"H{max(x_last, x_first + 2):.1f}V{base:.1f}Z"
-        tip = (f"{ln.label}: {ln.size} article{'s' * (ln.size != 1)}, first {_when(times[0])}, "
-               f"last {_when(times[-1])}" + (f"; {ln.note}" if ln.note else ""))
+        tip = (f"{ln.label}: {ln.size} article{'s' * (ln.size != 1)}, first {_when(true[0])}, "
+               f"last {_when(true[-1])}" + (f"; {ln.note}" if ln.note else ""))
         body = [
             f"<title>{_e(tip)}</title>",
             f'<rect x="0" y="{y0}" width="{width}" height="{lane_height}" '
