@@ -305,3 +305,6 @@ def test_story_pages_name_the_latest_version_and_sort(client):
     first_row = recent.split("</thead>")[1].split("</tr>")[0]
     assert "Bridge update &lt;script&gt;" in first_row  # June 2024: the latest activity
     assert client.get("/ui/stories?sort=biggest").status_code == 422
+    api = client.get("/stories?sort=size&limit=5").json()["stories"]
+    assert [x["size"] for x in api] == sorted((x["size"] for x in api), reverse=True)
+    assert client.get("/stories?sort=biggest").status_code == 422

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query
 from fastapi.responses import Response
@@ -240,12 +240,14 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page.")] = None,
         min_size: Annotated[int, Query(ge=1, le=MAX_MIN_SIZE, description="Only stories with at least this many articles.")] = 1,
+        sort: Annotated[Literal["recent", "size"], Query(description="recent: latest activity first; size: largest first.")] = "recent",
     ) -> Response:
-        """Stories, most recently active first, with label, size, first/last seen and sources."""
+        """Stories, most recently active first (or largest first), with label, size, first/last
+        seen and sources."""
         check_query_date("since", since)
         check_query_date("until", until)
         items, nxt = store.list_stories(since=since, until=until, q=q, limit=limit, cursor=cursor,
-                                        min_size=min_size)
+                                        min_size=min_size, order=sort)
         return _json({"stories": items, "next_cursor": nxt})
 
     from storyline.service.timeline import StoryTimelines
