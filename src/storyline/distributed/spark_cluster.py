@@ -379,7 +379,11 @@ def cluster_spark(
     summary_path = join_path(out_s, "summary.jsonl")  # the local summary's file and keys
     write_file(session, summary_path, json.dumps(summary, ensure_ascii=False) + "\n")
     if not is_uri(out_s):
-        want = {m for s in res.top[:5] for m in s.members[:30]} | {s.first_report for s in res.top}
+        from storyline.report.stories import DRILL_MEMBERS, DRILL_STORIES
+
+        # the drill-down's members, and each listed story's first and latest (its name)
+        want = {m for s in res.top[:DRILL_STORIES] for m in s.members[:DRILL_MEMBERS]} | {
+            m for s in res.top for m in (s.first_report, *s.members[-3:])}
         titles = {
             r["id"]: json.loads(r["line"]).get("title") or ""
             for r in arts.where(F.col("id").isin(sorted(want))).select("id", "line").collect()
