@@ -15,7 +15,10 @@ if TYPE_CHECKING:
     from storyline.data import Article
     from storyline.stories import Assignment, Story
 
-COMPARE_PER_STORY = 3  # comparison pages per drilled-down story (~0.4 CPU s each)
+# comparison pages per drilled-down story; one page costs one `storyline compare` (median 55 ms
+# per 1,000-word pair with the rules entities, 705 ms with spaCy: benchmarks/results/
+# compare-speed-entities-{rules,spacy}.txt)
+COMPARE_PER_STORY = 3
 # which members get a page first: an update tells most, a copy least
 _INTEREST = {"revision": 0, "same_story": 1, "related": 2, "near_duplicate": 3, "duplicate": 4}
 

@@ -93,7 +93,7 @@ def demo_report(title: str, summary: dict[str, Any], articles: list[Article],
         if (a := by_id.get(aid)) is not None:
             groups.describe(aid, title=a.title, source=a.source, published=a.published)
     info = member_info(articles, stories.assignments)
-    links = comparison_pages(out, stories.stories, by_id, load_linker(None), info, per_story=2)
+    links = comparison_pages(out, stories.stories, by_id, load_linker(None), info)
     titles = {a.id: a.title or "" for a in articles}
     return page_html(title, [summary_html(summary), *groups.blocks(),
                              *stories_blocks(stories.stories, titles, members=info,
