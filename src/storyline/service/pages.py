@@ -66,6 +66,7 @@ SORTS = {"size": "largest first", "recent": "most recent activity first"}
 # one line per relation, shown as the badge's tooltip and under the story's member table
 RELATIONS = {
     "first report": "the story's earliest article",
+    "new": "it started a story when it arrived",
     "duplicate": "the same text as its nearest member",
     "near_duplicate": "a copy with small edits (boilerplate, a changed word)",
     "revision": "an update of an earlier version: facts changed, sentences added or dropped",
