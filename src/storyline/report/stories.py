@@ -187,7 +187,7 @@ def stories_blocks(stories: Sequence[Story], titles: Mapping[str, str], *,
         story_list(stories, titles, anchors),
         f'<h2 id="drill-down">The {len(drilled)} largest stories, article by article</h2>',
         '<p class="note">Members in time order. <b>relation</b>: '
-        f"{e(what('relation'))}, to its nearest member (with their similarity).</p>",
+        f"{e(what('relation'))}; the number after it is their similarity (0 to 1).</p>",
     ]
     cmp = compare or {}
     blocks += [drill_down(s, anchors[s.id], titles, members, cmp, open_=i == 0)
