@@ -23,6 +23,10 @@ from storyline.errors import ConfigError, InputError, StorylineError
 from storyline.store import tables as T
 from storyline.store.schema import LATEST, MIGRATIONS
 
+WAL_LIMIT = 16 * 1024 * 1024
+"""Bytes the WAL file may reach before the committing writer checkpoints and truncates it (and
+the size SQLite truncates it to when it restarts the log: ``journal_size_limit``)."""
+
 
 class StoreError(StorylineError):
     """The store file is missing, not a storyline store, too new, or inconsistent."""
@@ -140,6 +144,7 @@ class Store:
         self.timeout = timeout
         self.write_lock = threading.RLock()
         self.autocheckpoint = 1000  # WAL pages; 0: checkpoints are left to checkpoint()
+        self._wal_path = self.path.with_name(self.path.name + "-wal")
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
@@ -218,6 +223,7 @@ class Store:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA mmap_size = 268435456")
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(self.autocheckpoint)}")
+            conn.execute(f"PRAGMA journal_size_limit = {int(WAL_LIMIT)}")
             self._local.conn = conn
             with self._all_lock:
                 self._all.append(conn)
@@ -271,6 +277,7 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            self._bound_wal(conn)
 
     # ------------------------------------------------------------------ reads
 
@@ -490,6 +497,35 @@ class Store:
     def checkpoint(self) -> None:
         """A passive WAL checkpoint: never waits for or blocks readers and writers."""
         self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def wal_bytes(self) -> int:
+        """Size of the WAL file (0 when there is none)."""
+        try:
+            return self._wal_path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def _bound_wal(self, conn: sqlite3.Connection) -> None:
+        """Checkpoint and truncate the WAL once it has passed :data:`WAL_LIMIT` (called by the
+        writer right after a commit, holding the write lock).
+
+        SQLite rewinds the WAL only when a write starts with every frame already copied back.
+        A writer that never pauses (a long batch, back-to-back posts) always finds frames
+        appended since the background checkpoint began, so the log grew without bound (190 MB
+        beside a 32 MB database). Here no writer of this process can append meanwhile; the
+        background passive checkpoints have copied most frames already, so this one is short.
+        Readers still on old frames make it give up after a short wait: it retries after a
+        later commit.
+        """
+        if self.wal_bytes() <= WAL_LIMIT:
+            return
+        conn.execute("PRAGMA busy_timeout = 100")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:  # busy or locked: the next commit tries again
+            pass
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     def compact(self) -> int:
         """Give freed pages (evicted features) back to the file system; returns bytes freed."""
