@@ -1,8 +1,10 @@
 """FastAPI app: JSON API over a story store plus server-rendered HTML pages.
 
-Writes go through one :class:`~storyline.store.Indexer` under the store's write lock (single
-writer inside the process) and SQLite's busy timeout (across processes); reads use one SQLite
-connection per worker thread, which WAL lets run alongside the writer.
+Writes go through one :class:`~storyline.store.Indexer` on one writer thread, first come first
+served, a batch in short chunks so other posts interleave (:mod:`storyline.service.writes`),
+under the store's write lock (inside the process) and SQLite's busy timeout (across
+processes); reads use one SQLite connection per worker thread, which WAL lets run alongside
+the writer.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from storyline.data import Article
 from storyline.errors import ConfigError
 from storyline.service import handlers
+from storyline.service.handlers import error_body
 from storyline.service.limits import BodyLimit
 from storyline.service.validate import check_articles, check_query_date, dump_json
+from storyline.service.writes import WRITE_CHUNK, Pace, PartlyStored, write_in_chunks
 from storyline.store import Indexer, Store
 from storyline.store.indexer import prep_pool, prepare_in_pool
 
@@ -100,6 +104,7 @@ def create_app(
     prep_workers: int = 0,
     token_reads: bool = False,
     docs: bool = False,
+    write_chunk: int = WRITE_CHUNK,
 ) -> Any:
     """Build the ASGI app for store ``db``. ``token``: bearer token required on writes.
 
@@ -110,6 +115,8 @@ def create_app(
 
     ``token_reads``: every endpoint but /healthz needs the token. ``docs``: serve Swagger UI at
     /docs (it loads its scripts from a CDN, so it is off by default; /openapi.json always works).
+    ``write_chunk``: most articles per write transaction of a batch (fewer when the writer is
+    slow, so that a chunk takes about 50 ms).
     """
     token = token or os.environ.get("STORYLINE_TOKEN") or None
     if token_reads and token is None:
@@ -118,6 +125,7 @@ def create_app(
     indexer = Indexer(store)
     indexer.catch_up()  # rebuild the assigner's state once, before serving
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
+    pace = Pace(write_chunk)
     prep: list[Any] = []  # the preparation pool, while serving
 
     @asynccontextmanager
@@ -212,13 +220,34 @@ def create_app(
             for a in items
         ]
         loop = asyncio.get_running_loop()
-        prepared = await prepare(articles) if prep else None
-        # one writer thread, first come first served: concurrent writes queue here instead of
-        # several threads taking turns on the GIL (5 ms slices) while one holds the write lock
-        if prepared is None:
-            results = await loop.run_in_executor(writer, indexer.add_batch, articles)
-        else:
-            results = await loop.run_in_executor(writer, indexer.add_prepared, articles, prepared)
+
+        def store_chunk(chunk: list[Article], prepared: list[Any] | None) -> list[Any]:
+            if prepared is None:  # no workers, or the pool broke: the writer prepares
+                return indexer.add_batch(chunk)
+            return indexer.add_prepared(chunk, prepared)
+
+        job = pace.timed(store_chunk)
+
+        def write(chunk: list[Article], prepared: list[Any] | None) -> Any:
+            # one writer thread, first come first served: concurrent writes queue here instead
+            # of several threads taking turns on the GIL (5 ms slices) while one holds the lock
+            return loop.run_in_executor(writer, job, chunk, prepared)
+
+        try:
+            results = await write_in_chunks(articles, pace, write, prepare if prep else None)
+        except PartlyStored as exc:
+            log.error("storyline: POST /articles stored %d of %d articles, then failed",
+                      len(exc.results), exc.total, exc_info=exc.cause)
+            done = len(exc.results)
+            return Response(dump_json(error_body(
+                500, "PartlyStored",
+                f"stored {done} of {exc.total} articles (body.articles.0 to {done - 1}), then the "
+                f"write failed ({type(exc.cause).__name__})",
+                f"body.articles.{done}",
+                "re-send the batch: stored articles answer 'exists' and the rest are added; the "
+                "server log has the cause",
+                stored=[r.id for r in exc.results], results=[r.to_dict() for r in exc.results],
+            )), status_code=500, media_type="application/json")
         # a Response is sent as is: no second validation/serialization pass over the results
         return _json({"results": [r.to_dict() for r in results]})
 
