@@ -12,6 +12,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from storyline.data import Article  # noqa: E402
 from storyline.service import create_app  # noqa: E402
+from storyline.service.writes import FIRST_CHUNK, Pace  # noqa: E402
 from storyline.store import Indexer, Store, StoreConfig  # noqa: E402
 from storyline.store import db as store_db  # noqa: E402
 from storyline.synth import generate  # noqa: E402
@@ -142,3 +143,16 @@ def test_service_wal_stays_bounded_under_posting(tmp_path, recs, monkeypatch):
     # a chunk is at most 64 articles: its frames are the most the WAL can pass the limit by
     assert high <= limit + 2 * 1024 * 1024
     assert high <= 3 * limit
+
+
+def test_chunks_follow_the_writers_speed():
+    pace = Pace(64, target=0.025)
+    assert pace.size() == FIRST_CHUNK  # not measured yet
+    pace.observe(8, 8 * 0.0001)  # 0.1 ms an article: capped at the most
+    assert pace.size() == 64
+    for _ in range(20):  # the writer slows to 20 ms an article (a loaded machine, a big store)
+        pace.observe(4, 4 * 0.020)
+    assert pace.size() == 1
+    for _ in range(20):
+        pace.observe(4, 4 * 0.005)
+    assert 4 <= pace.size() <= 5  # 25 ms / 5 ms, the average still settling

@@ -116,7 +116,7 @@ def create_app(
     ``token_reads``: every endpoint but /healthz needs the token. ``docs``: serve Swagger UI at
     /docs (it loads its scripts from a CDN, so it is off by default; /openapi.json always works).
     ``write_chunk``: most articles per write transaction of a batch (fewer when the writer is
-    slow, so that a chunk takes about 50 ms).
+    slow, so that a chunk takes about 25 ms).
     """
     token = token or os.environ.get("STORYLINE_TOKEN") or None
     if token_reads and token is None:

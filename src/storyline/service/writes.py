@@ -18,6 +18,7 @@ that were committed; re-sending the batch is safe, since stored ids answer ``exi
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -25,7 +26,7 @@ from typing import Any
 
 WRITE_CHUNK = 64
 """Most articles per write transaction of a batch."""
-WRITE_TARGET_S = 0.05
+WRITE_TARGET_S = 0.025
 """Writer time a chunk aims at: what a single post may wait behind a batch, per chunk."""
 FIRST_CHUNK = 8
 """Chunk size before the writer's speed has been measured."""
@@ -45,7 +46,7 @@ class Pace:
         per = self.per_article
         if per is None:
             return min(self.most, FIRST_CHUNK)
-        return max(1, min(self.most, int(self.target / max(per, 1e-6))))
+        return max(1, min(self.most, int(self.target / max(per, 1e-6) + 1e-6)))
 
     def observe(self, articles: int, seconds: float) -> None:
         per = seconds / max(1, articles)
@@ -84,8 +85,6 @@ async def write_in_chunks(
     """Store ``articles`` chunk by chunk; ``write(chunk, prepared)`` queues one chunk on the
     writer, ``prepare(chunk)`` (optional) prepares one elsewhere, and the next chunk's
     preparation overlaps the current chunk's write. Results come back in input order."""
-    import asyncio
-
     results: list[Any] = []
     start, n = 0, pace.size()
     ahead = asyncio.ensure_future(prepare(articles[:n])) if prepare is not None else None
