@@ -18,12 +18,23 @@ Usage: python benchmarks/service_load.py --n 100000 --build-only --db /tmp/s.db 
    GET /stories/{id} and GET /articles/{id} at random, until --reads requests or --seconds.
 Every response must be 200; the error count is printed, with server CPU per request (from
 /proc, robust to other jobs on a shared machine) next to wall latency. Loopback only.
+
+Usage: python benchmarks/service_load.py --n 3000 --during-batch 3 [--batch-size 1000] --db PATH
+       (single posts during batches, instead of steps 3-4)
+
+3'. Single posts during a batch: one client POSTs --during-batch batches of --batch-size new
+   articles back to back; --single-delay s after the first batch was sent, another client POSTs
+   one new article at a time (the articles after the batches' in the stream) until the last
+   batch is answered. Latency of the single posts sent while a batch was in flight, each batch's
+   time, and the size of the store's -wal file, sampled every 50 ms (its high-water mark is what
+   the WAL costs on disk).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import random
@@ -247,6 +258,83 @@ async def load(host: str, port: int, posts: list[dict], clients: int, reads: int
             "read_cpu": read_cpu, "write_client": write_client, "read_client": read_client}
 
 
+async def during_batch(host: str, port: int, batches: list[list[dict]], singles: list[dict],
+                       delay: float, db: Path, pid: int, batch_clients: int = 1) -> dict[str, Any]:
+    """Batches back to back on ``batch_clients`` connections, single posts on another meanwhile;
+    WAL sampled."""
+    import orjson
+
+    def body(rec: dict) -> dict:
+        return {k: rec[k] for k in ("id", "text", "title", "url", "source", "published") if rec.get(k)}
+
+    wal = Path(str(db) + "-wal")
+    state = {"batch": False, "done": False, "errors": 0, "wal_max": 0, "since": 0.0, "singles": 0}
+    lat: list[float] = []
+    slow: list[tuple[float, float]] = []  # (latency, seconds since the batch in flight was sent)
+    spans: list[float] = []
+    bconns = [_Conn(host, port) for _ in range(batch_clients)]
+    bconn, sconn = bconns[0], _Conn(host, port)
+    queue = list(reversed(singles))
+    # warm-up (untimed): one single post and a small batch
+    await sconn.request("POST", "/articles", orjson.dumps(body(queue.pop())))
+    await bconn.request("POST", "/articles", orjson.dumps({"articles": [body(queue.pop()) for _ in range(8)]}))
+
+    async def sample() -> None:
+        while not state["done"]:
+            with contextlib.suppress(OSError):
+                state["wal_max"] = max(state["wal_max"], wal.stat().st_size)
+            await asyncio.sleep(0.05)
+
+    todo = list(reversed(batches))
+    in_flight = [0]
+
+    async def batcher(conn: _Conn) -> None:
+        while todo:
+            b = todo.pop()
+            data = orjson.dumps({"articles": [body(r) for r in b]})
+            t = time.perf_counter()
+            state["batch"], state["since"] = True, t
+            in_flight[0] += 1
+            status, out = await conn.request("POST", "/articles", data)
+            in_flight[0] -= 1
+            state["batch"] = in_flight[0] > 0
+            spans.append(time.perf_counter() - t)
+            if status != 200 or len(orjson.loads(out)["results"]) != len(b):
+                state["errors"] += 1
+
+    async def batchers() -> None:
+        await asyncio.gather(*(batcher(c) for c in bconns))
+        state["done"] = True
+
+    async def single() -> None:
+        await asyncio.sleep(delay)
+        while not state["done"] and queue:
+            data = orjson.dumps(body(queue.pop()))
+            during = state["batch"]
+            t = time.perf_counter()
+            status, out = await sconn.request("POST", "/articles", data)
+            dt = time.perf_counter() - t
+            state["singles"] += 1
+            if status != 200 or orjson.loads(out)["results"][0]["status"] != "added":
+                state["errors"] += 1
+            if during:  # sent while a batch was in flight
+                lat.append(dt)
+                slow.append((dt, t - float(state["since"])))
+            await asyncio.sleep(0.02)  # a trickle, not a flood: 1 post per ~20 ms + its latency
+
+    t0, c0 = time.perf_counter(), _cpu_s(pid)
+    try:
+        await asyncio.gather(batchers(), single(), sample())
+    finally:
+        for c in [*bconns, sconn]:
+            c.close()
+    with contextlib.suppress(OSError):
+        state["wal_end"] = wal.stat().st_size
+    return {"single": lat, "singles_total": state["singles"], "slowest": sorted(slow, reverse=True)[:5], "spans": spans, "errors": state["errors"], "wal_max": state["wal_max"],
+            "wal_end": state.get("wal_end", 0), "seconds": time.perf_counter() - t0,
+            "cpu": _cpu_s(pid) - c0, "batch_size": len(batches[0]) if batches else 0}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100_000, help="articles stored before the load")
@@ -264,14 +352,35 @@ def main() -> None:
     ap.add_argument("--assigner", default="auto", help="auto | story-tracker | duplicate-groups")
     ap.add_argument("--prep-workers", type=int, default=1,
                     help="`storyline serve --prep-workers` (its default: 1)")
+    ap.add_argument("--during-batch", type=int, default=0,
+                    help="instead of the load phases: this many batches back to back, single posts meanwhile")
+    ap.add_argument("--batch-size", type=int, default=1000, help="articles per batch (--during-batch)")
+    ap.add_argument("--batch-clients", type=int, default=1,
+                    help="clients posting the batches at once (2: the writer never pauses)")
+    ap.add_argument("--single-delay", type=float, default=1.0,
+                    help="seconds after the first batch is sent before the single posts start")
     args = ap.parse_args()
+    if args.during_batch and args.post < args.during_batch * args.batch_size + 200:
+        # --post is also the length of the synthetic stream after the store (it seeds the
+        # corpus), so it is asked for, not derived: the same --n/--post reuse a built --db
+        ap.error("--during-batch needs --post >= batches * --batch-size + 200 (the single posts)")
 
     log: list[str] = []
     say = log.append
     say("Method: build a store of N synthetic articles with storyline.store.Indexer (batches of 500,")
     say("one transaction each, time order); " + ("no load phase (--build-only)." if args.build_only else
         "serve it with `storyline serve` (uvicorn, 1 process) on"))
-    if not args.build_only:
+    if args.during_batch and not args.build_only:
+        say(f"127.0.0.1 (--prep-workers {args.prep_workers}); {args.batch_clients} client(s) POST "
+            f"{args.during_batch} batches of {args.batch_size} new articles back to back; "
+            f"{args.single_delay:.1f} s after")
+        say("the first was sent, a second client POSTs one new article at a time (20 ms pause "
+            "between) until the last batch is answered.")
+        say("Single-post latency = client-side wall time of the posts sent while a batch was in "
+            "flight. WAL = size of")
+        say("the store's -wal file, sampled every 50 ms. A single post and an 8-article batch warm "
+            "the server up first, untimed.")
+    elif not args.build_only:
         say(f"127.0.0.1 (--prep-workers {args.prep_workers}); {args.clients} concurrent keep-alive HTTP/1.1 clients (asyncio) POST /articles one new article "
             "per request, then GET")
         say("/stories?limit=50 (half with a cursor), /stories/{id} and /articles/{id} at random. "
@@ -304,7 +413,9 @@ def main() -> None:
                 shutil.copyfile(db, run_db)
                 db = run_db
             res = _serve_and_load(db, posts, args)
-    if res:
+    if res and args.during_batch:
+        _report_during(res, say)
+    elif res:
         _report(res, args, say)
     say(f"load average at end: {_load()}")
     text = "\n".join(log)
@@ -333,15 +444,42 @@ def _serve_and_load(db: Path, posts: list[dict], args: argparse.Namespace) -> di
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        res = asyncio.run(load("127.0.0.1", port, posts, args.clients, args.reads, args.seconds,
-                               story_ids, article_ids, server.pid))
+        if args.during_batch:
+            n, b = args.during_batch, args.batch_size
+            res = asyncio.run(during_batch("127.0.0.1", port, [posts[i * b : (i + 1) * b] for i in range(n)],
+                                           posts[n * b :], args.single_delay, db, server.pid,
+                                           args.batch_clients))
+        else:
+            res = asyncio.run(load("127.0.0.1", port, posts, args.clients, args.reads, args.seconds,
+                                   story_ids, article_ids, server.pid))
     finally:
         server.terminate()
         server.wait(30)
     with Store.open(db) as s:
         res["problems"] = s.check()
         res["total"] = s.count("articles")
+        res["db_bytes"] = db.stat().st_size
     return res
+
+
+def _report_during(res: dict[str, Any], say: Any) -> None:
+    lat, spans = res["single"], res["spans"]
+    say("")
+    say(f"batches: {len(spans)} of {res['batch_size']} articles, each answered in "
+        + ", ".join(f"{s:.1f}" for s in spans) + f" s; {res['batch_size'] * len(spans) / res['seconds']:.0f} "
+        f"batch articles/s and {res['singles_total']} single posts stored over the {res['seconds']:.1f} s run")
+    say(f"{'request':<40} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    say(f"{'POST 1 article, during a batch':<40} {len(lat):>6} {_pct(lat, 50):>8.1f} {_pct(lat, 95):>8.1f} "
+        f"{_pct(lat, 99):>8.1f} {_pct(lat, 100):>8.1f}")
+    say("slowest single posts (ms, sent s after the latest batch was sent): "
+        + ", ".join(f"{1000 * d:.0f} at {t:+.2f}" for d, t in res["slowest"]))
+    say(f"WAL file: at most {res['wal_max'] / 1e6:.1f} MB during the run, {res['wal_end'] / 1e6:.1f} MB "
+        f"after it; database file {res['db_bytes'] / 1e6:.1f} MB after the server stopped")
+    say(f"server CPU over the run: {res['cpu']:.1f} s in {res['seconds']:.1f} s wall")
+    say(f"errors: {res['errors']}; store after the run: {res['total']:,} articles, consistent: "
+        f"{not res['problems']}")
+    ok = bool(lat) and _pct(lat, 99) < 200
+    say(f"target: single posts during a batch p99 < 200 ms: {'met' if ok else 'NOT met'}")
 
 
 def _report(res: dict[str, Any], args: argparse.Namespace, say: Any) -> None:
