@@ -12,7 +12,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from storyline.data import Article  # noqa: E402
 from storyline.service import create_app  # noqa: E402
-from storyline.service.writes import FIRST_CHUNK, Pace  # noqa: E402
+from storyline.service.writes import FIRST_CHUNK, Pace, WriteQueue  # noqa: E402
 from storyline.store import Indexer, Store, StoreConfig  # noqa: E402
 from storyline.store import db as store_db  # noqa: E402
 from storyline.synth import generate  # noqa: E402
@@ -156,3 +156,23 @@ def test_chunks_follow_the_writers_speed():
     for _ in range(20):
         pace.observe(4, 4 * 0.005)
     assert 4 <= pace.size() <= 5  # 25 ms / 5 ms, the average still settling
+
+
+@pytest.mark.parametrize("batch_yield, order", [(60.0, ["single", "chunk"]), (0.0, ["chunk", "single"])])
+def test_a_single_post_goes_before_a_batch_chunk_queued_just_before_it(batch_yield, order):
+    """While the writer is busy, a batch's chunk and then a single post are queued: the post
+    runs first (the chunk yields to posts that arrive within batch_yield), and in plain
+    arrival order when the chunk has waited longer than that."""
+    q = WriteQueue(batch_yield=batch_yield)
+    gate, ran = threading.Event(), []
+    busy = q.submit(gate.wait, 10)
+    chunk = q.submit(ran.append, "chunk", batch=True)
+    single = q.submit(ran.append, "single")
+    failing = q.submit(lambda: 1 / 0)
+    gate.set()
+    for f in (busy, chunk, single):
+        f.result(10)
+    with pytest.raises(ZeroDivisionError):
+        failing.result(10)
+    q.shutdown()
+    assert ran == order

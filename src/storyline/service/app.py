@@ -17,7 +17,6 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,7 +32,7 @@ from storyline.service import handlers
 from storyline.service.handlers import error_body
 from storyline.service.limits import BodyLimit
 from storyline.service.validate import check_articles, check_query_date, dump_json
-from storyline.service.writes import WRITE_CHUNK, Pace, PartlyStored, write_in_chunks
+from storyline.service.writes import WRITE_CHUNK, Pace, PartlyStored, WriteQueue, write_in_chunks
 from storyline.store import Indexer, Store
 from storyline.store.indexer import prep_pool, prepare_in_pool
 
@@ -124,7 +123,7 @@ def create_app(
     store = Store.create(db, exist_ok=True) if create else Store.open(db)
     indexer = Indexer(store)
     indexer.catch_up()  # rebuild the assigner's state once, before serving
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
+    writer = WriteQueue()
     pace = Pace(write_chunk)
     prep: list[Any] = []  # the preparation pool, while serving
 
@@ -154,7 +153,7 @@ def create_app(
             for pool in prep:
                 pool.shutdown(cancel_futures=True)
             worker.join(5)
-            writer.shutdown(wait=True)
+            writer.shutdown()
             with contextlib.suppress(sqlite3.Error):
                 store.checkpoint()
             store.close()
@@ -228,10 +227,10 @@ def create_app(
 
         job = pace.timed(store_chunk)
 
-        def write(chunk: list[Article], prepared: list[Any] | None) -> Any:
-            # one writer thread, first come first served: concurrent writes queue here instead
-            # of several threads taking turns on the GIL (5 ms slices) while one holds the lock
-            return loop.run_in_executor(writer, job, chunk, prepared)
+        def write(chunk: list[Article], prepared: list[Any] | None, batch: bool) -> Any:
+            # one writer thread, in order of arrival: concurrent writes queue here instead of
+            # several threads taking turns on the GIL (5 ms slices) while one holds the lock
+            return asyncio.wrap_future(writer.submit(job, chunk, prepared, batch=batch), loop=loop)
 
         try:
             results = await write_in_chunks(articles, pace, write, prepare if prep else None)

@@ -19,9 +19,12 @@ that were committed; re-sending the batch is safe, since stored ids answer ``exi
 from __future__ import annotations
 
 import asyncio
+import itertools
+import queue
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from typing import Any
 
 WRITE_CHUNK = 64
@@ -30,6 +33,46 @@ WRITE_TARGET_S = 0.025
 """Writer time a chunk aims at: what a single post may wait behind a batch, per chunk."""
 FIRST_CHUNK = 8
 """Chunk size before the writer's speed has been measured."""
+BATCH_YIELD_S = 0.1
+"""A batch's chunk is queued as if it had come this much later: posts that arrive just after
+it (a single post, a small batch) go first, but none can hold a batch back for longer."""
+
+
+class WriteQueue:
+    """The writer thread: jobs run one at a time in order of arrival, a batch's chunks as if
+    they had arrived :data:`BATCH_YIELD_S` later. With two batches in flight a single post
+    would otherwise wait for a chunk of each; here it waits for the chunk being written."""
+
+    def __init__(self, name: str = "storyline-writer", batch_yield: float = BATCH_YIELD_S):
+        self.batch_yield = batch_yield
+        self._jobs: queue.PriorityQueue[tuple[float, int, Any]] = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any, batch: bool = False) -> Future[Any]:
+        fut: Future[Any] = Future()
+        due = time.monotonic() + (self.batch_yield if batch else 0.0)
+        self._jobs.put((due, next(self._order), (fut, fn, args)))
+        return fut
+
+    def _run(self) -> None:
+        while True:
+            _, _, job = self._jobs.get()
+            if job is None:
+                return
+            fut, fn, args = job
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # handed to the waiting request
+                fut.set_exception(exc)
+
+    def shutdown(self) -> None:
+        """Run the jobs already queued, then stop."""
+        self._jobs.put((float("inf"), next(self._order), None))
+        self._thread.join()
 
 
 class Pace:
@@ -79,14 +122,16 @@ class PartlyStored(Exception):
 async def write_in_chunks(
     articles: list[Any],
     pace: Pace,
-    write: Callable[[list[Any], Any], Awaitable[list[Any]]],
+    write: Callable[[list[Any], Any, bool], Awaitable[list[Any]]],
     prepare: Callable[[list[Any]], Awaitable[Any]] | None = None,
 ) -> list[Any]:
-    """Store ``articles`` chunk by chunk; ``write(chunk, prepared)`` queues one chunk on the
-    writer, ``prepare(chunk)`` (optional) prepares one elsewhere, and the next chunk's
-    preparation overlaps the current chunk's write. Results come back in input order."""
+    """Store ``articles`` chunk by chunk; ``write(chunk, prepared, batch)`` queues one chunk on
+    the writer (``batch``: the post is split in several), ``prepare(chunk)`` (optional) prepares
+    one elsewhere, and the next chunk's preparation overlaps the current chunk's write.
+    Results come back in input order."""
     results: list[Any] = []
     start, n = 0, pace.size()
+    batch = len(articles) > n
     ahead = asyncio.ensure_future(prepare(articles[:n])) if prepare is not None else None
     try:
         while start < len(articles):
@@ -97,7 +142,7 @@ async def write_in_chunks(
                 n = pace.size()
                 more = start < len(articles)
                 ahead = asyncio.ensure_future(prepare(articles[start : start + n])) if prepare and more else None
-                results += await write(chunk, prepared)
+                results += await write(chunk, prepared, batch)
             except Exception as exc:
                 if not results:
                     raise  # nothing stored: the error as it is
