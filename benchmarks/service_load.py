@@ -27,7 +27,8 @@ Usage: python benchmarks/service_load.py --n 3000 --during-batch 3 [--batch-size
    one new article at a time (the articles after the batches' in the stream) until the last
    batch is answered. Latency of the single posts sent while a batch was in flight, each batch's
    time, and the size of the store's -wal file, sampled every 50 ms (its high-water mark is what
-   the WAL costs on disk).
+   the WAL costs on disk). --idle-first S: the single posts start at once and the batches S
+   seconds later; the posts sent before the first batch are a control (same run, no batch).
 """
 
 from __future__ import annotations
@@ -259,7 +260,8 @@ async def load(host: str, port: int, posts: list[dict], clients: int, reads: int
 
 
 async def during_batch(host: str, port: int, batches: list[list[dict]], singles: list[dict],
-                       delay: float, db: Path, pid: int, batch_clients: int = 1) -> dict[str, Any]:
+                       delay: float, db: Path, pid: int, batch_clients: int = 1,
+                       idle_first: float = 0.0) -> dict[str, Any]:
     """Batches back to back on ``batch_clients`` connections, single posts on another meanwhile;
     WAL sampled."""
     import orjson
@@ -270,6 +272,7 @@ async def during_batch(host: str, port: int, batches: list[list[dict]], singles:
     wal = Path(str(db) + "-wal")
     state = {"batch": False, "done": False, "errors": 0, "wal_max": 0, "since": 0.0, "singles": 0}
     lat: list[float] = []
+    alone: list[float] = []  # single posts sent before the first batch (--idle-first): control
     slow: list[tuple[float, float]] = []  # (latency, seconds since the batch in flight was sent)
     spans: list[float] = []
     bconns = [_Conn(host, port) for _ in range(batch_clients)]
@@ -303,14 +306,20 @@ async def during_batch(host: str, port: int, batches: list[list[dict]], singles:
                 state["errors"] += 1
 
     async def batchers() -> None:
+        if idle_first:
+            await asyncio.sleep(idle_first)
+            for c in bconns:  # idle past the server's keep-alive timeout: it closed them
+                c.close()
+            bconns[:] = [_Conn(host, port) for _ in range(batch_clients)]
+        state["started"] = True
         await asyncio.gather(*(batcher(c) for c in bconns))
         state["done"] = True
 
     async def single() -> None:
-        await asyncio.sleep(delay)
+        await asyncio.sleep(0.0 if idle_first else delay)  # with --idle-first: from the start
         while not state["done"] and queue:
             data = orjson.dumps(body(queue.pop()))
-            during = state["batch"]
+            during, before = state["batch"], not state.get("started")
             t = time.perf_counter()
             status, out = await sconn.request("POST", "/articles", data)
             dt = time.perf_counter() - t
@@ -320,6 +329,8 @@ async def during_batch(host: str, port: int, batches: list[list[dict]], singles:
             if during:  # sent while a batch was in flight
                 lat.append(dt)
                 slow.append((dt, t - float(state["since"])))
+            elif before:
+                alone.append(dt)
             await asyncio.sleep(0.02)  # a trickle, not a flood: 1 post per ~20 ms + its latency
 
     t0, c0 = time.perf_counter(), _cpu_s(pid)
@@ -330,7 +341,7 @@ async def during_batch(host: str, port: int, batches: list[list[dict]], singles:
             c.close()
     with contextlib.suppress(OSError):
         state["wal_end"] = wal.stat().st_size
-    return {"single": lat, "singles_total": state["singles"], "slowest": sorted(slow, reverse=True)[:5], "spans": spans, "errors": state["errors"], "wal_max": state["wal_max"],
+    return {"single": lat, "alone": alone, "singles_total": state["singles"], "slowest": sorted(slow, reverse=True)[:5], "spans": spans, "errors": state["errors"], "wal_max": state["wal_max"],
             "wal_end": state.get("wal_end", 0), "seconds": time.perf_counter() - t0,
             "cpu": _cpu_s(pid) - c0, "batch_size": len(batches[0]) if batches else 0}
 
@@ -357,6 +368,8 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=1000, help="articles per batch (--during-batch)")
     ap.add_argument("--batch-clients", type=int, default=1,
                     help="clients posting the batches at once (2: the writer never pauses)")
+    ap.add_argument("--idle-first", type=float, default=0.0,
+                    help="single posts alone for this long before the first batch (a control)")
     ap.add_argument("--single-delay", type=float, default=1.0,
                     help="seconds after the first batch is sent before the single posts start")
     args = ap.parse_args()
@@ -375,7 +388,10 @@ def main() -> None:
             f"{args.during_batch} batches of {args.batch_size} new articles back to back; "
             f"{args.single_delay:.1f} s after")
         say("the first was sent, a second client POSTs one new article at a time (20 ms pause "
-            "between) until the last batch is answered.")
+            "between) until the last batch is answered." + (
+                f" With --idle-first {args.idle_first:.0f}: the single posts start at once, the "
+                f"batches {args.idle_first:.0f} s later; the posts sent before the first batch are "
+                "the control." if args.idle_first else ""))
         say("Single-post latency = client-side wall time of the posts sent while a batch was in "
             "flight. WAL = size of")
         say("the store's -wal file, sampled every 50 ms. A single post and an 8-article batch warm "
@@ -448,7 +464,7 @@ def _serve_and_load(db: Path, posts: list[dict], args: argparse.Namespace) -> di
             n, b = args.during_batch, args.batch_size
             res = asyncio.run(during_batch("127.0.0.1", port, [posts[i * b : (i + 1) * b] for i in range(n)],
                                            posts[n * b :], args.single_delay, db, server.pid,
-                                           args.batch_clients))
+                                           args.batch_clients, args.idle_first))
         else:
             res = asyncio.run(load("127.0.0.1", port, posts, args.clients, args.reads, args.seconds,
                                    story_ids, article_ids, server.pid))
@@ -469,6 +485,10 @@ def _report_during(res: dict[str, Any], say: Any) -> None:
         + ", ".join(f"{s:.1f}" for s in spans) + f" s; {res['batch_size'] * len(spans) / res['seconds']:.0f} "
         f"batch articles/s and {res['singles_total']} single posts stored over the {res['seconds']:.1f} s run")
     say(f"{'request':<40} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    if res["alone"]:
+        a = res["alone"]
+        say(f"{'POST 1 article, no batch yet (control)':<40} {len(a):>6} {_pct(a, 50):>8.1f} "
+            f"{_pct(a, 95):>8.1f} {_pct(a, 99):>8.1f} {_pct(a, 100):>8.1f}")
     say(f"{'POST 1 article, during a batch':<40} {len(lat):>6} {_pct(lat, 50):>8.1f} {_pct(lat, 95):>8.1f} "
         f"{_pct(lat, 99):>8.1f} {_pct(lat, 100):>8.1f}")
     say("slowest single posts (ms, sent s after the latest batch was sent): "

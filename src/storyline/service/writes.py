@@ -1,13 +1,14 @@
 """The service's write path: a batch is stored in short transactions so other posts interleave.
 
-One writer thread takes write jobs first come, first served; its queue is the service's fair
-lock. A batch used to be one job and one transaction, so a single post that arrived just after
-a 1,000-article batch waited for all of it (7.6 s). Now a batch goes to the writer one chunk at
-a time, each sized to take about :data:`WRITE_TARGET_S` of the writer's time, and the next
-chunk is queued only once the previous one is committed: a post that arrived meanwhile is
-already in the queue ahead of it. With preparation workers the next chunk is prepared while
-the current one is written, and a single post's preparation likewise waits for at most one
-chunk's.
+One writer thread (:class:`WriteQueue`) takes write jobs in order of arrival; its queue is the
+service's fair lock. A batch used to be one job and one transaction, so a single post that
+arrived just after a 1,000-article batch waited for all of it (7.6 s). Now a batch goes to the
+writer one chunk at a time, each sized to take about :data:`WRITE_TARGET_S` of the writer's
+time, and the next chunk is queued only once the previous one is committed; a chunk also
+counts as arriving :data:`BATCH_YIELD_S` late, so a single post queued just after it goes
+first. With preparation workers the next chunk is prepared while the current one is written
+(the service prepares small posts on the writer while a batch runs, rather than behind the
+batch's chunks in the pool).
 
 Each chunk is one transaction (atomic); the batch as a whole is not. What a batch stores does
 not depend on where it is split (articles are assigned one after another in batch order either
