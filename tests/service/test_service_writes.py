@@ -39,15 +39,17 @@ def _wal(path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
-def test_single_post_runs_between_the_chunks_of_a_large_batch(tmp_path, recs):
+@pytest.mark.parametrize("prep_workers", [0, 1])
+def test_single_post_runs_between_the_chunks_of_a_large_batch(tmp_path, recs, prep_workers):
     """A post sent while a 600-article batch is being written is stored and answered before the
-    batch ends (between two of its transactions), not after all 600."""
+    batch ends (between two of its transactions), not after all 600; with a preparation worker
+    the batch's chunks are prepared there one ahead and the single post by the writer."""
     db = _store(tmp_path / "s.db")
     batch = [_body(r) for r in recs[:600]]
     single = _body(recs[650])
     done = threading.Event()
     out: dict = {}
-    with Store.open(db) as probe, TestClient(create_app(db)) as client:
+    with Store.open(db) as probe, TestClient(create_app(db, prep_workers=prep_workers)) as client:
 
         def post_batch() -> None:
             out["batch"] = client.post("/articles", json={"articles": batch})
