@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-import storyline.dedup as dedup_mod
+import storyline.dedup.run as dedup_run
 from storyline.data import Article
 from storyline.dedup import DedupConfig, dedup
 from storyline.errors import ConfigError
@@ -87,7 +87,7 @@ def test_lsh_false_candidates_rejected(monkeypatch):
     a, b = words(0, 104), words(50, 154)
     sigs = MinHasher().signatures([a, b])
     assert candidate_pairs(sigs, 128, 1).tolist() == [[0, 1]]
-    monkeypatch.setattr(dedup_mod, "optimal_params", lambda t, n: (128, 1))
+    monkeypatch.setattr(dedup_run, "optimal_params", lambda t, n: (128, 1))
     r = dedup(arts(a, b))
     assert r.n_kept == 2 and all(d.reason == "unique" for d in r.decisions)
 

@@ -22,7 +22,6 @@ from storyline import errors
 from storyline.config import ReadConfig
 from storyline.data import Article
 from storyline.dedup import (
-    _KEEP_BUILTIN,
     CONTAINED,
     EXACT,
     KEPT,
@@ -31,12 +30,13 @@ from storyline.dedup import (
     VIA_CLUSTER,
     Decision,
     DedupConfig,
-    _reason,
     article_text,
     featurize,
     lsh_params,
     pair_overlaps,
+    reason_text,
 )
+from storyline.dedup.config import _KEEP_BUILTIN
 from storyline.errors import RecordError, StorylineError
 from storyline.features.minhash import is_empty_signature
 from storyline.index.lsh import band_hashes
@@ -284,7 +284,7 @@ def decision_records(batches: Iterator[pa.RecordBatch], as_json: bool
             if c in (UNIQUE, KEPT):
                 d = Decision(i, k, True, None, 1.0, "unique" if c == UNIQUE else "kept")
             else:
-                d = Decision(i, k, False, k, round(s, 4), _reason(c, s))
+                d = Decision(i, k, False, k, round(s, 4), reason_text(c, s))
             recs.append(d.record(u))
         if as_json:
             lines = [json.dumps(r, ensure_ascii=False, default=str) for r in recs]
