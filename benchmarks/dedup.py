@@ -66,6 +66,7 @@ def _clusters(n: int, pairs: list[tuple[int, int]]) -> list[int]:
 
 
 def run_storyline(path: str, workers: int, tmp: str) -> dict[str, str]:
+    from storyline.config import MinHashParams
     from storyline.data import Article
     from storyline.dedup import DedupConfig, dedup
 
@@ -75,7 +76,8 @@ def run_storyline(path: str, workers: int, tmp: str) -> dict[str, str]:
                 r = json.loads(line)
                 yield Article(id=r["id"], text=r["text"], published=r.get("published"))
 
-    cfg = DedupConfig(threshold=THRESHOLD, num_perm=NUM_PERM, workers=workers)
+    mh = MinHashParams(num_perm=NUM_PERM)
+    cfg = DedupConfig(threshold=THRESHOLD, minhash=mh, workers=workers)
     result = dedup(articles(), cfg)
     ids, keeper = result.ids, result.keeper
     return {ids[i]: ids[int(keeper[i])] for i in range(len(ids))}

@@ -90,10 +90,10 @@ def corpus_stats(path: Path, limit: int) -> dict[str, Any]:
     text_bytes = 0
 
     def flush() -> None:
-        f = featurize(texts, cfg.num_perm, cfg.seed, cfg.k, cfg.normalize)
+        f = featurize(texts, *cfg.feature_args())
         n_sh.extend(np.diff(f.offsets).tolist())
         exact_parts.append(f.exact)
-        band_parts.append(band_hashes(f.sigs, bands, rows, cfg.seed))
+        band_parts.append(band_hashes(f.sigs, bands, rows, cfg.minhash.seed))
         empty_parts.append(np.asarray(is_empty_signature(f.sigs)).reshape(-1))
         texts.clear()
 

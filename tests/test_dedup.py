@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-import storyline.dedup.run as dedup_run
+from storyline.config import MinHashParams
 from storyline.data import Article
 from storyline.dedup import DedupConfig, dedup
 from storyline.errors import ConfigError
@@ -26,6 +26,7 @@ def by_id(result):
 BASE = words(0, 104)
 ABOVE = words(0, 94) + " " + words(1000, 1010)
 BELOW = words(0, 92) + " " + words(2000, 2012)
+LSH_05 = MinHashParams(threshold=0.5)  # LSH recall ~1 here: the verifier alone decides
 
 
 def test_empty_input():
@@ -62,8 +63,8 @@ def test_all_identical():
 
 
 def test_threshold_edges():
-    # candidate_threshold 0.5 makes LSH recall ~1 here, so the verifier alone decides the edge
-    cfg = DedupConfig(threshold=0.8, containment=None, candidate_threshold=0.5)
+    # an LSH threshold of 0.5 makes LSH recall ~1 here, so the verifier alone decides the edge
+    cfg = DedupConfig(threshold=0.8, containment=None, minhash=LSH_05)
     d = by_id(dedup(arts(BASE, ABOVE), cfg))
     assert d["a1"].duplicate_of == "a0" and d["a1"].reason == "near: jaccard 0.82"
     assert d["a1"].score == pytest.approx(90 / 110, abs=1e-4)
@@ -74,21 +75,20 @@ def test_threshold_edges():
 def test_contained():
     # BASE (100 shingles) inside a text with 8 extra tokens: J=100/108=0.926, containment 1.0
     longer = BASE + " " + words(3000, 3008)
-    cfg = DedupConfig(threshold=0.95, containment=0.9, keep="longest", candidate_threshold=0.5)
+    cfg = DedupConfig(threshold=0.95, containment=0.9, keep="longest", minhash=LSH_05)
     d = by_id(dedup(arts(BASE, longer), cfg))
     assert d["a0"].duplicate_of == "a1" and d["a0"].reason == "contained: 1.00"
-    off = DedupConfig(threshold=0.95, containment=None, candidate_threshold=0.5)
+    off = DedupConfig(threshold=0.95, containment=None, minhash=LSH_05)
     d = by_id(dedup(arts(BASE, longer), off))
     assert d["a1"].kept and d["a0"].kept
 
 
-def test_lsh_false_candidates_rejected(monkeypatch):
+def test_lsh_false_candidates_rejected():
     # J ~ 0.33: with 128 bands of 1 row these are certainly LSH candidates, never duplicates
     a, b = words(0, 104), words(50, 154)
     sigs = MinHasher().signatures([a, b])
     assert candidate_pairs(sigs, 128, 1).tolist() == [[0, 1]]
-    monkeypatch.setattr(dedup_run, "optimal_params", lambda t, n: (128, 1))
-    r = dedup(arts(a, b))
+    r = dedup(arts(a, b), DedupConfig(minhash=MinHashParams(bands=128, rows=1)))
     assert r.n_kept == 2 and all(d.reason == "unique" for d in r.decisions)
 
 
@@ -99,7 +99,7 @@ def test_keep_policies():
         Article(id=f"a{i}", text=t, published=p, meta={"rank": r})
         for i, (t, p, r) in enumerate(zip(texts, pub, [1, 5, 3], strict=True))
     ]
-    cfg = dict(containment=None, candidate_threshold=0.5)
+    cfg = dict(containment=None, minhash=LSH_05)
     assert dedup(docs, DedupConfig(**cfg)).kept_ids == ["a1"]
     assert dedup(docs, DedupConfig(keep="first", **cfg)).kept_ids == ["a0"]
     assert dedup(docs, DedupConfig(keep="longest", **cfg)).kept_ids == ["a1"]
@@ -125,7 +125,7 @@ def test_use_title():
         Article(id="b", text=BASE, title="Completely different headline"),
     ]
     assert dedup(docs).n_kept == 1
-    assert dedup(docs, DedupConfig(use_title=True, k=1, threshold=0.99)).n_kept == 2
+    assert dedup(docs, DedupConfig(use_title=True, minhash=MinHashParams(k=1), threshold=0.99)).n_kept == 2
 
 
 def _corpus(n: int = 60) -> list[Article]:
@@ -153,16 +153,17 @@ def test_determinism_and_workers():
 def test_config_validation():
     for bad in (
         dict(threshold=1.0),
-        dict(num_perm=1),
-        dict(k=0),
         dict(containment=0.0),
         dict(batch_size=0),
         dict(workers=0),
         dict(keep=""),
-        dict(candidate_threshold=1.0),
     ):
         with pytest.raises(ConfigError):
             DedupConfig(**bad)
+    for bad_mh in (dict(num_perm=1), dict(k=0), dict(threshold=1.0), dict(bands=4),
+                   dict(bands=64, rows=4)):
+        with pytest.raises(ConfigError):
+            MinHashParams(**bad_mh)
 
 
 # ---------------------------------------------------------------- stages, scale, determinism

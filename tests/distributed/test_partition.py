@@ -35,7 +35,7 @@ def test_parse_features_equals_local_featurize() -> None:
     assert [(b["err_type"], b["err_where"], b["idx"]) for b in bad] == [
         ("FormatError", "/data/my corpus.jsonl:42", 141)]
     good = out.filter(pa.compute.is_null(out["err_type"]))
-    feats = featurize([r["text"] for r in records], cfg.num_perm, cfg.seed, cfg.k, cfg.normalize)
+    feats = featurize([r["text"] for r in records], *cfg.feature_args())
     assert good["id"].to_pylist() == [r["id"] for r in records]
     assert good["idx"].to_pylist() == list(range(100, 140))
     exact = np.stack([good["e0"].to_numpy(), good["e1"].to_numpy()], axis=1).view(np.uint64)
@@ -43,7 +43,7 @@ def test_parse_features_equals_local_featurize() -> None:
     for r, sh in enumerate(good["shingles"].to_pylist()):
         want = feats.flat[feats.offsets[r] : feats.offsets[r + 1]]
         assert np.array_equal(np.array(sh, dtype=np.int32).view(np.uint32), want)
-    bh = band_hashes(feats.sigs, *lsh_params(cfg), cfg.seed)
+    bh = band_hashes(feats.sigs, *lsh_params(cfg), cfg.minhash.seed)
     got = np.array(good["bands"].to_pylist(), dtype=np.int64).view(np.uint64)
     assert np.array_equal(got, bh)
 

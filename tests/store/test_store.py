@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from storyline.config import MinHashParams
 from storyline.data import Article
 from storyline.errors import InputError, StorylineError
 from storyline.store import Assigned, Indexer, Store, StoreConfig, Stored, StoreError, ToAssign
@@ -42,12 +43,12 @@ def store(tmp_path):
 
 
 def test_create_sets_wal_schema_and_config(tmp_path):
-    with Store.create(tmp_path / "a.db", StoreConfig(threshold=0.7, num_perm=64)) as s:
+    with Store.create(tmp_path / "a.db", StoreConfig(threshold=0.7, minhash=MinHashParams(num_perm=64))) as s:
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert s.schema_version() >= 1
-        assert s.config.bands * s.config.rows <= 64
+        assert s.config.minhash.bands * s.config.minhash.rows <= 64
     with Store.open(tmp_path / "a.db") as s:  # config comes from the file, not the defaults
-        assert s.config.threshold == 0.7 and s.config.num_perm == 64
+        assert s.config.threshold == 0.7 and s.config.minhash.num_perm == 64
     with pytest.raises(StoreError):
         Store.create(tmp_path / "a.db")
 
@@ -117,7 +118,7 @@ def test_failed_batch_stores_nothing(store):
     with pytest.raises(Boom):
         ix.add_batch([art(2, OTHER), art(3, OTHER + " More.")])
     assert store.count("articles") == 1
-    assert store.count("lsh_buckets") == store.config.bands
+    assert store.count("lsh_buckets") == store.config.minhash.bands
     assert store.check() == []
 
 

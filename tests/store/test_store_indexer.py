@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from storyline.data import Article
-from storyline.features.minhash import MinHasher
 from storyline.index.lsh import band_hashes
 from storyline.store import Indexer, Store, StoreConfig
 from storyline.synth import generate
@@ -40,12 +39,12 @@ def test_batch_preparation_matches_one_at_a_time(tmp_path) -> None:
         arts = corpus(30)
         many = ix.prepare_many(arts)
         cfg = s.config
-        hasher = MinHasher(num_perm=cfg.num_perm, seed=cfg.seed, k=cfg.k)
+        hasher = cfg.minhash.hasher()
         for a, p in zip(arts, many, strict=True):
             sig = hasher.signature(p.article.text)
             assert np.array_equal(p.sig, sig)
             assert np.array_equal(p.shingles, hasher.shingles(p.article.text))
-            want = band_hashes(sig[None, :], cfg.bands, cfg.rows, cfg.seed)[0].view(np.int64)
+            want = band_hashes(sig[None, :], *cfg.banding(), cfg.minhash.seed)[0].view(np.int64)
             assert np.array_equal(p.bands, want)
             assert p.original == a.text
 

@@ -15,7 +15,7 @@ The pipeline is a chain of pure stage functions over compact arrays, so the loca
 
 LSH only proposes; a pair is a duplicate only if its exact shingle sets pass the thresholds.
 
-Containment: LSH is tuned for Jaccard >= ``candidate_threshold``; a short text contained
+Containment: LSH is tuned for Jaccard >= ``minhash.threshold``; a short text contained
 in a much longer one has a low Jaccard (|A|/|B|) and is never an LSH candidate. With
 ``containment_candidates`` a second path proposes such pairs from content-defined shingle
 samples (:mod:`storyline.index.containment`); exact verification still decides.

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from storyline.config import MinHashParams
 from storyline.dedup.texts import NORMALIZERS
 from storyline.errors import ConfigError
 
@@ -18,8 +19,10 @@ class DedupConfig:
     ``keep``: ``earliest`` (published, ties -> first seen), ``longest`` (normalized text),
     ``first`` (input order) or the name of a numeric ``meta`` field (largest wins).
     ``containment``: flag A as a copy of a longer B when |A∩B|/|A| >= this (None disables).
-    ``candidate_threshold``: Jaccard level the LSH banding is tuned for (default ``threshold``);
-    lower it to catch more contained pairs, at the cost of verifying more candidates.
+    ``minhash``: shingle size, permutations, seed and LSH banding (:class:`MinHashParams`;
+    default 5-word shingles, 128 permutations, seed 1). Its ``threshold`` is the Jaccard level
+    the banding is tuned for (None: this config's ``threshold``); lower it to catch more
+    contained pairs, at the cost of verifying more candidates.
     ``normalize``: ``match`` (boilerplate, bylines, datelines removed; the default),
     ``full`` (:func:`storyline.normalize.normalize_text`) or ``none``.
     ``max_memory_mb``: shingle sets beyond this spill to a temporary file (exact verification
@@ -31,16 +34,13 @@ class DedupConfig:
     """
 
     threshold: float = 0.8
-    num_perm: int = 128
-    k: int = 5
-    seed: int = 1
+    minhash: MinHashParams = field(default_factory=MinHashParams)
     keep: str = "earliest"
     containment: float | None = 0.9
     use_title: bool = False
     batch_size: int = 2000
     workers: int = 1
     max_bucket: int = 500
-    candidate_threshold: float | None = None
     normalize: str = "match"
     max_memory_mb: int = 512
     containment_candidates: bool = True
@@ -52,10 +52,6 @@ class DedupConfig:
             raise ConfigError(
                 f"dedup threshold must be in (0, 1), got {self.threshold}", hint="use e.g. 0.8"
             )
-        if self.num_perm < 2:
-            raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}", hint="use 128")
-        if self.k < 1:
-            raise ConfigError(f"shingle size k must be >= 1, got {self.k}", hint="use 5")
         if self.containment is not None and not 0.0 < self.containment <= 1.0:
             raise ConfigError(f"containment must be in (0, 1] or None, got {self.containment}")
         if not self.keep or not isinstance(self.keep, str):
@@ -64,9 +60,6 @@ class DedupConfig:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size}")
         if self.workers < 1:
             raise ConfigError(f"workers must be >= 1, got {self.workers}")
-        ct = self.candidate_threshold
-        if ct is not None and not 0.0 < ct < 1.0:
-            raise ConfigError(f"candidate_threshold must be in (0, 1) or None, got {ct}")
         if self.max_bucket < 2:
             raise ConfigError(f"max_bucket must be >= 2, got {self.max_bucket}")
         if self.normalize not in NORMALIZERS:
@@ -83,6 +76,12 @@ class DedupConfig:
             raise ConfigError(
                 f"containment_max_group must be >= 2, got {self.containment_max_group}"
             )
+
+    def feature_args(self, sample_rate: int = 0) -> tuple[int, int, int, str, int]:
+        """The settings :func:`storyline.dedup.featurize` takes after the texts, in order, so
+        every engine featurizes alike: ``featurize(texts, *cfg.feature_args())``."""
+        mh = self.minhash
+        return (mh.num_perm, mh.seed, mh.k, self.normalize, sample_rate)
 
     @property
     def samples_containment(self) -> bool:

@@ -22,7 +22,7 @@ from storyline.dedup.texts import article_text
 from storyline.features.minhash import is_empty_signature, minhash_kernel
 from storyline.features.shingles import _shingle_kernel, _token_kernel
 from storyline.index.containment import containment_pairs
-from storyline.index.lsh import band_hashes, optimal_params, pairs_from_band_hashes
+from storyline.index.lsh import band_hashes, pairs_from_band_hashes
 from storyline.kernels import note_compile
 from storyline.parallel import Executor
 
@@ -63,7 +63,7 @@ def _feature_stream(
 ) -> Iterator[tuple[int, Features]]:
     """Features per batch in input order; in worker processes when ``workers > 1``."""
     rate = cfg.containment_sampling if cfg.samples_containment else 0
-    args = (cfg.num_perm, cfg.seed, cfg.k, cfg.normalize, rate)
+    args = cfg.feature_args(rate)
     first = next(batches, None)
     if first is None:
         return
@@ -132,7 +132,7 @@ def dedup(
         for size, feats in _feature_stream(_batches(articles, cfg, meta), cfg):
             store.add(feats.flat, feats.offsets)
             exact_parts.append(feats.exact)
-            band_parts.append(band_hashes(feats.sigs, bands, rows, cfg.seed))
+            band_parts.append(band_hashes(feats.sigs, bands, rows, cfg.minhash.seed))
             empty_parts.append(np.asarray(is_empty_signature(feats.sigs)).reshape(-1))
             len_parts.append(feats.lengths)
             if feats.samples is not None:
@@ -167,8 +167,8 @@ def dedup(
 
 
 def lsh_params(cfg: DedupConfig) -> tuple[int, int]:
-    """(bands, rows) for the configured candidate threshold and permutation count."""
-    return optimal_params(cfg.candidate_threshold or cfg.threshold, cfg.num_perm)
+    """(bands, rows) of the configured banding (tuned for the match threshold by default)."""
+    return cfg.minhash.banding(cfg.threshold)
 
 
 def dedup_arrays(

@@ -152,9 +152,7 @@ def featurize_articles(
     terms_of = getattr(sc, "index_terms", index_terms)
     hasher = None
     if cfg.use_minhash:
-        from storyline.features.minhash import MinHasher
-
-        hasher = MinHasher(num_perm=cfg.num_perm, seed=1)
+        hasher = cfg.minhash.hasher()
     for batch in batches:
         arts = [article_from_line(s) for s in batch.column("line").to_pylist()]
         many = getattr(sc, "featurize_many", None)

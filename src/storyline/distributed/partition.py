@@ -157,12 +157,12 @@ def parse_features(
         if n == 0 and nb == 0:
             continue
         feats = featurize([article_text(a, cfg.use_title) for a in arts or [Article("", "")]],
-                          cfg.num_perm, cfg.seed, cfg.k, cfg.normalize)
+                          *cfg.feature_args())
         if n == 0:  # featurize of one empty text keeps the array shapes simple
             feats.offsets = feats.offsets[:1]
             feats.flat = feats.flat[:0]
         valid = ~np.asarray(is_empty_signature(feats.sigs)).reshape(-1) if n else np.ones(0, bool)
-        bh = band_hashes(feats.sigs, bands, rows, cfg.seed) if n else np.empty((0, bands))
+        bh = band_hashes(feats.sigs, bands, rows, cfg.minhash.seed) if n else np.empty((0, bands))
         bh_offsets = np.arange(n + nb + 1, dtype=np.int64) * bands
         bh_offsets[n + 1 :] = n * bands
         bh_valid = np.r_[valid, np.zeros(nb, bool)]  # null: empty text or rejected record
@@ -244,7 +244,7 @@ def containment_samples(batches: Iterator[pa.RecordBatch], cfg: DedupConfig
 
     for batch in batches:
         flat, offsets = _flat(batch.column("shingles"))
-        vals, docs = sample_shingles(flat, offsets, cfg.containment_sampling, cfg.seed)
+        vals, docs = sample_shingles(flat, offsets, cfg.containment_sampling, cfg.minhash.seed)
         idx = batch.column("idx").to_numpy()
         sizes = np.diff(offsets)
         yield pa.RecordBatch.from_pydict(

@@ -14,11 +14,12 @@ import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storyline.config import MinHashParams
 from storyline.errors import ConfigError, InputError, StorylineError
 from storyline.store import tables as T
 from storyline.store.schema import LATEST, MIGRATIONS
@@ -39,16 +40,14 @@ class StoreConfig:
     """Matching settings fixed when a store is created (stored in ``meta``, reused on open).
 
     They must not change for an existing store: stored signatures and buckets depend on them.
+    ``minhash``: shingles, permutations, seed and banding (:class:`MinHashParams`; default
+    5-word shingles, 128 permutations, seed 1, bands tuned for :attr:`lsh_threshold`); its
+    threshold and banding are filled in (fixed) when the store is created.
     """
 
-    num_perm: int = 128
-    k: int = 5
-    seed: int = 1
     threshold: float = 0.8
     containment: float = 0.9
-    candidate_threshold: float = 0.0  # LSH tuning; 0: threshold - 0.15 (LSH only proposes)
-    bands: int = 0  # 0: derived from candidate_threshold and num_perm at create time
-    rows: int = 0
+    minhash: MinHashParams = MinHashParams()
     max_candidates: int = 8
     assigner: str = "auto"
 
@@ -57,10 +56,6 @@ class StoreConfig:
             raise ConfigError(f"threshold must be in (0, 1), got {self.threshold}", hint="use 0.8")
         if not 0.0 < self.containment <= 1.0:
             raise ConfigError(f"containment must be in (0, 1], got {self.containment}")
-        if self.num_perm < 2 or self.k < 1:
-            raise ConfigError("num_perm must be >= 2 and k >= 1", hint="use 128 and 5")
-        if not 0.0 <= self.candidate_threshold < 1.0:
-            raise ConfigError(f"candidate_threshold must be in [0, 1), got {self.candidate_threshold}")
         if self.assigner not in ("auto", "story-tracker", "duplicate-groups"):
             raise ConfigError(
                 f"unknown story assigner {self.assigner!r}",
@@ -68,6 +63,39 @@ class StoreConfig:
             )
         if self.max_candidates < 1:
             raise ConfigError(f"max_candidates must be >= 1, got {self.max_candidates}")
+
+    @property
+    def lsh_threshold(self) -> float:
+        """The Jaccard the banding is tuned for: ``minhash.threshold``, else threshold - 0.15
+        (at least 0.05): LSH only proposes, exact overlap decides."""
+        return self.minhash.threshold or max(0.05, round(self.threshold - 0.15, 4))
+
+    def banding(self) -> tuple[int, int]:
+        """(bands, rows) of the store's band hashes."""
+        return self.minhash.banding(self.lsh_threshold)
+
+    def fixed(self) -> StoreConfig:
+        """This config with the LSH threshold and banding filled in, as a store keeps it."""
+        bands, rows = self.banding()
+        mh = replace(self.minhash, threshold=self.lsh_threshold, bands=bands, rows=rows)
+        return replace(self, minhash=mh)
+
+    def to_meta(self) -> dict[str, Any]:
+        """The flat form kept in a store's ``meta`` (the format every store version reads)."""
+        mh = self.minhash
+        return {"num_perm": mh.num_perm, "k": mh.k, "seed": mh.seed, "threshold": self.threshold,
+                "containment": self.containment, "candidate_threshold": mh.threshold or 0.0,
+                "bands": mh.bands or 0, "rows": mh.rows or 0,
+                "max_candidates": self.max_candidates, "assigner": self.assigner}
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> StoreConfig:
+        """Read :meth:`to_meta`'s form (0 means "not set" for the LSH threshold and banding)."""
+        d = dict(meta)
+        mh = MinHashParams(num_perm=d.pop("num_perm", 128), k=d.pop("k", 5), seed=d.pop("seed", 1),
+                           threshold=d.pop("candidate_threshold", 0.0) or None,
+                           bands=d.pop("bands", 0) or None, rows=d.pop("rows", 0) or None)
+        return cls(minhash=mh, **d)
 
 
 def pack(text: str) -> bytes:
@@ -161,24 +189,14 @@ class Store:
             raise StoreError(
                 f"{path} already exists", hint="use another path, or add to it with 'storyline index add'"
             )
-        cfg = config or StoreConfig()
-        if cfg.bands == 0:
-            from storyline.index.lsh import optimal_params
-
-            ct = cfg.candidate_threshold or max(0.05, round(cfg.threshold - 0.15, 4))
-            bands, rows = optimal_params(ct, cfg.num_perm)
-            cfg = StoreConfig(
-                **(asdict(cfg) | {"bands": bands, "rows": rows, "candidate_threshold": ct})
-            )
-        if cfg.bands * cfg.rows > cfg.num_perm:
-            raise ConfigError(f"bands*rows = {cfg.bands * cfg.rows} exceeds num_perm {cfg.num_perm}")
+        cfg = (config or StoreConfig()).fixed()
         path.parent.mkdir(parents=True, exist_ok=True)
         store = cls(path, cfg)
         store._migrate()
         with store.transaction() as conn:
             conn.executemany(
                 T.SET_META,
-                [("config", json.dumps(asdict(cfg), sort_keys=True)), ("created_at", utc_now())],
+                [("config", json.dumps(cfg.to_meta(), sort_keys=True)), ("created_at", utc_now())],
             )
         return store
 
@@ -201,7 +219,7 @@ class Store:
         if row is None:
             probe.close()
             raise StoreError(f"{path} has no storyline config", hint="create stores with 'storyline index create'")
-        probe.config = StoreConfig(**json.loads(row[0]))
+        probe.config = StoreConfig.from_meta(json.loads(row[0]))
         return probe
 
     @property

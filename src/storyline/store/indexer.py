@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import xxhash
 
+from storyline.config import MinHashParams
 from storyline.data import Article
 from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
 from storyline.index.lsh import band_hashes
@@ -65,15 +66,13 @@ class _Prepared:
 class _PrepSpec:
     """What preparation needs (picklable: sent once to each worker process)."""
 
-    num_perm: int
-    seed: int
-    k: int
+    minhash: MinHashParams
     bands: int
     rows: int
     featurizer: Any = None  # object with .featurize(normalized article), or None
 
 
-_HASHERS: dict[tuple[int, int, int], MinHasher] = {}
+_HASHERS: dict[MinHashParams, MinHasher] = {}
 
 
 def prepare_in_pool(articles: list[Article]) -> list[_Prepared]:
@@ -97,16 +96,15 @@ def prepare_chunk(spec: _PrepSpec, articles: list[Article], store: bool = True) 
     """
     from storyline.normalize import normalize_article
 
-    key = (spec.num_perm, spec.seed, spec.k)
-    hasher = _HASHERS.get(key)
+    hasher = _HASHERS.get(spec.minhash)
     if hasher is None:
-        hasher = _HASHERS[key] = MinHasher(num_perm=spec.num_perm, seed=spec.seed, k=spec.k)
+        hasher = _HASHERS[spec.minhash] = spec.minhash.hasher()
     norms = [normalize_article(a) for a in articles]
     if not norms:
         return []
     flat, offsets = hasher.shingle_batch([n.text for n in norms])
     sigs = hasher.signatures_from_batch(flat, offsets)
-    bands = band_hashes(sigs, spec.bands, spec.rows, spec.seed).view(np.int64)
+    bands = band_hashes(sigs, spec.bands, spec.rows, spec.minhash.seed).view(np.int64)
     feat = spec.featurizer
     encode = getattr(feat, "encode", None)
     out: list[_Prepared] = []
@@ -159,13 +157,13 @@ class Indexer:
         processes, one batch ahead of the writer; results are the same for any count."""
         self.store = store
         cfg = store.config
-        self.hasher = MinHasher(num_perm=cfg.num_perm, seed=cfg.seed, k=cfg.k)
+        self.hasher = cfg.minhash.hasher()
         if assigner is None:
             name = store.meta("assigner") or cfg.assigner
             assigner = make_assigner(name)
         self.assigner = assigner
         get = getattr(assigner, "featurizer", None)
-        self._spec = _PrepSpec(cfg.num_perm, cfg.seed, cfg.k, cfg.bands, cfg.rows,
+        self._spec = _PrepSpec(cfg.minhash, *cfg.banding(),
                                None if get is None else get())
         self.workers = max(1, int(workers))
         self._pool: Any = None
@@ -193,7 +191,7 @@ class Indexer:
         )
         cfg = self.store.config
         sig = self.hasher.signature(probe)
-        bands = band_hashes(sig[None, :], cfg.bands, cfg.rows, cfg.seed)[0]
+        bands = band_hashes(sig[None, :], *cfg.banding(), cfg.minhash.seed)[0]
         digest = xxhash.xxh3_64_hexdigest(sig.astype("<u4").tobytes() + bands.astype("<u8").tobytes())
         stored = self.store.meta("hashing")
         if stored is None:
@@ -269,7 +267,7 @@ class Indexer:
         est = {s: estimate_jaccard(p.sig, sigs[s]) for s in ordered}
         # containment of a short text in a long one shows as a low Jaccard estimate: keep a
         # wide margin, verify exactly, and let the estimate only decide the order of checks
-        floor = min(cfg.threshold, cfg.candidate_threshold) - 0.25
+        floor = min(cfg.threshold, cfg.lsh_threshold) - 0.25
         ranked = sorted((s for s in ordered if est[s] >= floor), key=lambda s: (-est[s], s))
         out: list[Match] = []
         for seq in ranked[: cfg.max_candidates]:

@@ -83,11 +83,10 @@ class CandidateIndex:
         self.lsh: Any = None
         self._hasher: Any = None
         if c.use_minhash:
-            from storyline.features.minhash import MinHasher
             from storyline.index.lsh import LSHIndex
 
-            self._hasher = MinHasher(num_perm=c.num_perm, seed=1)
-            self.lsh = LSHIndex(threshold=c.lsh_threshold, num_perm=c.num_perm)
+            self._hasher = c.minhash.hasher()
+            self.lsh = LSHIndex(num_perm=c.minhash.num_perm, params=c.minhash.banding(0.5))
         self._signature_of = signature_of or self._hashed_signature
         self.ann: Any = None  # storyline.index.ann.VectorIndex, made on the first embedding
         self.features: dict[str, Any] = {}

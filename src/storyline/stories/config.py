@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.config import MinHashParams
 from storyline.errors import ConfigError
+
+# story candidates' MinHash: smaller signatures than dedup's (they only propose candidates)
+STORY_MINHASH = MinHashParams(num_perm=64, threshold=0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +35,9 @@ class ClusterConfig:
     ``min_term_score``: shared term weight below which a pair is not worth scoring.
     ``min_support``: members of a story that must each score >= support_threshold to join or
     merge it (fewer when the story has fewer members in the window).
-    ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common).
+    ``use_minhash``: add MinHash-band candidates (catches copies whose terms are all common),
+    with ``minhash`` (:data:`STORY_MINHASH`: 64 permutations of 5-word shingles, seed 1, bands
+    tuned for Jaccard 0.5; band hashes seeded 0).
     ``ann_k``: when the features carry an ``embedding`` (a scorer with an embedder), also add
     the article's ``ann_k`` nearest embedded neighbours in the window from an approximate
     nearest-neighbour index (usearch, the ``[embeddings]`` extra); 0 (default) turns it off:
@@ -62,8 +68,7 @@ class ClusterConfig:
     min_support: int = 2
     use_minhash: bool = True
     ann_k: int = 0
-    num_perm: int = 64
-    lsh_threshold: float = 0.5
+    minhash: MinHashParams = STORY_MINHASH
     max_items: int | None = None
     merge: bool = True
     merge_support: float = 0.5
@@ -95,8 +100,6 @@ class ClusterConfig:
             raise ConfigError(f"merge_agree must be in [0, 1], got {self.merge_agree}")
         if self.ann_k < 0:
             raise ConfigError(f"ann_k must be >= 0, got {self.ann_k}", hint="0 turns ANN candidates off")
-        if self.num_perm < 2:
-            raise ConfigError(f"num_perm must be >= 2, got {self.num_perm}")
 
     @property
     def support_at(self) -> float:

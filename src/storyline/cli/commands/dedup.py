@@ -124,6 +124,7 @@ def dedup(
     in input order by part name), or with --single-file OUT/decisions.jsonl and
     OUT/deduped.jsonl, and OUT/summary.jsonl. See docs/spark.md.
     """
+    from storyline.config import MinHashParams
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
     from storyline.io import ReadStats, read_articles, write_records
@@ -134,8 +135,7 @@ def dedup(
     out = out if out is not None else DEFAULT_OUT
     dconf = DedupConfig(
         threshold=threshold,
-        num_perm=num_perm,
-        k=shingle,
+        minhash=MinHashParams(num_perm=num_perm, k=shingle),
         keep=keep,
         workers=workers,
         use_title=use_title,

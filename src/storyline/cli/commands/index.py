@@ -60,11 +60,12 @@ def create(
     quiet: QuietOpt = False,
 ) -> None:
     """Create an empty store. Its matching settings are fixed from now on (stored in the file)."""
+    from storyline.config import MinHashParams
     from storyline.store import Indexer, Store, StoreConfig
 
     check_format(fmt)
     _parent_ready(db, create_dirs)
-    with Store.create(db, StoreConfig(threshold=threshold, num_perm=num_perm, assigner=assigner)) as store:
+    with Store.create(db, StoreConfig(threshold=threshold, minhash=MinHashParams(num_perm=num_perm), assigner=assigner)) as store:
         Indexer(store)  # resolves and records the assigner now
         row = store.stats()
     if not quiet:
