@@ -370,3 +370,16 @@ def test_synth_corpus_quality():
     r = dedup(docs, DedupConfig(workers=2, batch_size=500))
     prf = pairwise_prf({d.id: d.cluster_id for d in r.decisions}, duplicate_groups(recs))
     assert prf.f1 >= 0.97
+
+
+def test_set_overlap_matches_set_arithmetic():
+    from storyline.dedup import set_overlap
+
+    rng = np.random.default_rng(3)
+    for na, nb in [(0, 5), (5, 0), (1, 1), (40, 90), (200, 200)]:
+        a = np.unique(rng.integers(0, 300, size=na).astype(np.uint32))
+        b = np.unique(rng.integers(0, 300, size=nb).astype(np.uint32))
+        inter = len(set(a.tolist()) & set(b.tolist()))
+        want = (0.0, 0.0) if not (a.size and b.size) else (
+            inter / (a.size + b.size - inter), inter / min(a.size, b.size))
+        assert set_overlap(a, b) == want

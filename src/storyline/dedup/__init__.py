@@ -26,7 +26,14 @@ from __future__ import annotations
 from storyline.dedup.config import DedupConfig
 from storyline.dedup.features import Features, featurize
 from storyline.dedup.grouping import clusters, decide, keep_rank
-from storyline.dedup.overlap import candidates, exact_groups, overlaps, pair_overlaps, verify
+from storyline.dedup.overlap import (
+    candidates,
+    exact_groups,
+    overlaps,
+    pair_overlaps,
+    set_overlap,
+    verify,
+)
 from storyline.dedup.result import (
     CONTAINED,
     EXACT,
@@ -70,5 +77,6 @@ __all__ = [
     "overlaps",
     "pair_overlaps",
     "reason_text",
+    "set_overlap",
     "verify",
 ]

@@ -72,6 +72,15 @@ def pair_overlaps(flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> n
     return _overlap_kernel(flat, offsets, np.ascontiguousarray(pairs, dtype=np.int64))
 
 
+def set_overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Jaccard and containment (in the smaller set) of two sorted unique uint32 id sets: one
+    pair of :func:`pair_overlaps`, for callers that verify one candidate at a time."""
+    flat = np.concatenate([a, b]).astype(np.uint32, copy=False)
+    offsets = np.array([0, a.size, a.size + b.size], dtype=np.int64)
+    jac, cont = pair_overlaps(flat, offsets, np.array([[0, 1]], dtype=np.int64))[0]
+    return float(jac), float(cont)
+
+
 def overlaps(store: ShingleStore, pairs: np.ndarray) -> np.ndarray:
     """Exact (Jaccard, containment) of document pairs ``(p, 2)`` from the shingle store."""
     if pairs.shape[0] == 0:

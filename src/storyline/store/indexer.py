@@ -19,6 +19,7 @@ import xxhash
 
 from storyline.config import MinHashParams
 from storyline.data import Article
+from storyline.dedup import CONTAINED, EXACT, NEAR, reason_text, set_overlap
 from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
 from storyline.index.lsh import band_hashes
 from storyline.parallel import Executor, worker_state
@@ -137,16 +138,10 @@ class Match:
     containment: float
 
     def reason(self, threshold: float) -> str:
+        """Dedup's wording: near when the Jaccard passes ``threshold``, else contained."""
         if self.jaccard >= threshold:
-            return f"near: jaccard {self.jaccard:.2f}"
-        return f"contained: {self.containment:.2f}"
-
-
-def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    if a.size == 0 or b.size == 0:
-        return 0.0, 0.0
-    inter = np.intersect1d(a, b, assume_unique=True).size
-    return inter / (a.size + b.size - inter), inter / min(a.size, b.size)
+            return reason_text(NEAR, self.jaccard)
+        return reason_text(CONTAINED, self.containment)
 
 
 class Indexer:
@@ -272,7 +267,7 @@ class Indexer:
         out: list[Match] = []
         for seq in ranked[: cfg.max_candidates]:
             text = unpack(conn.execute(T.TEXT_OF, (seq,)).fetchone()[0]) or ""
-            jac, cont = _overlap(p.shingles, self.hasher.shingles(text))
+            jac, cont = set_overlap(p.shingles, self.hasher.shingles(text))
             if jac >= cfg.threshold or cont >= cfg.containment:
                 out.append(Match(seq, jac, cont))
                 if first_only:
@@ -288,7 +283,7 @@ class Indexer:
     def _dedup(self, p: _Prepared) -> tuple[int | None, float, str]:
         exact = self._exact(p.content_hash)
         if exact is not None:
-            return self._root(exact), 1.0, "exact"
+            return self._root(exact), 1.0, reason_text(EXACT, 1.0)
         matches = self._near(p, first_only=True)
         if matches:
             m = matches[0]
@@ -501,7 +496,7 @@ class Indexer:
         exact = self._exact(p.content_hash)
         seen: set[int] = set()
         if exact is not None:
-            matches.append({"seq": exact, "score": 1.0, "reason": "exact"})
+            matches.append({"seq": exact, "score": 1.0, "reason": reason_text(EXACT, 1.0)})
             seen.add(exact)
         for m in self._near(p):
             if m.seq not in seen:
