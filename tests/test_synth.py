@@ -76,6 +76,15 @@ def test_chunks_equal_serial() -> None:
     )
 
 
+def test_executor_pool_equals_serial() -> None:
+    from storyline.parallel import Executor
+
+    got = list(generate_parallel(150, seed=4, workers=Executor(2), chunk_stories=5))
+    assert got == list(generate(150, seed=4))
+    with pytest.raises(ConfigError):
+        list(generate_parallel(10, workers=Executor(0)))
+
+
 @pytest.mark.slow
 def test_parallel_pool_equals_serial() -> None:
     assert list(generate_parallel(800, seed=2, workers=2, chunk_stories=20)) == list(

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
 from storyline.errors import ConfigError
+from storyline.parallel import Executor
 from storyline.synth import templates as T
 from storyline.synth import vocab as V
 
@@ -517,13 +517,15 @@ def _chunk(args: tuple[int, int, int, SynthConfig, int, int]) -> list[dict[str, 
 def generate_parallel(
     n: int,
     seed: int = 0,
-    workers: int = 2,
+    workers: int | Executor = 2,
     config: SynthConfig | None = None,
     chunk_stories: int = 2000,
 ) -> Iterator[dict[str, Any]]:
-    """Same records as :func:`generate`, produced by a process pool over story ranges."""
-    if n < 0 or workers < 1:
-        raise ConfigError(f"need n >= 0 and workers >= 1, got n={n}, workers={workers}")
+    """Same records as :func:`generate`, produced over story ranges by ``workers`` (an
+    :class:`~storyline.parallel.Executor`, or its worker count) in worker processes."""
+    ex = workers if isinstance(workers, Executor) else Executor(workers)
+    if n < 0 or ex.workers < 1:
+        raise ConfigError(f"need n >= 0 and workers >= 1, got n={n}, workers={ex.workers}")
     cfg = config or SynthConfig()
     sizes = _stories_for(n, seed, cfg)
     offsets = [0, *accumulate(sizes)]
@@ -531,12 +533,12 @@ def generate_parallel(
         (a, min(a + chunk_stories, len(sizes)), seed, cfg, offsets[a], n)
         for a in range(0, len(sizes), chunk_stories)
     ]
-    if workers == 1:
+    if ex.workers == 1:
         for j in jobs:
             yield from _chunk(j)
         return
-    with ProcessPoolExecutor(workers) as ex:
-        for recs in ex.map(_chunk, jobs):
+    with ex.pool() as pool:
+        for recs in pool.map(_chunk, jobs):
             yield from recs
 
 
