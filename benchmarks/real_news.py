@@ -273,10 +273,22 @@ def _module_at(rev: str) -> Any:
     import subprocess
     import tempfile
 
-    src = subprocess.run(["git", "show", f"{rev}:src/storyline/normalize.py"], cwd=HERE.parent,
-                         capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp()) / "normalize_baseline.py"
-    path.write_text(src, encoding="utf-8")
+    def show(p: str) -> str:
+        return subprocess.run(["git", "show", f"{rev}:src/storyline/{p}"], cwd=HERE.parent,
+                              capture_output=True, text=True, check=True).stdout
+
+    tree = subprocess.run(["git", "ls-tree", "--name-only", f"{rev}:src/storyline/normalize"],
+                          cwd=HERE.parent, capture_output=True, text=True).stdout.split()
+    if not tree:  # one module (before the package split)
+        path = Path(tempfile.mkdtemp()) / "normalize_baseline.py"
+        path.write_text(show("normalize.py"), encoding="utf-8")
+    else:  # the package, its own imports renamed so they load the baseline's modules
+        path = Path(tempfile.mkdtemp()) / "normalize_baseline" / "__init__.py"
+        path.parent.mkdir()
+        for name in tree:
+            text = show(f"normalize/{name}").replace("storyline.normalize", "normalize_baseline")
+            (path.parent / name).write_text(text, encoding="utf-8")
+        sys.path.insert(0, str(path.parent.parent))
     spec = importlib.util.spec_from_file_location("normalize_baseline", path)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)

@@ -175,7 +175,7 @@ def test_ad_marker_glued_before_a_quote_is_removed():
 
 import re  # noqa: E402
 
-import storyline.normalize as N  # noqa: E402
+import storyline.normalize.boilerplate as N  # noqa: E402
 
 _REF_HSPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _REF_SPACE_NL = re.compile(r" +\n *|\n +")
