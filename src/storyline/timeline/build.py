@@ -18,230 +18,33 @@ Pure computation: no I/O.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from storyline.compare import SAME_STORY, prepare_article
+from storyline.compare import SAME_STORY
 from storyline.data import Article
 from storyline.errors import ConfigError, InputError
-from storyline.explain.align import Alignment, Sentence, align_sentences, locate_sentences
-from storyline.explain.extract import Fact, QuoteSpan, extract_facts, extract_quote_spans
+from storyline.explain.align import Alignment, Sentence, align_sentences
+from storyline.explain.extract import Fact, QuoteSpan
 from storyline.explain.fact_pairs import fact_measure, pair_facts
 from storyline.explain.facts_diff import changed_facts, shared_quotes
 from storyline.timeline.model import Change, Conflict, Mention, Timeline, Track, Version
+from storyline.timeline.versions import (
+    ENTITY_KINDS,
+    KIND_ORDER,
+    WORD,
+    Doc,
+    content_words,
+    mention,
+    prepare_versions,
+    reference,
+    resolved_day,
+    same_source,
+    sentence_at,
+)
 
 __all__ = ["build_timeline"]
-
-# Numbers that are not facts a story follows: years, clock times, ages, dates' days and
-# ordinals. Bare numbers ('voted 7 to 3') are followed: they pair only where the sentences
-# say the same thing.
-_NOT_COUNTS = frozenset({"year", "time", "age", "day", "st", "nd", "rd", "th", "ordinal"})
-_ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "PLACE": "place", "MISC": "name"}
-_KIND_ORDER = {"count": 0, "time": 1, "person": 2, "org": 3, "place": 4, "name": 5, "quote": 6,
-               "claim": 7}
-_WORD = re.compile(r"\w+")
-_CONTENT = re.compile(r"[^\W\d_]{3,}")
-_STOP = frozenset(["the", "and", "for", "that", "with", "from", "was", "were", "has", "have", "had", "said", "says", "this", "their"])
-
-
-@dataclass(slots=True)
-class _Doc:
-    """One version, prepared once: normalized text, sentences and facts."""
-
-    index: int
-    article: Article
-    instant: datetime | None
-    sentences: list[Sentence]
-    facts: list[Fact]  # counts and times
-    entities: list[Fact]  # names, first mention of each key
-    people: list[Fact]  # every mention of a person
-    quotes: list[QuoteSpan]
-    speakers: list[tuple[str, str] | None]  # (text, key) per quote
-    words: frozenset[str]
-    claims: list[tuple[Sentence, str, str]]  # attributed sentence, speaker text, speaker key
-    tracks: dict[str, Mention] = field(default_factory=dict)  # track id -> its mention here
-
-
-def _instant(published: str | None) -> datetime | None:
-    """An ISO 8601 date or time ('2026-03-02', '2026-03-02T09:40:00Z') as an aware UTC time."""
-    if not published:
-        return None
-    try:
-        t = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
-
-
-def _tracked(f: Fact) -> bool:
-    if f.kind == "number":
-        return fact_measure(f) not in _NOT_COUNTS
-    if f.kind == "date":
-        return f.unit in ("date", "month")
-    return f.kind == "weekday"
-
-
-_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|added|adds|asked|wrote|writes|stated|"
-                     r"declared|called|warned|urged|insisted|according to|speaking for)\b",
-                     re.IGNORECASE)
-_ACCORDING = re.compile(r"according to\s*$", re.IGNORECASE)
-# a name after a preposition is who someone speaks for, not the speaker ('X of the Y said')
-_OBJECT = re.compile(r"\b(?:for|of|from|at|with|by|in|on)\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-def _speaker(q: QuoteSpan, text: str, names: Sequence[Fact]) -> tuple[str, str] | None:
-    """Who a quote is attributed to: a person named just before it with a speech verb between
-    ('X said: "..."', 'According to X, "..."') or just after it past the comma that closes
-    it ('"...", X said', '"...," said X'). None when no one is.
-    """
-    best: tuple[int, int, Fact] | None = None
-    closes = q.text.rstrip().endswith(",")
-    for p in names:
-        if _OBJECT.search(text[max(0, p.start - 16):p.start]):
-            continue
-        if p.end <= q.start:
-            gap = text[p.end:q.start]
-            if len(gap) > 60 or "\n" in gap:
-                continue
-            if not (_SPEECH.search(gap) or _ACCORDING.search(text[max(0, p.start - 20):p.start])):
-                continue
-        elif p.start >= q.end:
-            gap = text[q.end:p.start]
-            if len(gap) > 40 or "\n" in gap:
-                continue
-            if not (closes or gap.lstrip("\"'\u201d\u2019 ").startswith(",")):
-                continue
-            if "." in gap:
-                continue
-        else:
-            continue
-        cand = (len(gap), p.start, p)
-        if best is None or cand[:2] < best[:2]:
-            best = cand
-    return (best[2].text, best[2].key) if best else None
-
-
-_Extracted = tuple[list[Sentence], list[Fact], list[Fact], list[Fact], list[QuoteSpan],
-                   list[tuple[str, str] | None], frozenset[str], list[tuple[Sentence, str, str]]]
-_CLAIM_AFTER = re.compile(r"\s*(?:,[^,.\"]{1,50},\s*)?(?:said|says|told|added|warned|insisted|"
-                          r"announced|claimed|confirmed|denied|stated)\b", re.IGNORECASE)
-_CLAIM_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$", re.IGNORECASE)
-
-
-def _find_claims(text: str, sentences: Sequence[Sentence], names: Sequence[Fact],
-            quotes: Sequence[QuoteSpan]) -> list[tuple[Sentence, str, str]]:
-    """Sentences that attribute a statement to a named speaker without quoting it ('The
-    army said it had retaken Kessel' is not one: no name; 'Curcio said 250 rescuers ...' is)."""
-    out = []
-    for s in sentences:
-        if any(s.start <= q.start < s.end for q in quotes):
-            continue  # a quote: tracked as a quote
-        for n in names:
-            if not s.start <= n.start < s.end or _OBJECT.search(text[max(0, n.start - 16):n.start]):
-                continue
-            if _CLAIM_AFTER.match(text, n.end) or _CLAIM_BEFORE.search(
-                    text[max(s.start, n.start - 16):n.start]):
-                out.append((s, n.text, n.key))
-                break
-    return out
-
-
-def _extract(text: str, published: str | None, backend: str) -> _Extracted:
-    sentences = locate_sentences(text)
-    all_facts = extract_facts(text, published, entities=backend)
-    facts = [f for f in all_facts if _tracked(f)]
-    seen: set[str] = set()
-    entities = []
-    for f in all_facts:
-        if f.kind == "entity" and f.key not in seen:
-            seen.add(f.key)
-            entities.append(f)
-    people = [f for f in all_facts if f.kind == "entity" and f.unit == "PERSON"]
-    quotes = extract_quote_spans(text)
-    # any name can be the speaker: the rule-based extractor often calls a person a place
-    # ('According to Kwame Santos') or an organisation a person; the speech-verb and
-    # preposition rules of _speaker decide
-    names = [f for f in all_facts if f.kind == "entity"]
-    speakers = [_speaker(q, text, names) for q in quotes]
-    words = frozenset(_WORD.findall(text.lower()))
-    claims = _find_claims(text, sentences, names, quotes)
-    return sentences, facts, entities, people, quotes, speakers, words, claims
-
-
-def _prepare(articles: Sequence[Article], backend: str) -> list[_Doc]:
-    order = sorted(range(len(articles)), key=lambda i: (
-        (0, _instant(articles[i].published), i) if _instant(articles[i].published) else (1, i)))
-    cache: dict[tuple[str, str | None], _Extracted] = {}  # copies share one extraction
-    docs = []
-    for k, i in enumerate(order):
-        art, _ = prepare_article(articles[i])
-        key = (art.text, (art.published or "")[:10] or None)
-        if key not in cache:
-            cache[key] = _extract(art.text, art.published, backend)
-        sentences, facts, entities, people, quotes, speakers, words, claims = cache[key]
-        docs.append(_Doc(k, art, _instant(art.published), sentences, facts, entities, people,
-                         quotes, speakers, words, claims))
-    return docs
-
-
-def _same_source(a: Article, b: Article) -> bool:
-    return bool(a.source and b.source and a.source.casefold() == b.source.casefold())
-
-
-def _reference(doc: _Doc, earlier: Sequence[_Doc]) -> _Doc:
-    """The version this one builds on.
-
-    A copy builds on what it copies: a near-identical earlier version (word-set Jaccard
-    >= 0.9; its own source's latest such version first), whatever its source. An update builds
-    on its source's latest version: the latest earlier version of the same source that is at
-    least 60% as similar as the most similar earlier version of any source. Else the most
-    similar earlier version (latest on ties): what another outlet rewrote.
-    """
-    sims = [(len(doc.words & e.words) / max(1, len(doc.words | e.words)), e) for e in earlier]
-    best = max(sims, key=lambda x: (x[0], x[1].index))
-    near = [(j, e) for j, e in sims if j >= 0.9]
-    if near:
-        own = [e for _, e in near if _same_source(doc.article, e.article)]
-        return own[-1] if own else max(near, key=lambda x: (x[0], -x[1].index))[1]
-    for j, e in reversed(sims):
-        if _same_source(doc.article, e.article) and j >= 0.6 * best[0]:
-            return e
-    return max(sims, key=lambda x: (x[0], -x[1].index))[1]  # ties: what the copies copy
-
-
-def _content(text: str) -> frozenset[str]:
-    return frozenset(w for w in _CONTENT.findall(text.lower()) if w not in _STOP)
-
-
-def _sentence(doc: _Doc, start: int) -> Sentence | None:
-    for s in doc.sentences:
-        if s.start <= start < s.end:
-            return s
-    return None
-
-
-def _mention(doc: _Doc, text: str, value: str, start: int, end: int,
-             speaker: str | None = None, resolved: str | None = None) -> Mention:
-    s = _sentence(doc, start)
-    return Mention(doc.index, doc.article.id, doc.article.source, doc.article.published, text,
-                   value, s.text if s else text, start, end, speaker, resolved)
-
-
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def _resolved(doc: _Doc, f: Fact) -> str | None:
-    """A weekday's or date's calendar day: a weekday is the latest such day on or before the
-    publication date (news reports the past), a date keeps the day its extractor resolved."""
-    if f.kind == "date":
-        return f.key if re.fullmatch(r"\d{4}-\d\d-\d\d", f.key) else None
-    if f.kind != "weekday" or doc.instant is None or f.key not in _WEEKDAYS:
-        return None
-    day = doc.instant.date()
-    return (day - timedelta(days=(day.weekday() - _WEEKDAYS.index(f.key)) % 7)).isoformat()
 
 
 def _featurize(scorer: Any, article: Article) -> Any:
@@ -254,7 +57,7 @@ def _featurize(scorer: Any, article: Article) -> Any:
 class _Builder:
     """The state of one timeline build (tracks by fact, quote and name; drops; changes)."""
 
-    def __init__(self, docs: list[_Doc], scorer: Any, window: timedelta) -> None:
+    def __init__(self, docs: list[Doc], scorer: Any, window: timedelta) -> None:
         self.docs = docs
         self.scorer = scorer
         self.window = window
@@ -278,20 +81,20 @@ class _Builder:
         self.tracks.append(t)
         return t
 
-    def _add(self, t: Track, doc: _Doc, m: Mention) -> None:
+    def _add(self, t: Track, doc: Doc, m: Mention) -> None:
         if t.id not in doc.tracks:
             t.mentions.append(m)
             doc.tracks[t.id] = m
 
-    def _adopted(self, t: Track, doc: _Doc) -> bool:
+    def _adopted(self, t: Track, doc: Doc) -> bool:
         """Whether another source stated this version's value of the track earlier: then this
         version repeats that report (an outlet catching up), it does not change the fact."""
         m = doc.tracks[t.id]
         return any(n.value == m.value and n.version < doc.index
-                   and not _same_source(self.docs[n.version].article, doc.article)
+                   and not same_source(self.docs[n.version].article, doc.article)
                    for n in t.mentions)
 
-    def _relation(self, a: _Doc, b: _Doc) -> str:
+    def _relation(self, a: Doc, b: Doc) -> str:
         if self.scorer is None:
             raise RuntimeError("no scorer")
         for d in (a, b):
@@ -301,7 +104,7 @@ class _Builder:
 
     # -------------------------------------------------------------- one version
 
-    def first(self, doc: _Doc) -> None:
+    def first(self, doc: Doc) -> None:
         for f in doc.facts:
             self._fact_track(doc, f, None)
         for f in doc.entities:
@@ -315,18 +118,18 @@ class _Builder:
             doc.article.title, None, "first", "first",
             {"kept": 0, "edited": 0, "added": len(doc.sentences), "dropped": 0}))
 
-    def next(self, doc: _Doc) -> None:
-        ref = _reference(doc, self.docs[: doc.index])
+    def next(self, doc: Doc) -> None:
+        ref = reference(doc, self.docs[: doc.index])
         al = align_sentences(ref.sentences, doc.sentences)
         # a copy adds and rewrites nothing; another source's copy may also trim (a credit line)
         kept_all = not al.only_b and all(p.kind == "same" for p in al.pairs) and bool(al.pairs)
         identical = kept_all and not al.only_a
         if self.scorer is not None:
             rel = self._relation(ref, doc)
-            update = rel == "revision" or (_same_source(ref.article, doc.article)
+            update = rel == "revision" or (same_source(ref.article, doc.article)
                                            and rel in SAME_STORY)
         else:
-            update = _same_source(ref.article, doc.article) or (
+            update = same_source(ref.article, doc.article) or (
                 not (ref.article.source and doc.article.source)
                 and _kept(al) * 2 >= len(ref.sentences))
         relation = ("copy" if identical else "update" if update
@@ -346,7 +149,7 @@ class _Builder:
         elif first.article.text == doc.article.text:
             to_first = "duplicate"
         else:
-            to_first = "revision" if _same_source(first.article, doc.article) else "same_story"
+            to_first = "revision" if same_source(first.article, doc.article) else "same_story"
         self.versions.append(Version(
             doc.index, doc.article.id, doc.article.source, doc.article.published,
             doc.article.title, ref.index, relation, to_first,
@@ -357,15 +160,15 @@ class _Builder:
 
     # -------------------------------------------------------------- counts and times
 
-    def _fact_track(self, doc: _Doc, f: Fact, track: Track | None) -> Track:
+    def _fact_track(self, doc: Doc, f: Fact, track: Track | None) -> Track:
         t = track or self._new("count" if f.kind == "number" else "time", fact_measure(f),
                                f.subject)
-        self._add(t, doc, _mention(doc, f.text, f.key, f.start, f.end,
-                                   resolved=_resolved(doc, f)))
+        self._add(t, doc, mention(doc, f.text, f.key, f.start, f.end,
+                                   resolved=resolved_day(doc, f)))
         self.fact_track[(doc.index, f.start, f.end)] = t
         return t
 
-    def _facts(self, ref: _Doc, doc: _Doc, al: Alignment, update: bool,
+    def _facts(self, ref: Doc, doc: Doc, al: Alignment, update: bool,
                changed: list[Track]) -> None:
         paired: set[tuple[int, int]] = set()
         for p in pair_facts(ref.facts, doc.facts, al):
@@ -381,31 +184,31 @@ class _Builder:
             if (f.start, f.end) not in paired:
                 self._fact_track(doc, f, self._earlier_track(doc, f))
 
-    def _earlier_track(self, doc: _Doc, f: Fact) -> Track | None:
+    def _earlier_track(self, doc: Doc, f: Fact) -> Track | None:
         """A track of an earlier version stating the same value in a sentence with the same
         context (a fact the reference dropped and this version restores)."""
         kind = "count" if f.kind == "number" else "time"
-        s = _sentence(doc, f.start)
-        words = _content(s.text) if s else frozenset()
+        s = sentence_at(doc, f.start)
+        words = content_words(s.text) if s else frozenset()
         for t in reversed(self.tracks):
             if (t.kind != kind or t.id in doc.tracks or t.measure != fact_measure(f)
                     or t.last.value != f.key):
                 continue
-            if len(words & _content(t.last.sentence)) >= 3:
+            if len(words & content_words(t.last.sentence)) >= 3:
                 return t
         return None
 
     # -------------------------------------------------------------- names
 
-    def _name(self, doc: _Doc, f: Fact) -> Track:
+    def _name(self, doc: Doc, f: Fact) -> Track:
         t = self.name_track.get(f.key)  # one name, whatever kind each version's text suggests
         if t is None:
-            t = self._new(_ENTITY_KINDS.get(f.unit, "name"), f.unit, "")
+            t = self._new(ENTITY_KINDS.get(f.unit, "name"), f.unit, "")
             self.name_track[f.key] = t
-        self._add(t, doc, _mention(doc, f.text, f.key, f.start, f.end))
+        self._add(t, doc, mention(doc, f.text, f.key, f.start, f.end))
         return t
 
-    def _names(self, ref: _Doc, doc: _Doc, al: Alignment, update: bool,
+    def _names(self, ref: Doc, doc: Doc, al: Alignment, update: bool,
                changed: list[Track]) -> None:
         for f in doc.entities:
             self._name(doc, f)
@@ -425,22 +228,22 @@ class _Builder:
             old = self.name_track.get(fa.key)
             if old is None or old.id not in ref.tracks:
                 continue
-            new = _mention(doc, fb.text, fb.key, fb.start, fb.end)
+            new = mention(doc, fb.text, fb.key, fb.start, fb.end)
             old.changes.append(Change(ref.tracks[old.id], new))
             changed.append(old)
 
     # -------------------------------------------------------------- quotes
 
-    def _quote_track(self, doc: _Doc, i: int, track: Track | None) -> Track:
+    def _quote_track(self, doc: Doc, i: int, track: Track | None) -> Track:
         q = doc.quotes[i]
         t = track or self._new("quote", "", "")
         sp = doc.speakers[i]
-        self._add(t, doc, _mention(doc, q.text, " ".join(_WORD.findall(q.text.lower())),
+        self._add(t, doc, mention(doc, q.text, " ".join(WORD.findall(q.text.lower())),
                                    q.start, q.end, sp[0] if sp else None))
         self.quote_track[(doc.index, i)] = t
         return t
 
-    def _quotes(self, ref: _Doc, doc: _Doc, update: bool, changed: list[Track]) -> None:
+    def _quotes(self, ref: Doc, doc: Doc, update: bool, changed: list[Track]) -> None:
         pairs = _match_quotes(ref, doc)
         done: set[int] = set()
         for i, j in pairs:
@@ -476,7 +279,7 @@ class _Builder:
 
     # -------------------------------------------------------------- attributed claims
 
-    def _claim_track(self, doc: _Doc, claim: tuple[Sentence, str, str], track: Track | None
+    def _claim_track(self, doc: Doc, claim: tuple[Sentence, str, str], track: Track | None
                      ) -> Track:
         s, speaker, key = claim
         t = track or self._new("claim", "", "")
@@ -486,7 +289,7 @@ class _Builder:
         self.claim_track[(doc.index, s.index)] = t
         return t
 
-    def _claims(self, ref: _Doc, doc: _Doc, al: Alignment) -> None:
+    def _claims(self, ref: Doc, doc: Doc, al: Alignment) -> None:
         """A claim continues the reference's claim in the sentence it is aligned with, when
         the same speaker makes it; any other claim is new."""
         mine = {c[0].index: c for c in doc.claims}
@@ -516,7 +319,7 @@ class _Builder:
             last = t.last.version
             stop = next((d for d in self.drops.get(t.id, []) if d[0] > last), None)
             t.stopped = stop
-        order = sorted(self.tracks, key=lambda t: (t.first.version, _KIND_ORDER[t.kind],
+        order = sorted(self.tracks, key=lambda t: (t.first.version, KIND_ORDER[t.kind],
                                                    t.first.start, t.id))
         rename = {t.id: f"f{n + 1}" for n, t in enumerate(order)}
         for t in order:
@@ -557,7 +360,7 @@ class _Builder:
         return out
 
 
-def _match_quotes(a: _Doc, b: _Doc) -> list[tuple[int, int]]:
+def _match_quotes(a: Doc, b: Doc) -> list[tuple[int, int]]:
     """One-to-one quote pairs of two versions, most similar first; among equally similar
     ones (two people saying the same words) the same speaker first, then the closer position."""
     cands = []
@@ -620,7 +423,7 @@ def build_timeline(
     if dup is not None:
         raise InputError(f"article id {dup!r} appears more than once",
                          where=f"articles[{ids.index(dup)}]", hint="give each version its own id")
-    docs = _prepare(arts, entities)
+    docs = prepare_versions(arts, entities)
     b = _Builder(docs, scorer, conflict_window)
     b.first(docs[0])
     for d in docs[1:]:
