@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from storyline.dedup.shingle_store import ShingleStore
+from storyline.features.shingles import count_shared
 from storyline.index.lsh import candidate_pairs, optimal_params
 from storyline.kernels import kernel
 
@@ -48,17 +49,7 @@ def _overlap_kernel(flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) ->
         na, nb_ = a1 - a0, b1 - b0
         if na == 0 or nb_ == 0:
             continue
-        i, j, inter = a0, b0, 0
-        while i < a1 and j < b1:
-            x, y = flat[i], flat[j]
-            if x == y:
-                inter += 1
-                i += 1
-                j += 1
-            elif x < y:
-                i += 1
-            else:
-                j += 1
+        inter = count_shared(flat, a0, a1, flat, b0, b1)
         out[q, 0] = inter / (na + nb_ - inter)
         out[q, 1] = inter / min(na, nb_)
     return out

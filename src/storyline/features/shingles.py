@@ -313,10 +313,12 @@ def char_shingle_hashes(text: str, k: int = 5, seed: int = 1) -> np.ndarray:
     return char_shingle_batch([text], k, seed)[0]
 
 
-@kernel(nogil=True)
-def _sorted_overlap_kernel(a: np.ndarray, b: np.ndarray) -> int:
-    i = j = n = 0
-    while i < a.shape[0] and j < b.shape[0]:
+@kernel(nogil=True, inline="always")
+def count_shared(a: np.ndarray, i: int, a_end: int, b: np.ndarray, j: int, b_end: int) -> int:
+    """Shared ids of the sorted unique runs ``a[i:a_end]`` and ``b[j:b_end]`` (a merge walk,
+    inlined into the kernels that call it; indices, not slices, so no views are made)."""
+    n = 0
+    while i < a_end and j < b_end:
         x, y = a[i], b[j]
         if x == y:
             n += 1
@@ -327,6 +329,11 @@ def _sorted_overlap_kernel(a: np.ndarray, b: np.ndarray) -> int:
         else:
             j += 1
     return n
+
+
+@kernel(nogil=True)
+def _sorted_overlap_kernel(a: np.ndarray, b: np.ndarray) -> int:
+    return count_shared(a, 0, a.shape[0], b, 0, b.shape[0])
 
 
 def sorted_overlap(a: np.ndarray, b: np.ndarray) -> int:
