@@ -110,10 +110,17 @@ def decide(
     other = np.flatnonzero(removed & ~same)
     if other.size:
         pairs = np.stack([exact_rep[other], exact_rep[keeper[other]]], axis=1)
-        ov = overlaps(store, pairs)
-        jac, cont = ov[:, 0], ov[:, 1]
-        near = jac >= threshold
-        cont_ok = ~near & (containment is not None) & (cont >= (containment or 2.0))
-        code[other] = np.where(near, NEAR, np.where(cont_ok, CONTAINED, VIA_CLUSTER))
-        score[other] = np.where(cont_ok, cont, jac)
+        code[other], score[other] = removal_reasons(overlaps(store, pairs), threshold, containment)
     return keeper, code, score
+
+
+def removal_reasons(
+    ov: np.ndarray, threshold: float, containment: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reason code and score of removed copies from their ``(p, 2)`` Jaccard and containment
+    with the keeper: near (Jaccard), else contained, else only linked via the cluster."""
+    jac, cont = ov[:, 0], ov[:, 1]
+    near = jac >= threshold
+    cont_ok = ~near & (containment is not None) & (cont >= (containment or 2.0))
+    code = np.where(near, NEAR, np.where(cont_ok, CONTAINED, VIA_CLUSTER)).astype(np.int8)
+    return code, np.where(cont_ok, cont, jac)

@@ -37,6 +37,16 @@ class Decision:
 
 # reason codes of the compact decision arrays
 UNIQUE, KEPT, EXACT, NEAR, CONTAINED, VIA_CLUSTER = range(6)
+# the code behind each reason's name (a summary's per-reason counts)
+REASON_CODES = {"unique": UNIQUE, "kept": KEPT, "exact": EXACT, "near": NEAR,
+                "contained": CONTAINED, "via cluster": VIA_CLUSTER}
+
+
+def make_decision(id: str, keeper_id: str, code: int, score: float) -> Decision:
+    """The :class:`Decision` of one article from its compact form (keeper id, code, score)."""
+    if code in (UNIQUE, KEPT):
+        return Decision(id, keeper_id, True, None, 1.0, "unique" if code == UNIQUE else "kept")
+    return Decision(id, keeper_id, False, keeper_id, round(score, 4), reason_text(code, score))
 
 
 class DedupResult:
@@ -62,13 +72,7 @@ class DedupResult:
     def iter_decisions(self) -> Iterator[Decision]:
         ids, keeper, code, score = self.ids, self.keeper, self.code, self.score
         for i in range(len(ids)):
-            c = int(code[i])
-            kid = ids[int(keeper[i])]
-            if c in (UNIQUE, KEPT):
-                yield Decision(ids[i], kid, True, None, 1.0, "unique" if c == UNIQUE else "kept")
-                continue
-            s = float(score[i])
-            yield Decision(ids[i], kid, False, kid, round(s, 4), reason_text(c, s))
+            yield make_decision(ids[i], ids[int(keeper[i])], int(code[i]), float(score[i]))
 
     @cached_property
     def decisions(self) -> list[Decision]:

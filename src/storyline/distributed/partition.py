@@ -21,22 +21,10 @@ import pyarrow as pa
 from storyline import errors
 from storyline.config import ReadConfig
 from storyline.data import Article
-from storyline.dedup import (
-    CONTAINED,
-    EXACT,
-    KEPT,
-    NEAR,
-    UNIQUE,
-    VIA_CLUSTER,
-    Decision,
-    DedupConfig,
-    article_text,
-    featurize,
-    lsh_params,
-    pair_overlaps,
-    reason_text,
-)
+from storyline.dedup import DedupConfig, article_text, featurize, lsh_params, pair_overlaps
 from storyline.dedup.config import _KEEP_BUILTIN
+from storyline.dedup.grouping import removal_reasons
+from storyline.dedup.result import make_decision
 from storyline.errors import RecordError, StorylineError
 from storyline.features.minhash import is_empty_signature
 from storyline.index.lsh import band_hashes
@@ -256,17 +244,14 @@ def containment_samples(batches: Iterator[pa.RecordBatch], cfg: DedupConfig
 def score_pairs(batches: Iterator[pa.RecordBatch], cfg: DedupConfig) -> Iterator[pa.RecordBatch]:
     """(rep, krep, si, sk) -> reason code and score of a removed near copy (``decide``'s rule)."""
     for batch in batches:
-        ov = _pair_overlaps(batch, "si", "sk")
-        jac, cont = ov[:, 0], ov[:, 1]
-        near = jac >= cfg.threshold
-        cont_ok = ~near & (cfg.containment is not None) & (cont >= (cfg.containment or 2.0))
-        code = np.where(near, NEAR, np.where(cont_ok, CONTAINED, VIA_CLUSTER)).astype(np.int8)
+        code, score = removal_reasons(_pair_overlaps(batch, "si", "sk"), cfg.threshold,
+                                      cfg.containment)
         yield pa.RecordBatch.from_pydict(
             {
                 "rep": batch.column("rep"),
                 "krep": batch.column("krep"),
                 "code": pa.array(code, pa.int8()),
-                "score": pa.array(np.where(cont_ok, cont, jac), pa.float64()),
+                "score": pa.array(score, pa.float64()),
             }
         )
 
@@ -279,13 +264,8 @@ def decision_records(batches: Iterator[pa.RecordBatch], as_json: bool
         ids, kids = batch.column("id").to_pylist(), batch.column("kid").to_pylist()
         codes, scores = batch.column("code").to_pylist(), batch.column("score").to_pylist()
         urls = batch.column("url").to_pylist()
-        recs = []
-        for i, k, c, s, u in zip(ids, kids, codes, scores, urls, strict=True):
-            if c in (UNIQUE, KEPT):
-                d = Decision(i, k, True, None, 1.0, "unique" if c == UNIQUE else "kept")
-            else:
-                d = Decision(i, k, False, k, round(s, 4), reason_text(c, s))
-            recs.append(d.record(u))
+        recs = [make_decision(i, k, c, s).record(u)
+                for i, k, c, s, u in zip(ids, kids, codes, scores, urls, strict=True)]
         if as_json:
             lines = [json.dumps(r, ensure_ascii=False, default=str) for r in recs]
             yield pa.RecordBatch.from_pydict({"value": pa.array(lines, pa.string())})
@@ -298,8 +278,6 @@ _DECISION_ARROW = pa.schema([("id", pa.string()), ("cluster_id", pa.string()),
                              ("kept", pa.bool_()), ("duplicate_of", pa.string()),
                              ("score", pa.float64()), ("reason", pa.string()),
                              ("url", pa.string())])
-CODES = {"unique": UNIQUE, "kept": KEPT, "exact": EXACT, "near": NEAR, "contained": CONTAINED,
-         "via cluster": VIA_CLUSTER}
 
 
 def error_from_row(row: dict[str, Any]) -> StorylineError:

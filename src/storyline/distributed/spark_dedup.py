@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.config import ReadConfig
 from storyline.dedup import DedupConfig
+from storyline.dedup.result import EXACT, KEPT, REASON_CODES, UNIQUE
 from storyline.distributed.outputs import is_uri, join_path, publish, remove, write_file
 from storyline.distributed.session import materialize
 from storyline.errors import ConfigError, FormatError, InputError
@@ -335,9 +336,9 @@ def dedup_frames(
         "id",
         "url",
         "kid",
-        F.when(kept & (F.col("size") == 1), F.lit(P.UNIQUE))
-        .when(kept, F.lit(P.KEPT))
-        .when(exact, F.lit(P.EXACT))
+        F.when(kept & (F.col("size") == 1), F.lit(UNIQUE))
+        .when(kept, F.lit(KEPT))
+        .when(exact, F.lit(EXACT))
         .otherwise(F.col("code"))
         .cast("byte")
         .alias("code"),
@@ -397,7 +398,7 @@ def dedup_spark(
     per_code = {int(r["code"]): int(r["n"]) for r in
                 decisions.groupBy("code").agg(F.count("*").alias("n")).collect()}
     n_acc = sum(per_code.values())
-    n_kept = per_code.get(P.UNIQUE, 0) + per_code.get(P.KEPT, 0)
+    n_kept = per_code.get(UNIQUE, 0) + per_code.get(KEPT, 0)
     ordered = decisions.orderBy("idx").select("id", "kid", "code", "score", "url")
     dec_path = join_path(out_s, "decisions")
     if out_format == "jsonl":
@@ -412,10 +413,10 @@ def dedup_spark(
     result.read = n_acc + n_bad
     result.kept = result.clusters = n_kept
     result.removed = n_acc - n_kept
-    result.reasons = {name: per_code.get(code, 0) for name, code in P.CODES.items()
+    result.reasons = {name: per_code.get(code, 0) for name, code in REASON_CODES.items()
                       if name not in ("unique", "kept")}
     if write_articles:
-        kept_idx = decisions.where(F.col("code") <= P.KEPT).select("idx")
+        kept_idx = decisions.where(F.col("code") <= KEPT).select("idx")
         arts: DataFrame | None = None
         by_fmt = sorted({fmt for _, fmt in files})
         for kind, raw in zip(by_fmt, raws, strict=True):
