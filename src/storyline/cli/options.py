@@ -2,7 +2,9 @@
 
 ``@read_options`` adds the reader's options (input format, field names, ``--on-error``,
 ``--rejects``, ``--encoding``) to a command and hands it one :class:`ReadConfig` as ``read``
-(and the rejects path as ``rejects``), so the options and their defaults are written once.
+(and the rejects path as ``rejects``); ``@engine_options(...)`` adds ``--engine``,
+``--spark-master``, ``--conf`` and ``--single-file`` and hands it one :class:`Engine` as
+``engine``; so the options and their defaults are written once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,10 +66,6 @@ LevelOpt = Annotated[
         "plain average linkage, no window). Options given explicitly override the level's.",
     ),
 ]
-EngineOpt = Annotated[
-    str,
-    typer.Option("--engine", help="local (this process) or spark (same stories on Spark; batch only)."),
-]
 SparkMasterOpt = Annotated[
     str, typer.Option("--spark-master", help="--engine spark: master URL (local[N], yarn...).")
 ]
@@ -107,33 +106,91 @@ def read_config(
     return ReadConfig(input_format=input_format, fields=fields, on_error=on_error, encoding=encoding)
 
 
-def read_options(fn: Callable[..., None]) -> Callable[..., None]:
-    """Replace the command's ``read: ReadConfig`` parameter by the reader's options (where
-    ``read`` stands in its signature) and pass the built config; ``rejects`` is passed too."""
+def _bundled(
+    fn: Callable[..., None],
+    name: str,
+    options: list[tuple[str, Any, Any]],
+    build: Callable[..., Any],
+    passed: tuple[str, ...] = (),
+) -> Callable[..., None]:
+    """Replace ``fn``'s parameter ``name`` by ``options`` (name, annotation, default; where
+    ``name`` stands in its signature) and call ``fn`` with ``name=build(**their values)``. An
+    option also named in ``passed`` is handed to ``fn`` as itself (when ``fn`` takes it)."""
     sig = inspect.signature(fn, eval_str=True)
     hints = typing.get_type_hints(fn, include_extras=True)
+    names = {n for n, _, _ in options}
     params: list[inspect.Parameter] = []
     for p in sig.parameters.values():
         p = p.replace(annotation=hints.get(p.name, p.annotation))
-        if p.name == "read":
+        if p.name == name:
             params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=a, default=d)
-                       for n, a, d in _READ_PARAMS]
-        elif p.name != "rejects":
+                       for n, a, d in options]
+        elif p.name not in names:
             params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
                           if p.default is not inspect.Parameter.empty else p)
-    takes_rejects = "rejects" in sig.parameters
+    takes = [n for n in passed if n in sig.parameters]
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        got = {n: kwargs.pop(n) for n in list(kwargs) if n in _READ_NAMES}
-        rejects = got.pop("rejects", None)
-        if takes_rejects:
-            kwargs["rejects"] = rejects
-        fn(*args, read=read_config(**got), **kwargs)
+        got = {n: kwargs.pop(n) for n in list(kwargs) if n in names}
+        for n in passed:
+            value = got.pop(n, None)
+            if n in takes:
+                kwargs[n] = value
+        fn(*args, **{name: build(**got)}, **kwargs)
 
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
     return wrapper
+
+
+def read_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """Replace the command's ``read: ReadConfig`` parameter by the reader's options (where
+    ``read`` stands in its signature) and pass the built config; ``rejects`` is passed too."""
+    return _bundled(fn, "read", _READ_PARAMS, read_config, passed=("rejects",))
+
+
+ENGINES = ("local", "spark")
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """Where a command runs: ``name`` local or spark, and the Spark settings (``master``,
+    ``conf`` items key=value, ``single_file`` outputs) that only --engine spark reads."""
+
+    name: str = "local"
+    master: str = "local[2]"
+    conf: tuple[str, ...] = ()
+    single_file: bool = False
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINES:
+            raise ConfigError(f"unknown --engine {self.name!r}",
+                              hint=f"use one of {', '.join(ENGINES)}")
+
+    @property
+    def local(self) -> bool:
+        return self.name == "local"
+
+
+def engine_options(spark_does: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Replace the command's ``engine: Engine`` parameter by --engine (its help says what
+    ``spark_does``), --spark-master, --conf and --single-file, and pass the built Engine."""
+    engine_opt = Annotated[
+        str, typer.Option("--engine", help=f"local (this process) or spark ({spark_does}).")
+    ]
+    options: list[tuple[str, Any, Any]] = [
+        ("engine", engine_opt, "local"),
+        ("spark_master", SparkMasterOpt, "local[2]"),
+        ("spark_conf", SparkConfOpt, None),
+        ("single_file", SingleFileOpt, False),
+    ]
+
+    def build(engine: str = "local", spark_master: str = "local[2]",
+              spark_conf: list[str] | None = None, single_file: bool = False) -> Engine:
+        return Engine(engine, spark_master, tuple(spark_conf or ()), single_file)
+
+    return lambda fn: _bundled(fn, "engine", options, build)
 
 
 def check_format(fmt: str) -> None:
@@ -142,3 +199,4 @@ def check_format(fmt: str) -> None:
 
 
 READ = ReadConfig()  # the default of a command's ``read`` parameter; @read_options fills it
+LOCAL = Engine()  # the default of a command's ``engine`` parameter; @engine_options fills it

@@ -5,91 +5,74 @@ The engine (:mod:`storyline.distributed`) never imports the CLI; this module cal
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from storyline.cli.options import Engine
 from storyline.config import ReadConfig
 from storyline.dedup import DedupConfig
-from storyline.errors import ConfigError
 from storyline.output import render
 from storyline.stories import ClusterConfig, Scorer
 
-ENGINES = ("local", "spark")
+
+@dataclass(frozen=True, slots=True)
+class SparkJob:
+    """What every ``--engine spark`` command shares: where it runs, what it reads and writes,
+    and how it reports."""
+
+    engine: Engine
+    inputs: list[Path]
+    out: Path
+    read: ReadConfig
+    rejects: Path | None
+    fmt: str
+    quiet: bool
+
+    def run_args(self) -> tuple[list[str], str, dict[str, Any]]:
+        """The engine call's inputs, output and the keywords every engine entry point takes."""
+        from storyline.distributed.session import parse_conf
+
+        e = self.engine
+        return [str(p) for p in self.inputs], str(self.out), {
+            "master": e.master, "read_config": self.read, "spark_conf": parse_conf(list(e.conf)),
+            "rejects": self.rejects, "quiet": self.quiet, "single_file": e.single_file}
+
+    def report(self, summary: dict[str, Any], lines: list[str], accounting: str,
+               rejected: int) -> None:
+        """As the local commands do: the summary and ``lines`` unless quiet, the accounting
+        line always (nothing lost silently), and a pointer to --rejects when records were
+        rejected and no rejects file was asked for."""
+        if not self.quiet:
+            render([summary], self.fmt, sys.stdout)
+            for line in lines:
+                typer.echo(line, err=True)
+        typer.echo(accounting, err=True)
+        if not self.quiet and rejected and self.rejects is None:
+            typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
 
 
-def _spark_conf(engine: str, conf_items: list[str] | None) -> dict[str, str]:
-    """The checked --engine and the --conf settings of a Spark command."""
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown --engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
-    from storyline.distributed.session import parse_conf
-
-    return parse_conf(conf_items)
-
-
-def dedup_command(
-    engine: str,
-    inputs: list[Path],
-    out: Path,
-    dconf: DedupConfig,
-    rc: ReadConfig,
-    master: str,
-    conf_items: list[str] | None,
-    out_format: str,
-    rejects: Path | None,
-    fmt: str,
-    quiet: bool,
-    single_file: bool = False,
-) -> None:
+def dedup_command(job: SparkJob, dconf: DedupConfig, out_format: str) -> None:
     """``storyline dedup --engine spark``: same summary and accounting as the local engine."""
-    conf = _spark_conf(engine, conf_items)
     from storyline.distributed import dedup_spark
 
-    result = dedup_spark(
-        [str(p) for p in inputs], str(out), dconf, master=master, read_config=rc,
-        spark_conf=conf, out_format=out_format, rejects=rejects, quiet=quiet,
-        single_file=single_file,
-    )
-    if not quiet:
-        render([result.summary()], fmt, sys.stdout)
-        typer.echo(f"wrote {', '.join(result.outputs.values())} ({result.seconds:.1f} s)", err=True)
-    _echo_accounting(result.accounting_line(), result.rejected, rejects, quiet)
+    inputs, out, kw = job.run_args()
+    result = dedup_spark(inputs, out, dconf, out_format=out_format, **kw)
+    job.report(result.summary(),
+               [f"wrote {', '.join(result.outputs.values())} ({result.seconds:.1f} s)"],
+               result.accounting_line(), result.rejected)
 
 
-def cluster_command(
-    engine: str,
-    inputs: list[Path],
-    out: Path,
-    cconf: ClusterConfig,
-    rc: ReadConfig,
-    linker: Scorer,
-    master: str,
-    conf_items: list[str] | None,
-    rejects: Path | None,
-    fmt: str,
-    quiet: bool,
-    single_file: bool = False,
-) -> None:
+def cluster_command(job: SparkJob, cconf: ClusterConfig, linker: Scorer) -> None:
     """``storyline cluster --engine spark``: same outputs and summary as the local batch."""
-    conf = _spark_conf(engine, conf_items)
     from storyline.distributed import cluster_spark
 
-    result = cluster_spark(
-        [str(p) for p in inputs], str(out), cconf, master=master, read_config=rc,
-        spark_conf=conf, linker=linker, rejects=rejects, quiet=quiet, single_file=single_file,
-    )
-    if not quiet:
-        render([result.summary_record()], fmt, sys.stdout)
-        typer.echo(f"wrote {', '.join(result.outputs.values())}", err=True)
-        typer.echo(f"spark: {result.blocks} candidate blocks, {result.components} components "
-                   f"(largest {result.largest_component} articles), {result.rounds} round(s)",
-                   err=True)
-    _echo_accounting(result.accounting_line(), result.rejected, rejects, quiet)
-
-
-def _echo_accounting(line: str, rejected: int, rejects: Path | None, quiet: bool) -> None:
-    """As the local commands do: the accounting line always (nothing lost silently), and a
-    pointer to --rejects when records were rejected and no rejects file was asked for."""
-    typer.echo(line, err=True)
-    if not quiet and rejected and rejects is None:
-        typer.echo("  (use --rejects FILE to see every rejected record and why)", err=True)
+    inputs, out, kw = job.run_args()
+    result = cluster_spark(inputs, out, cconf, linker=linker, **kw)
+    job.report(result.summary_record(), [
+        f"wrote {', '.join(result.outputs.values())}",
+        f"spark: {result.blocks} candidate blocks, {result.components} components "
+        f"(largest {result.largest_component} articles), {result.rounds} round(s)",
+    ], result.accounting_line(), result.rejected)

@@ -12,15 +12,15 @@ import typer
 
 from storyline.cli.app import app, friendly
 from storyline.cli.options import (
+    LOCAL,
     READ,
+    Engine,
     FormatOpt,
     Inputs,
     LevelOpt,
     QuietOpt,
-    SingleFileOpt,
-    SparkConfOpt,
-    SparkMasterOpt,
     check_format,
+    engine_options,
     read_options,
 )
 from storyline.cli.progress import Ticker, progress
@@ -115,6 +115,7 @@ def _stream_assign(
 @app.command()
 @friendly
 @read_options
+@engine_options("same stories on Spark; batch only")
 def cluster(
     inputs: Inputs,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("cluster-out"),
@@ -177,13 +178,7 @@ def cluster(
     rejects: Path | None = None,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
-    engine: Annotated[
-        str,
-        typer.Option("--engine", help="local (this process) or spark (same stories on Spark; batch only)."),
-    ] = "local",
-    spark_master: SparkMasterOpt = "local[2]",
-    spark_conf: SparkConfOpt = None,
-    single_file: SingleFileOpt = False,
+    engine: Engine = LOCAL,
 ) -> None:
     """Group articles into stories (or, with --level topic, topics) and name the first report of each.
 
@@ -223,14 +218,13 @@ def cluster(
         workers=workers,
     )
     linker = load_linker(model)
-    if engine != "local":
+    if not engine.local:
         if stream:
             raise ConfigError("--stream runs on the local engine only",
                               hint="drop --stream for --engine spark (batch clustering)")
-        from storyline.cli.spark import cluster_command
+        from storyline.cli.spark import SparkJob, cluster_command
 
-        cluster_command(engine, inputs, out, cconf, read, linker, spark_master, spark_conf,
-                        rejects, fmt, quiet, single_file)
+        cluster_command(SparkJob(engine, inputs, out, read, rejects, fmt, quiet), cconf, linker)
         return
     out.mkdir(parents=True, exist_ok=True)
     stream_in, stats = read_inputs(inputs, read, quiet or stream)

@@ -18,14 +18,14 @@ import typer
 
 from storyline.cli.app import app, friendly
 from storyline.cli.options import (
+    LOCAL,
     READ,
+    Engine,
     FormatOpt,
     Inputs,
     QuietOpt,
-    SingleFileOpt,
-    SparkConfOpt,
-    SparkMasterOpt,
     check_format,
+    engine_options,
     read_options,
 )
 from storyline.cli.progress import progress
@@ -56,6 +56,7 @@ def dedup_summary(result: Any, stats: ReadStats) -> dict[str, Any]:
 @app.command()
 @friendly
 @read_options
+@engine_options("same results on Spark")
 def dedup(
     inputs: Inputs,
     out: Annotated[
@@ -100,15 +101,10 @@ def dedup(
     rejects: Path | None = None,
     fmt: FormatOpt = "table",
     quiet: QuietOpt = False,
-    engine: Annotated[
-        str, typer.Option("--engine", help="local (this process) or spark (same results on Spark).")
-    ] = "local",
-    spark_master: SparkMasterOpt = "local[2]",
-    spark_conf: SparkConfOpt = None,
+    engine: Engine = LOCAL,
     out_format: Annotated[
         str, typer.Option("--out-format", help="--engine spark: decisions as jsonl or parquet.")
     ] = "jsonl",
-    single_file: SingleFileOpt = False,
 ) -> None:
     """Find exact and near-duplicate articles, group them and keep one of each group.
 
@@ -142,11 +138,10 @@ def dedup(
         containment=containment if containment > 0 else None,
         containment_candidates=containment_candidates,
     )
-    if engine != "local":
-        from storyline.cli.spark import dedup_command
+    if not engine.local:
+        from storyline.cli.spark import SparkJob, dedup_command
 
-        dedup_command(engine, inputs, out, dconf, read, spark_master, spark_conf, out_format,
-                      rejects, fmt, quiet, single_file)
+        dedup_command(SparkJob(engine, inputs, out, read, rejects, fmt, quiet), dconf, out_format)
         return
     from storyline.report import DuplicateGroups
 
