@@ -4,11 +4,14 @@ pairs, with and without embeddings. Not a benchmark by itself."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import platform
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,32 @@ class PairSet:
     ratings: list[dict[str, float]]  # SemEval gold (empty for synthetic)
     labels: list[str]  # synthetic relation (empty for SemEval)
     feats: list[tuple[ArticleFeatures, ArticleFeatures]]
+
+
+def markdown_table(rows: list[tuple[str, ...]]) -> str:
+    """``rows`` (the first is the header) as a Markdown table with padded columns."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for k, r in enumerate(rows):
+        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
+        if k == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+@contextmanager
+def tee_stdout() -> Iterator[io.StringIO]:
+    """Print as usual and also collect what is printed (a benchmark saves its own output)."""
+    buf = io.StringIO()
+
+    class Tee(io.TextIOBase):
+        def write(self, s: str) -> int:
+            sys.__stdout__.write(s)  # type: ignore[union-attr]
+            buf.write(s)
+            return len(s)
+
+    with redirect_stdout(Tee()):
+        yield buf
 
 
 def load_semeval(path: Path = SEMEVAL) -> list[dict[str, Any]]:

@@ -38,7 +38,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_link import SYNTH_HARD, SYNTH_N, SYNTH_PER_KIND, SYNTH_SEED, fit_variant  # noqa: E402
-from linkdata import SHARED_DATA, embedder_or_none, load_semeval, semeval_pairs, synth_pairs  # noqa: E402
+from linkdata import (  # noqa: E402
+    SHARED_DATA,
+    embedder_or_none,
+    load_semeval,
+    markdown_table,
+    semeval_pairs,
+    synth_pairs,
+    tee_stdout,
+)
 
 from storyline.eval.pairs import pearson  # noqa: E402
 from storyline.link import SIGNALS, Linker, model_variant  # noqa: E402
@@ -55,16 +63,6 @@ class PairsContext:
     data: Path
     verbose: bool = True
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for k, r in enumerate(rows):
-        out.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
-        if k == 0:
-            out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(out)
 
 
 def _singles(signals: list[dict[str, float]], target: list[float]) -> list[tuple[str, float]]:
@@ -118,7 +116,7 @@ def section_pairs(ctx: Any) -> None:
             f"{min(runs):.3f}-{max(runs):.3f}", f"{np.mean(runs) - best_r:+.3f}",
             f"{cv['design']}, alpha {cv['alpha']:g}, synth {cv['synth_fraction']:g} ({cv['similarity_vs_-overall']:.3f})",
         ))
-    print(_table(rows))
+    print(markdown_table(rows))
     if ctx.verbose:
         for r in results:
             top = ", ".join(f"{n} {v:.3f}" for n, v in r["singles"][:5])
@@ -136,17 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / SEMEVAL_FILE).exists():
         print(f"data not found: {args.data / SEMEVAL_FILE} (pass --data)", file=sys.stderr)
         return 2
-    buf = io.StringIO()
-
-    class Tee(io.TextIOBase):
-        def write(self, s: str) -> int:
-            sys.__stdout__.write(s)  # type: ignore[union-attr]
-            buf.write(s)
-            return len(s)
-
     ctx = PairsContext(args.data, verbose=not args.quiet)
     start = time.perf_counter()
-    with redirect_stdout(Tee()):
+    with tee_stdout() as buf:
         print("# storyline pair scorer on real rated pairs (benchmarks/real_news_pairs.py)")
         print(f"machine: {platform.machine()} {os.cpu_count()} cpus, python {platform.python_version()}, "
               f"{platform.system()} (shared with other jobs); encoders run on the CPU")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import sys
 import time
 from collections import Counter
 from contextlib import redirect_stdout
@@ -35,24 +34,16 @@ from linkdata import (
     embedder_or_none,
     load_semeval,
     machine,
+    markdown_table,
     semeval_pairs,
     synth_pairs,
+    tee_stdout,
 )
 
 from storyline.eval.pairs import pearson
 from storyline.link import SAME_STORY_RELATIONS, Linker
 
 HELDOUT_SEED, HELDOUT_N, HELDOUT_PER_KIND = 29, 800, 120
-
-
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for k, r in enumerate(rows):
-        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
-        if k == 0:
-            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
 
 
 def run(use_embeddings: bool) -> None:
@@ -88,12 +79,12 @@ def run(use_embeddings: bool) -> None:
         rows.append((f"storyline {name} model, chosen config", f"{cv['similarity_vs_-overall']:.3f}",
                      f"5-fold CV of the chosen config ({cv['design']}, alpha {cv['alpha']:g}, synth {cv['synth_fraction']:g})"))
     print()
-    print(_table(rows))
+    print(markdown_table(rows))
     print()
     for dim in ("geography", "entities", "time", "narrative", "style", "tone", "overall"):
         dim_rows.append((dim, *[f"{cvs[v]['dim_' + dim]:.3f}" for v, _ in variants]))
     print("per-dimension nested 5-fold CV Pearson (predicted rating vs gold rating; overall = 4 - 3 * similarity):")
-    print(_table(dim_rows))
+    print(markdown_table(dim_rows))
     print()
     print("same-story classifier on SemEval (gold: overall <= 2), 5-fold CV: " + ", ".join(
         f"{v}: F1 {cvs[v]['semeval_cv_same_story_f1']:.3f} acc {cvs[v]['semeval_cv_same_story_accuracy']:.3f}"
@@ -123,7 +114,7 @@ def run(use_embeddings: bool) -> None:
         crow: list[tuple[str, ...]] = [("gold \\ predicted", *preds)]
         for g in golds:
             crow.append((g, *[str(conf[(g, p)]) for p in preds]))
-        print(_table(crow))
+        print(markdown_table(crow))
         print()
     # speed
     from storyline.data import Article
@@ -148,15 +139,7 @@ def main() -> None:
     ap.add_argument("--no-embeddings", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "link-pairs.txt")
     args = ap.parse_args()
-    buf = io.StringIO()
-
-    class Tee(io.TextIOBase):
-        def write(self, s: str) -> int:
-            sys.__stdout__.write(s)  # type: ignore[union-attr]
-            buf.write(s)
-            return len(s)
-
-    with redirect_stdout(Tee()):
+    with tee_stdout() as buf:
         run(not args.no_embeddings)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(buf.getvalue(), encoding="utf-8")
