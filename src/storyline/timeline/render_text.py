@@ -26,6 +26,15 @@ def _quote(sentence: str) -> str:
     return "\u201c" + (s if len(s) <= _SENTENCE_MAX else s[: _SENTENCE_MAX - 3] + "...") + "\u201d"
 
 
+def _kept_state(x: Track) -> str:
+    """Where a quote or claim stood: kept over which versions (or only in one), and where it
+    was dropped."""
+    state = f"kept {_span(x)}" if len(x.mentions) > 1 else f"only in {_v(x.first)}"
+    if x.stopped is not None:
+        state += f", dropped in v{x.stopped[0] + 1}"
+    return state
+
+
 def _span(t: Track) -> str:
     a, b = t.first.version, t.last.version
     return _v(a) if a == b else f"{_v(a)}\u2013{_v(b)}"
@@ -134,9 +143,7 @@ def _facts_text(t: Timeline, max_names: int) -> list[str]:
     lines += ["", f"Quotes ({len(quotes)})"]
     for x in quotes:
         speaker = x.first.speaker or "unattributed"
-        state = (f"kept {_span(x)}" if len(x.mentions) > 1 else f"only in {_v(x.first)}")
-        if x.stopped is not None:
-            state += f", dropped in v{x.stopped[0] + 1}"
+        state = _kept_state(x)
         lines.append(f"  {_quote(x.first.text)} \u2014 {speaker}; {state}")
         lines.append(f"    {_v(x.first)}: {_quote(x.first.sentence)}")
         for c in x.changes:
@@ -145,9 +152,7 @@ def _facts_text(t: Timeline, max_names: int) -> list[str]:
     claims = [x for x in t.facts if x.kind == "claim"]
     lines += ["", f"Claims ({len(claims)})"]
     for x in claims:
-        state = (f"kept {_span(x)}" if len(x.mentions) > 1 else f"only in {_v(x.first)}")
-        if x.stopped is not None:
-            state += f", dropped in v{x.stopped[0] + 1}"
+        state = _kept_state(x)
         lines.append(f"  {x.first.speaker}; {state}: {_quote(x.first.sentence)}")
     lines += ["", f"Conflicts ({len(t.conflicts)})"]
     if not t.conflicts:
