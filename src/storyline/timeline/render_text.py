@@ -143,17 +143,14 @@ def _facts_text(t: Timeline, max_names: int) -> list[str]:
     lines += ["", f"Quotes ({len(quotes)})"]
     for x in quotes:
         speaker = x.first.speaker or "unattributed"
-        state = _kept_state(x)
-        lines.append(f"  {_quote(x.first.text)} \u2014 {speaker}; {state}")
+        lines.append(f"  {_quote(x.first.text)} \u2014 {speaker}; {_kept_state(x)}")
         lines.append(f"    {_v(x.first)}: {_quote(x.first.sentence)}")
         for c in x.changes:
             lines.append(f"    {_v(c.new)} speaker {c.old.speaker} \u2192 {c.new.speaker}: "
                          f"{_quote(c.new.sentence)}")
     claims = [x for x in t.facts if x.kind == "claim"]
     lines += ["", f"Claims ({len(claims)})"]
-    for x in claims:
-        state = _kept_state(x)
-        lines.append(f"  {x.first.speaker}; {state}: {_quote(x.first.sentence)}")
+    lines += [f"  {x.first.speaker}; {_kept_state(x)}: {_quote(x.first.sentence)}" for x in claims]
     lines += ["", f"Conflicts ({len(t.conflicts)})"]
     if not t.conflicts:
         lines.append("  none: no two sources gave different values at the same time")
