@@ -53,6 +53,22 @@ def test_create_sets_wal_schema_and_config(tmp_path):
         Store.create(tmp_path / "a.db")
 
 
+def test_config_meta_keeps_the_flat_format(tmp_path):
+    """A store keeps its config flat in meta (the format every store version reads): the
+    nested MinHashParams goes in and comes back, banding fixed at create time."""
+    with Store.create(tmp_path / "m.db") as s:
+        row = s.conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0]
+        meta = json.loads(row)
+        want_bands = s.config.minhash.bands
+    assert sorted(meta) == ["assigner", "bands", "candidate_threshold", "containment", "k",
+                            "max_candidates", "num_perm", "rows", "seed", "threshold"]
+    assert meta["candidate_threshold"] == 0.65 and meta["bands"] == want_bands > 0
+    cfg = StoreConfig.from_meta(meta)
+    assert cfg.to_meta() == meta and cfg.minhash.threshold == 0.65
+    old = meta | {"candidate_threshold": 0.0, "bands": 0, "rows": 0}  # "not set" sentinels
+    assert StoreConfig.from_meta(old).fixed().to_meta() == meta
+
+
 def test_open_refuses_missing_and_foreign_files(tmp_path):
     with pytest.raises(StoreError, match="index create"):
         Store.open(tmp_path / "nope.db")
