@@ -33,3 +33,20 @@ def test_errors_survive_pickling_unchanged() -> None:
         assert type(back) is type(err)
         assert str(back) == str(err) and back.args == err.args
         assert back.to_dict() == err.to_dict()
+
+
+def test_minhash_params_keep_each_owners_defaults():
+    """One MinHashParams, nested in three configs, each with its historic defaults."""
+    from storyline.config import MinHashParams
+    from storyline.dedup import DedupConfig, lsh_params
+    from storyline.index.lsh import optimal_params
+    from storyline.store import StoreConfig
+    from storyline.stories import ClusterConfig
+
+    assert DedupConfig().minhash == MinHashParams(num_perm=128, k=5, seed=1)
+    assert lsh_params(DedupConfig(threshold=0.7)) == optimal_params(0.7, 128)
+    assert ClusterConfig().minhash == MinHashParams(num_perm=64, threshold=0.5)
+    assert ClusterConfig().minhash.banding(0.9) == optimal_params(0.5, 64)
+    store = StoreConfig(threshold=0.8)
+    assert store.lsh_threshold == 0.65 and store.banding() == optimal_params(0.65, 128)
+    assert MinHashParams(bands=16, rows=8).banding(0.8) == (16, 8)
