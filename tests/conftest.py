@@ -4,22 +4,26 @@ The real scorer is :class:`storyline.link.Linker`; these give exact, cheap simil
 can say which story each article must join. Tests take them through the ``stand_ins`` fixture
 (the classes) or ``word_scorer`` (a fresh instance), never by importing this file.
 
-This is the only conftest.py: the stand-in features are pickled by the store tests, and pickle
-finds their class by module name, which must be one ``conftest``. ``spark_session`` is shared by
+The stand-in scorer implements the whole :class:`storyline.data.Scorer` protocol, its codec
+included (JSON, so the store tests persist its features the way they persist the Linker's).
+This is the only conftest.py: the Spark tests pickle the stand-in features, and pickle finds
+their class by module name, which must be one ``conftest``. ``spark_session`` is shared by
 tests/distributed/ (starting a JVM costs seconds); it skips cleanly without pyspark or Java, and
 a module that needs another number of shuffle partitions sets it in its own ``spark`` fixture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from storyline.data import Article
+from storyline.data import Article, PairScore
+from storyline.errors import DamagedDataError
 
 
 @dataclass(frozen=True)
@@ -29,10 +33,7 @@ class Feat:
     terms: dict[str, float]
 
 
-@dataclass(frozen=True)
-class Score:
-    similarity: float
-    relation: str
+Score = PairScore  # the stand-in scores are the real vocabulary
 
 
 class WordScorer:
@@ -42,15 +43,35 @@ class WordScorer:
     def __init__(self) -> None:
         self.featurized = 0
 
-    def featurize(self, article: Article) -> Feat:
+    codec = "tests.word/1"
+
+    def featurize(self, article: Article, *, normalized: bool = False) -> Feat:
         self.featurized += 1
         words = sorted({w.strip(".,").lower() for w in article.text.split() if len(w) > 3})
         return Feat(article.id, article.text, {w: 1.0 for w in words})
 
-    def score(self, a: Feat, b: Feat) -> Score:
+    def featurize_many(self, articles: Iterable[Article], *, normalized: bool = False) -> list[Feat]:
+        return [self.featurize(a, normalized=normalized) for a in articles]
+
+    def score(self, a: Feat, b: Feat) -> PairScore:
         sa, sb = set(a.terms), set(b.terms)
         s = len(sa & sb) / max(1, len(sa | sb))
-        return Score(s, "same_story" if s >= 0.3 else "unrelated")
+        return PairScore(s, s, "same_story" if s >= 0.3 else "unrelated")
+
+    def index_keys(self, features: Feat) -> dict[str, float]:
+        return dict(features.terms)
+
+    def to_bytes(self, features: Feat, text: str) -> bytes:
+        own = None if features.text == text else features.text
+        return json.dumps({"id": features.id, "text": own, "terms": sorted(features.terms)}).encode()
+
+    def from_bytes(self, data: bytes, text: str) -> Feat:
+        try:
+            d = json.loads(data)
+            return Feat(str(d["id"]), text if d["text"] is None else str(d["text"]),
+                        {str(w): 1.0 for w in d["terms"]})
+        except (ValueError, TypeError, KeyError) as exc:
+            raise DamagedDataError(f"stored word features do not decode ({exc})") from None
 
 
 @pytest.fixture

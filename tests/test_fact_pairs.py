@@ -9,12 +9,11 @@ counts never pair.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import pytest
 
 from storyline.compare import compare
-from storyline.data import Article
+from storyline.data import Article, PairScore
 from storyline.explain.align import align_sentences, locate_sentences
 from storyline.explain.extract import extract_facts
 from storyline.explain.fact_pairs import FactPair, pair_facts
@@ -184,17 +183,12 @@ def test_two_outlets_figures_differ_they_did_not_change(fig_a, fig_b):
 
 
 def test_compare_reports_differs_for_two_outlets():
-    @dataclass(frozen=True)
-    class _Score:
-        similarity: float
-        relation: str
-
     class _Outlets:
         def featurize(self, article, normalized=False):
             return article
 
         def score(self, a, b):
-            return _Score(0.7, "same_story")
+            return PairScore(0.7, 0.7, "same_story")
 
     a = Article(id="a", text="The port operator agreed to buy the shipping line for $6.5 billion, "
                              "the companies said on Monday.")

@@ -275,12 +275,11 @@ def compare(
     score = scorer.score(scorer.featurize(pa, normalized=True),
                          scorer.featurize(pb, normalized=True))
     relation, similarity = str(score.relation), float(score.similarity)
-    dims = _as_dict(getattr(score, "dimensions", None))
+    dims = _as_dict(score.dimensions)
     # schema order (geography ... overall), whatever order the scorer used
     dimensions = {k: dims[k] for k in DIMENSIONS if k in dims} or None
-    signals = _as_dict(getattr(score, "signals", None))
-    if isinstance(getattr(score, "same_story", None), float):
-        signals["same_story"] = score.same_story  # P(same event), drives the relation
+    signals = _as_dict(score.signals)
+    signals["same_story"] = float(score.same_story)  # P(same event), drives the relation
 
     facts: list[ChangedFact] = []
     if relation in SAME_STORY:  # facts of two different events differ; they did not "change"

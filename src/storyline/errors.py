@@ -57,6 +57,12 @@ class MissingDependencyError(StorylineError):
     code = "E002"
 
 
+class DamagedDataError(StorylineError):
+    """Stored bytes do not decode: damaged, truncated, too large when inflated, or foreign."""
+
+    code = "E021"
+
+
 class InputError(StorylineError):
     """An input file or record could not be read or is not usable."""
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storyline.data import Article
+from storyline.data import Article, PairScore
 from storyline.errors import InputError
 from storyline.stories import ClusterConfig, StoryTracker, cluster_stories, story_id_for
 
@@ -20,10 +20,8 @@ class Feat:
     terms: dict[str, float]
 
 
-@dataclass(frozen=True)
-class Score:
-    similarity: float
-    relation: str
+def Score(s: float, relation: str) -> PairScore:  # noqa: N802 - a stand-in's score, named as before
+    return PairScore(s, s, relation)
 
 
 class TableScorer:
@@ -37,7 +35,7 @@ class TableScorer:
         words = sorted(set(article.text.lower().split()))
         return Feat(article.id, {w: 1.0 / len(words) ** 0.5 for w in words})
 
-    def score(self, a: Feat, b: Feat) -> Score:
+    def score(self, a: Feat, b: Feat) -> PairScore:
         self.calls += 1
         s = self.table.get(frozenset((a.id, b.id)), 0.0)
         return Score(s, "same_story" if s >= 0.5 else "related" if s >= 0.2 else "unrelated")
@@ -278,7 +276,7 @@ class EmbeddingScorer:
         v = rng.standard_normal(16) + 0.05 * np.random.default_rng(1000 + int(member[1:])).standard_normal(16)
         return EmbFeat(article.id, {f"only-{article.id}": 1.0}, v / np.linalg.norm(v))
 
-    def score(self, a: EmbFeat, b: EmbFeat) -> Score:
+    def score(self, a: EmbFeat, b: EmbFeat) -> PairScore:
         import numpy as np
 
         s = float(np.dot(a.embedding, b.embedding))  # type: ignore[call-overload]

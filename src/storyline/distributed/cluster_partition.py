@@ -149,7 +149,7 @@ def featurize_articles(
     own ``featurize_many`` and the index terms / signature from the local engine's code.
     """
     sc = scorer.value if hasattr(scorer, "value") else scorer
-    terms_of = getattr(sc, "index_terms", index_terms)
+    terms_of = getattr(sc, "index_keys", index_terms)
     hasher = None
     if cfg.use_minhash:
         hasher = cfg.minhash.hasher()
@@ -282,7 +282,7 @@ class _Unpickling:
 
     def __init__(self, scorer: Scorer):
         self.scorer = scorer
-        self._terms = getattr(scorer, "index_terms", index_terms)
+        self._terms = getattr(scorer, "index_keys", index_terms)
 
     def index_terms(self, feats: Any) -> dict[str, float]:
         """A ghost's terms are never read (it only answers support checks; labels come from

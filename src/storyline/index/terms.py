@@ -18,6 +18,7 @@ same floats); removed keys are masked out and compacted away lazily.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Generic, TypeVar
 
@@ -34,6 +35,19 @@ def top_terms(terms: Mapping[str, float], n: int) -> list[tuple[str, float]]:
     if len(items) <= n:
         return sorted(items, key=lambda tw: (-tw[1], tw[0]))
     return heapq.nsmallest(n, items, key=lambda tw: (-tw[1], tw[0]))
+
+
+def keyed_terms(terms: Mapping[str, float], entity_keys: Iterable[str],
+                entity_weight: float = 0.5) -> dict[str, float]:
+    """An article's index keys: its TF-IDF terms plus its entity keys (prefixed ``e:``, sorted,
+    sharing ``entity_weight`` so a name-heavy article does not drown its words)."""
+    out = {str(t): float(w) for t, w in terms.items()}
+    keys = sorted({str(e) for e in entity_keys})
+    if keys:
+        w = entity_weight / math.sqrt(len(keys))
+        for e in keys:
+            out[f"e:{e}"] = w
+    return out
 
 
 class _Posting:

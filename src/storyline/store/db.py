@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storyline.blobs import TEXT_LIMIT, inflate
 from storyline.config import MinHashParams
-from storyline.errors import ConfigError, InputError, StorylineError
+from storyline.errors import ConfigError, DamagedDataError, InputError, StorylineError
 from storyline.store import tables as T
 from storyline.store.schema import LATEST, MIGRATIONS
 
@@ -103,8 +104,16 @@ def pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
 
-def unpack(data: bytes | None) -> str | None:
-    return None if data is None else zlib.decompress(data).decode("utf-8")
+def unpack(data: bytes | None, *, where: str | None = None) -> str | None:
+    """A text column back; :class:`DamagedDataError` (never a raw zlib error, never unbounded
+    memory) when the stored bytes are damaged."""
+    if data is None:
+        return None
+    raw = inflate(data, TEXT_LIMIT, what="stored text", where=where)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DamagedDataError(f"stored text is not UTF-8 ({exc})", where=where) from None
 
 
 def utc_now() -> str:
@@ -158,6 +167,36 @@ def _decode(cursor: str, n: int) -> list[Any]:
         ) from exc
 
 
+DAMAGE_HINT = ("run 'storyline index check DB' to list the damage; restore the file from a "
+               "backup, or rebuild it: storyline index export DB --text --out all.jsonl, then "
+               "storyline index add NEW.db all.jsonl")
+
+
+def parse_config(value: Any) -> StoreConfig:
+    """The store's settings from its ``meta`` config row; ConfigError when it is not one."""
+    try:
+        d = json.loads(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"config is not JSON ({exc})") from None
+    if not isinstance(d, dict):
+        raise ConfigError(f"config is a JSON {type(d).__name__}, not an object")
+    unknown = sorted(set(d) - set(META_TYPES))
+    if unknown:
+        raise ConfigError(f"config has unknown keys {unknown}")
+    kinds: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "str": str}
+    for k, v in d.items():
+        want = kinds[META_TYPES[k]]
+        if not isinstance(v, want) or isinstance(v, bool):
+            raise ConfigError(f"config {k} = {v!r} is not a {META_TYPES[k]}")
+    return StoreConfig.from_meta(d)
+
+
+#: The keys of :meth:`StoreConfig.to_meta`'s flat form and their JSON types.
+META_TYPES = {"num_perm": "int", "k": "int", "seed": "int", "threshold": "float",
+              "containment": "float", "candidate_threshold": "float", "bands": "int",
+              "rows": "int", "max_candidates": "int", "assigner": "str"}
+
+
 class Store:
     """A storyline SQLite store. Use :meth:`create` or :meth:`open`; close when done.
 
@@ -201,8 +240,11 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: Path | str, *, timeout: float = 30.0) -> Store:
-        """Open an existing store, applying pending migrations; refuse a store from newer code."""
+    def open(cls, path: Path | str, *, timeout: float = 30.0, lenient: bool = False) -> Store:
+        """Open an existing store, applying pending migrations; refuse a store from newer code.
+
+        ``lenient`` (for ``storyline index check``): a damaged config row leaves the default
+        settings in :attr:`config` instead of raising, so the rest can still be checked."""
         path = Path(path)
         if not path.exists():
             raise StoreError(f"no store at {path}", hint=f"create it with 'storyline index create {path}'")
@@ -215,11 +257,20 @@ class Store:
             row = probe.conn.execute(T.GET_META, ("config",)).fetchone()
         except sqlite3.DatabaseError as exc:
             probe.close()
+            if "malformed" in str(exc):
+                raise StoreError(f"{path} is damaged: SQLite says {exc}", hint=DAMAGE_HINT) from None
             raise StoreError(f"{path} is not a storyline store ({exc})", hint="check the path") from exc
         if row is None:
             probe.close()
             raise StoreError(f"{path} has no storyline config", hint="create stores with 'storyline index create'")
-        probe.config = StoreConfig.from_meta(json.loads(row[0]))
+        try:
+            probe.config = parse_config(row[0])
+        except StorylineError as exc:
+            if lenient:
+                return probe
+            probe.close()
+            raise StoreError(f"{path}: the stored config row is damaged ({exc.message})",
+                             where=f"{path}#meta/config", hint=DAMAGE_HINT) from None
         return probe
 
     @property
@@ -357,9 +408,13 @@ class Store:
             "novelty": r[23],
         }
         if text:
-            d["original"] = unpack(r[9])
-            d["text"] = unpack(r[10])
-            d["raw"] = unpack(r[13]) if r[13] is not None else d["original"]
+            try:
+                d["original"] = unpack(r[9], where=f"articles row {r[0]}, original")
+                d["text"] = unpack(r[10], where=f"articles row {r[0]}, text")
+                d["raw"] = unpack(r[13], where=f"articles row {r[0]}, raw") if r[13] is not None else d["original"]
+            except DamagedDataError as exc:  # one damaged row still reads: without its texts
+                d["original"] = d["text"] = d["raw"] = None
+                d["damaged"] = f"{exc.message} (fix: {DAMAGE_HINT})"
         return d
 
     def get_article(self, article_id: str, *, text: bool = True) -> dict[str, Any] | None:
@@ -558,11 +613,12 @@ class Store:
         row = self.conn.execute(T.GET_META, (key,)).fetchone()
         return None if row is None else str(row[0])
 
-    def check(self) -> list[str]:
-        """Integrity and cross-table consistency problems (empty list when all is well)."""
+    def check(self, *, integrity: bool = True) -> list[str]:
+        """Integrity and cross-table consistency problems (empty list when all is well); blobs
+        are decoded by :func:`storyline.store.check.check_store`, which also runs this."""
         c = self.conn
         problems: list[str] = []
-        ic = [r[0] for r in c.execute("PRAGMA integrity_check")]
+        ic = [r[0] for r in c.execute("PRAGMA integrity_check")] if integrity else ["ok"]
         if ic != ["ok"]:
             problems.extend(f"integrity: {m}" for m in ic)
         n = self.count("articles")

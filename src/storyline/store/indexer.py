@@ -10,6 +10,7 @@ and writes every row of the article. Re-adding a stored id is a no-op, so an int
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -20,12 +21,15 @@ import xxhash
 from storyline.config import MinHashParams
 from storyline.data import Article
 from storyline.dedup import CONTAINED, EXACT, NEAR, reason_text, set_overlap
+from storyline.errors import DamagedDataError
 from storyline.features.minhash import MinHasher, estimate_jaccard, is_empty_signature
 from storyline.index.lsh import band_hashes
 from storyline.parallel import Executor, worker_state
 from storyline.store import tables as T
 from storyline.store.assigners import Assigned, Stored, StoryAssigner, ToAssign, make_assigner
 from storyline.store.db import Store, pack, to_ts, unpack, utc_now
+
+log = logging.getLogger("storyline.store")
 
 
 @dataclass(slots=True)
@@ -164,6 +168,7 @@ class Indexer:
         self._pool: Any = None
         self._restored_seq = 0
         self._bucket_sql: dict[int, str] = {}
+        self._damaged: list[tuple[int, str, str]] = []
         self._check_hashing()
         stored = store.meta("assigner")
         if stored is None:
@@ -176,6 +181,7 @@ class Indexer:
                 f"{store.path} was built with story assigner {stored!r}, not {assigner.name!r}",
                 hint="use the same assigner, or build a new store",
             )
+        self.upgrade_features()
 
     def _check_hashing(self) -> None:
         """Stored signatures and buckets are only comparable with the same hashing code: keep a
@@ -302,20 +308,62 @@ class Indexer:
     # ------------------------------------------------------------------ assigner state
 
     def catch_up(self) -> int:
-        """Feed articles stored since the assigner last saw the store (reopen, other writers)."""
+        """Feed articles stored since the assigner last saw the store (reopen, other writers).
+
+        A record whose text does not decode is skipped (logged, counted in :attr:`damaged`),
+        as the assigner skips features that do not: one damaged row never stops the rest."""
         conn = self.store.conn
         n = 0
         while True:
             rows = conn.execute(T.STORED_AFTER, (self._restored_seq,)).fetchall()
             if not rows:
                 return n
-            self.assigner.restore(
-                Stored(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5]),
-                       r[6], unpack(r[7]))
-                for r in rows
-            )
+            self.assigner.restore(self._stored(r) for r in rows)
             self._restored_seq = int(rows[-1][0])
             n += len(rows)
+
+    def _stored(self, r: tuple[Any, ...]) -> Stored:
+        data = None if r[5] is None else bytes(r[5])
+        try:
+            text = unpack(r[7], where=f"articles row {r[0]} ({r[1]!r}), text")
+        except DamagedDataError as exc:
+            self._damaged.append((int(r[0]), r[1], exc.message))
+            log.warning("storyline: skipped a damaged stored record: %s", exc)
+            data = text = None
+        return Stored(int(r[0]), r[1], r[2], r[3], r[4], data, r[6], text, r[8])
+
+    @property
+    def damaged(self) -> list[tuple[int, str, str]]:
+        """(seq, id, problem) of the stored records skipped so far because they do not decode."""
+        return self._damaged + list(getattr(self.assigner, "damaged", []))
+
+    def upgrade_features(self) -> int:
+        """Rewrite feature records of an older format (pickles) in the assigner's codec: each
+        is read once through the assigner's safe legacy path; returns how many were rewritten.
+        Records that do not decode are left as they are (skipped on restore, named by
+        ``storyline index check``)."""
+        upgrade = getattr(self.assigner, "upgrade", None)
+        kind = self.assigner.features_kind
+        if upgrade is None or kind is None:
+            return 0
+        done, last = 0, 0
+        while True:
+            rows = self.store.conn.execute(T.FEATURES_NOT_OF_KIND, (kind, last)).fetchall()
+            if not rows:
+                return done
+            out = []
+            for seq, old, data, text_z in rows:
+                try:
+                    got = upgrade(old, bytes(data), unpack(text_z))
+                except DamagedDataError:
+                    continue
+                if got is not None:
+                    out.append((got[0], got[1], seq))
+            if out:
+                with self.store.transaction() as conn:
+                    conn.executemany(T.REWRITE_FEATURES, out)
+                done += len(out)
+            last = int(rows[-1][0])
 
     # ------------------------------------------------------------------ writes
 

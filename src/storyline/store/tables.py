@@ -58,6 +58,16 @@ STORIES_WITH_WRONG_SIZE = (
     "SELECT count(*) FROM (SELECT story_id, count(*) AS k FROM assignments GROUP BY story_id) x "
     "LEFT JOIN stories st ON st.id = x.story_id WHERE st.size IS NOT x.k"
 )
+# every stored blob, in pages (storyline index check decodes them all)
+TEXTS_AFTER = "SELECT seq, id, raw, original, text FROM articles WHERE seq > ? ORDER BY seq LIMIT ?"
+SIGNATURES_AFTER = (
+    "SELECT g.seq, a.id, g.sig FROM signatures g LEFT JOIN articles a ON a.seq = g.seq "
+    "WHERE g.seq > ? ORDER BY g.seq LIMIT ?"
+)
+FEATURES_AFTER = (
+    "SELECT f.seq, a.id, f.kind, f.data, a.text FROM features f LEFT JOIN articles a ON a.seq = f.seq "
+    "WHERE f.seq > ? ORDER BY f.seq LIMIT ?"
+)
 TABLES = frozenset(("articles", "signatures", "lsh_buckets", "features", "decisions", "assignments", "stories"))
 
 # -- lookups used by dedup and assignment ---------------------------------------------------
@@ -70,7 +80,7 @@ STORY_SUMMARY = "SELECT first_ts, sources, label FROM stories WHERE id = ?"
 # articles (with story and stored features) added after a seq, for the assigner's catch-up
 STORED_AFTER = (
     "SELECT a.seq, a.id, a.published, s.story_id, s.relation, f.data, a.source,"
-    " CASE WHEN f.data IS NULL THEN NULL ELSE a.text END "
+    " CASE WHEN f.data IS NULL THEN NULL ELSE a.text END, f.kind "
     "FROM articles a JOIN assignments s ON s.seq = a.seq "
     "LEFT JOIN features f ON f.seq = a.seq "
     "WHERE a.seq > ? ORDER BY a.seq LIMIT 2000"
@@ -89,6 +99,12 @@ INSERT_ASSIGNMENT = (
     " novelty) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 INSERT_FEATURES = "INSERT INTO features(seq, kind, data) VALUES (?, ?, ?)"
+# feature records not in a given codec (an older format), with the text they leave out
+FEATURES_NOT_OF_KIND = (
+    "SELECT f.seq, f.kind, f.data, a.text FROM features f JOIN articles a ON a.seq = f.seq "
+    "WHERE f.kind != ? AND f.seq > ? ORDER BY f.seq LIMIT 500"
+)
+REWRITE_FEATURES = "UPDATE features SET kind = ?, data = ? WHERE seq = ?"
 INSERT_STORY = (
     "INSERT INTO stories(id, label, first_seq, first_ts, last_ts, size, sources)"
     " VALUES (?, ?, ?, ?, ?, 1, ?)"

@@ -12,14 +12,13 @@ Spark's candidate replay both drive it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from storyline.data import Article
-from storyline.index.terms import TermIndex, top_terms
+from storyline.index.terms import TermIndex, keyed_terms, top_terms
 from storyline.stories.config import ClusterConfig
 from storyline.stories.types import Node
 from storyline.stories.window import parse_time
@@ -30,25 +29,17 @@ def index_terms(features: Any, entity_weight: float = 0.5) -> dict[str, float]:
 
     Reads the :class:`storyline.link.ArticleFeatures` fields ``terms`` (TF-IDF weights) and
     ``entity_keys``; a stand-in may use ``tfidf`` / ``entities`` (an iterable of keys) instead.
-    A scorer may define ``index_terms(features)`` to override this altogether.
+    A scorer may define ``index_keys(features)`` to override this altogether.
     """
-    terms: dict[str, float] = {}
     tf = getattr(features, "terms", None)
     if not isinstance(tf, Mapping):
         tf = getattr(features, "tfidf", None)
-    if isinstance(tf, Mapping):
-        terms.update({str(t): float(w) for t, w in tf.items()})
     ents = getattr(features, "entity_keys", None)
     if ents is None:
         ents = getattr(features, "entities", None)
     if isinstance(ents, Mapping):  # kind -> keys
         ents = [k for keys in ents.values() for k in keys]
-    keys = sorted({str(e) for e in ents or ()})
-    if keys:
-        w = entity_weight / math.sqrt(len(keys))
-        for e in keys:
-            terms[f"e:{e}"] = w
-    return terms
+    return keyed_terms(tf if isinstance(tf, Mapping) else {}, ents or (), entity_weight)
 
 
 def embedding_of(features: Any) -> np.ndarray | None:

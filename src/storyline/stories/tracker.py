@@ -42,7 +42,7 @@ class StoryTracker:
         if c.corpus_idf:
             self.scorer = with_corpus_idf(self.scorer)
             self._idf = getattr(self.scorer, "idf", None)
-        self.index = CandidateIndex(c, getattr(self.scorer, "index_terms", index_terms))
+        self.index = CandidateIndex(c, getattr(self.scorer, "index_keys", index_terms))
         self.clock = WindowClock(c.window_s)
         self.book = StoryBook(c)
         self._order = 0

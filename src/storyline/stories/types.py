@@ -12,25 +12,21 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from storyline.data import Article
+from storyline.data import Scorer as Scorer  # re-exported: the stories package names it too
 
 
 class PairScoreLike(Protocol):
-    """What clustering needs from a pair score (:class:`storyline.link.PairScore` has it)."""
+    """What clustering reads of a pair score: :class:`storyline.data.PairScore` (what every
+    scorer returns) or a :class:`LightScore` computed elsewhere."""
 
     @property
     def similarity(self) -> float: ...
 
     @property
+    def same_story(self) -> float: ...
+
+    @property
     def relation(self) -> str: ...
-
-
-class Scorer(Protocol):
-    """A pair scorer: :class:`storyline.link.Linker` or any stand-in with the same two verbs."""
-
-    def featurize(self, article: Article) -> Any: ...
-
-    def score(self, a: Any, b: Any) -> PairScoreLike: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +39,7 @@ class LightScore:
 
     @classmethod
     def of(cls, score: PairScoreLike) -> LightScore:
-        return cls(float(score.similarity), str(score.relation),
-                   float(getattr(score, "same_story", score.similarity)))
+        return cls(float(score.similarity), str(score.relation), float(score.same_story))
 
 
 @dataclass(frozen=True, slots=True)

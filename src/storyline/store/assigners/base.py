@@ -54,6 +54,7 @@ class Stored:
     features: bytes | None
     source: str | None = None
     text: str | None = None  # normalized text (features may leave it out to save space)
+    kind: str | None = None  # the features' codec (the ``kind`` they were stored with)
 
 
 class StoryAssigner(Protocol):

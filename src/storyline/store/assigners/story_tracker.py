@@ -4,24 +4,28 @@ The tracker's features for each article are serialized into the store when the a
 added and fed back on reopen, so the tracker's in-memory state (term index, MinHash bands,
 story members inside its time window) is rebuilt without featurizing anything again.
 
-Features are pickled (protocol 5) and zlib-compressed, with the article text left out (the
-store already holds it) and put back on restore. Loading uses a restricted unpickler that only
-builds the feature classes, dates, containers and numpy arrays, so a tampered store file can
-make loading fail but cannot run code; the HTTP API never accepts features.
+Features are stored through the scorer's own codec (``to_bytes``/``from_bytes``, named by its
+``codec``, which is recorded as the row's ``kind``): data with an explicit layout, never a
+pickle, with the article text left out (the store already holds it) and put back on restore.
+A record that does not decode (damaged, foreign, hostile) is skipped, logged and counted
+(:attr:`TrackerAssigner.damaged`): the rest of the store still serves, and ``storyline index
+check`` names it. Records written by older versions as pickles are read once through a
+restricted unpickler (legacy_pickle.py) and rewritten (:meth:`TrackerAssigner.upgrade`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import pickle
-import zlib
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from storyline.data import Article
+from storyline.errors import ConfigError, DamagedDataError
+from storyline.store.assigners import legacy_pickle
 from storyline.store.assigners.base import Assigned, Stored, ToAssign, headline_label
 
-_TEXT_FROM_STORE = "\x00<text in store>"
+log = logging.getLogger("storyline.store")
 
 
 class _Recording:
@@ -35,7 +39,7 @@ class _Recording:
         params = inspect.signature(scorer.featurize).parameters
         self._pre_normalized = "normalized" in params  # the store already normalized the text
 
-    def featurize(self, article: Article) -> Any:
+    def featurize(self, article: Article, *, normalized: bool = False) -> Any:
         if self._pre_normalized:
             self.last = self.scorer.featurize(article, normalized=True)
         else:
@@ -61,61 +65,22 @@ class _Featurizer:
             return self.scorer.featurize(article, normalized=True)
         return self.scorer.featurize(article)
 
-    @staticmethod
-    def encode(feats: Any, text: str) -> bytes:
+    def encode(self, feats: Any, text: str) -> bytes:
         """The stored form of ``feats`` (computed beside them, off the writer's path)."""
-        return encode_features(feats, text)
+        return bytes(self.scorer.to_bytes(feats, text))
 
 
-# (module, name) pairs a stored feature record may reference; anything else is refused.
-_ALLOWED_GLOBALS: set[tuple[str, str]] = {
-    ("storyline.link", "ArticleFeatures"),
-    ("storyline.features.facts", "NumberFact"),
-    ("storyline.features.facts", "DateFact"),
-    ("storyline.features.facts", "Quote"),
-    ("datetime", "date"),
-    ("builtins", "frozenset"),
-    ("builtins", "set"),
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.numeric", "_frombuffer"),
-    ("numpy._core.numeric", "_frombuffer"),
-}
-
-
-class _FeatureUnpickler(pickle.Unpickler):
-    """Unpickler that only resolves the globals in ``_ALLOWED_GLOBALS`` (no code execution)."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _ALLOWED_GLOBALS:
-            raise pickle.UnpicklingError(
-                f"stored features reference {module}.{name}, which a feature record never holds; "
-                "the store file may be corrupt or tampered with (rebuild it with storyline index add)"
-            )
-        return super().find_class(module, name)
-
-
-def register_feature_class(cls: type) -> None:
-    """Allow a custom scorer's feature class to be loaded back from a store."""
-    _ALLOWED_GLOBALS.add((cls.__module__, cls.__qualname__))
-
-
-def encode_features(feats: Any, text: str) -> bytes:
-    register_feature_class(type(feats))  # what this process stores, it may load back
-    if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == text:
-        feats = dataclasses.replace(feats, text=_TEXT_FROM_STORE)  # type: ignore[type-var]
-    return zlib.compress(pickle.dumps(feats, protocol=5), 1)
-
-
-def decode_features(data: bytes, text: str | None) -> Any:
-    import io
-
-    feats = _FeatureUnpickler(io.BytesIO(zlib.decompress(data))).load()
-    if dataclasses.is_dataclass(feats) and getattr(feats, "text", None) == _TEXT_FROM_STORE:
-        feats = dataclasses.replace(feats, text=text or "")  # type: ignore[type-var]
-    return feats
+def _codec_of(scorer: Any) -> str:
+    """The scorer's codec name; a scorer without one cannot be used in a store."""
+    codec = getattr(scorer, "codec", None)
+    if not isinstance(codec, str) or not callable(getattr(scorer, "to_bytes", None)) \
+            or not callable(getattr(scorer, "from_bytes", None)):
+        raise ConfigError(
+            f"scorer {type(scorer).__name__} has no codec (codec, to_bytes, from_bytes), so a "
+            "store cannot keep its features",
+            hint="implement the storyline.data.Scorer protocol",
+        )
+    return codec
 
 
 class TrackerAssigner:
@@ -127,7 +92,6 @@ class TrackerAssigner:
     """
 
     name = "story-tracker"
-    features_kind: str | None = "pickle-zlib/1"
 
     def __init__(self, scorer: Any = None, config: Any = None):
         from storyline.stories import StoryTracker
@@ -137,6 +101,8 @@ class TrackerAssigner:
 
             scorer = Linker.load()
         self._recording = _Recording(scorer)
+        self.features_kind: str | None = _codec_of(scorer)
+        self.damaged: list[tuple[int, str, str]] = []  # (seq, id, problem) of skipped records
         self._config = self._store_config(config)
         self._new = lambda: StoryTracker(self._recording, self._config)
         self._evicted: list[str] = []
@@ -183,9 +149,7 @@ class TrackerAssigner:
             a = self.tracker.add(item.article)
             feats, encoded = self._recording.last, None
         if encoded is None:
-            encoded = encode_features(feats, item.article.text)
-        else:  # encoded in a worker process: this process must be able to load it back too
-            register_feature_class(type(feats))
+            encoded = bytes(self._recording.scorer.to_bytes(feats, item.article.text))
         story_id, is_new = a.story_id, a.is_new_story
         relation = "new" if is_new else (a.relation or "same_story")
         nearest, similarity = a.nearest_id, float(a.similarity)
@@ -222,9 +186,39 @@ class TrackerAssigner:
     def restore(self, rows: Iterable[Stored]) -> None:
         t = self.tracker
         for r in rows:
-            if r.features is not None:
-                art = Article(id=r.article_id, text="", published=r.published, source=r.source)
-                t.restore(art, decode_features(r.features, r.text), r.story_id)
+            if r.features is None:
+                continue
+            try:
+                feats = self.decode(r.kind, r.features, r.text, where=f"features row {r.seq} ({r.article_id!r})")
+            except DamagedDataError as exc:
+                self.damaged.append((r.seq, r.article_id, exc.message))
+                log.warning("storyline: skipped a damaged stored record: %s (fix: run "
+                            "'storyline index check' for the list, then re-add those articles)", exc)
+                continue
+            art = Article(id=r.article_id, text="", published=r.published, source=r.source)
+            t.restore(art, feats, r.story_id)
+
+    def decode(self, kind: str | None, data: bytes, text: str | None, *, where: str | None = None) -> Any:
+        """Stored features back (any kind this assigner reads); DamagedDataError otherwise."""
+        if kind == legacy_pickle.KIND:
+            return legacy_pickle.decode_legacy(data, text, where=where)
+        if kind is not None and kind != self.features_kind:
+            raise DamagedDataError(
+                f"stored features are of kind {kind!r}, not this scorer's {self.features_kind!r}",
+                where=where, hint="open the store with the scorer that built it",
+            )
+        try:
+            return self._recording.scorer.from_bytes(data, text or "")
+        except DamagedDataError as exc:
+            raise DamagedDataError(exc.message, where=where) from None
+
+    def upgrade(self, kind: str, data: bytes, text: str | None) -> tuple[str, bytes] | None:
+        """An old-format record rewritten in this scorer's codec (None: it is current).
+        The text the features leave out is the store's, so it is left out again."""
+        if kind == self.features_kind or self.features_kind is None:
+            return None
+        feats = self.decode(kind, data, text)
+        return self.features_kind, bytes(self._recording.scorer.to_bytes(feats, text or ""))
 
     def reset(self) -> None:
         self._evicted.clear()
