@@ -8,13 +8,14 @@ commands.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import typer
 
-from storyline.errors import StorylineError
+from storyline.errors import DamagedDataError, StorylineError
 
 app = typer.Typer(
     name="storyline",
@@ -35,8 +36,21 @@ def friendly(fn: Callable[..., None]) -> Callable[..., None]:
         except StorylineError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=2) from None
+        except sqlite3.DatabaseError as exc:  # a damaged store file: say so, no traceback
+            typer.echo(f"error: {damaged_store(exc)}", err=True)
+            raise typer.Exit(code=2) from None
 
     return wrapper
+
+
+def damaged_store(exc: sqlite3.DatabaseError) -> DamagedDataError:
+    """The project error for SQLite's own complaint about a file (malformed pages, not a
+    database): what it said, and how to find and fix the damage."""
+    return DamagedDataError(
+        f"the store file cannot be read: SQLite says {exc}",
+        hint="run 'storyline index check DB' to list the damage, then restore the file from a "
+        "backup or rebuild it from the articles' original files",
+    )
 
 
 def main() -> None:

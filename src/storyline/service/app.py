@@ -33,7 +33,8 @@ from storyline.service.handlers import error_body
 from storyline.service.limits import BodyLimit
 from storyline.service.validate import check_articles, check_query_date, dump_json
 from storyline.service.writes import WRITE_CHUNK, Pace, PartlyStored, WriteQueue, write_in_chunks
-from storyline.store import Indexer, Store
+from storyline.store import Indexer, Store, StoreError
+from storyline.store.db import DAMAGE_HINT
 from storyline.store.indexer import prep_pool, prepare_in_pool
 
 log = logging.getLogger("storyline.service")
@@ -121,8 +122,15 @@ def create_app(
     if token_reads and token is None:
         raise ConfigError("--token-reads needs a token", hint="pass --token or set STORYLINE_TOKEN")
     store = Store.create(db, exist_ok=True) if create else Store.open(db)
-    indexer = Indexer(store)
-    indexer.catch_up()  # rebuild the assigner's state once, before serving
+    try:
+        indexer = Indexer(store)
+        indexer.catch_up()  # rebuild the assigner's state once, before serving
+    except sqlite3.DatabaseError as exc:  # damaged pages: a clear error, not a traceback
+        store.close()
+        raise StoreError(f"{db} cannot be read: SQLite says {exc}", hint=DAMAGE_HINT) from None
+    if indexer.damaged:  # served without them; a supervisor must not loop on this
+        log.warning("storyline: %d damaged stored records skipped; run 'storyline index check %s'",
+                    len(indexer.damaged), db)
     writer = WriteQueue()
     pace = Pace(write_chunk)
     batches = [0]  # batches being written: small posts then skip the preparation pool
@@ -336,7 +344,7 @@ def create_app(
     @app.get("/healthz", tags=["meta"])
     async def healthz() -> dict[str, Any]:
         return {"status": "ok", "articles_seq": store.last_seq(), "schema_version": store.schema_version(),
-                "auth": token is not None}
+                "auth": token is not None, "damaged_records_skipped": len(indexer.damaged)}
 
     from storyline.service.pages import add_pages
 

@@ -151,6 +151,7 @@ def add(
                     results.append(res.to_dict())
         finally:
             indexer.close()
+        _warn_damaged(indexer.damaged, db)
         store.compact()
         if out is not None:
             from storyline.io import write_records
@@ -171,6 +172,15 @@ def add(
     if not quiet:
         render([summary], fmt, sys.stdout)
     finish_read(stats, rejects, quiet)
+
+
+def _warn_damaged(damaged: list[tuple[int, str, str]], db: Path) -> None:
+    """Records the store could not read were skipped (the rest was used): say so."""
+    if damaged:
+        n = len(damaged)
+        typer.echo(f"warning: {n} damaged stored record{'s' if n > 1 else ''} skipped (first: row "
+                   f"{damaged[0][0]}, {damaged[0][2]}); run 'storyline index check {db}' for the "
+                   "list and the fix", err=True)
 
 
 def _parent_ready(db: Path, create_dirs: bool) -> None:
@@ -265,20 +275,69 @@ def query(
 @index_app.command("stats")
 @friendly
 def stats(db: DbArg, fmt: FormatOpt = "table") -> None:
-    """Counts (articles, duplicates, stories, relations), time span and size on disk."""
+    """Counts (articles, duplicates, stories, relations), time span and size on disk.
+
+    'consistent' runs the same checks as 'storyline index check' (pages, every stored blob,
+    the config row, cross-table counts); each problem is a warning on stderr."""
     from storyline.store import Store
 
     check_format(fmt)
     with Store.open(db) as store:
         row = store.stats()
-        problems = store.check()
+        problems = _damage(store)
     row["consistent"] = not problems
     if fmt == "table":
         render([{"measure": k, "value": v} for k, v in row.items()], fmt, sys.stdout)
     else:
         render([row], fmt, sys.stdout)
     for p in problems:
-        typer.echo(f"warning: {p}", err=True)
+        typer.echo(f"warning: {p.where}: {p.problem}", err=True)
+    if problems:
+        typer.echo(f"warning: {len(problems)} problems; run 'storyline index check {db}' for the fixes",
+                   err=True)
+
+
+def _damage(store: Any) -> list[Any]:
+    """Every problem :func:`storyline.store.check.check_store` finds, features decoded by the
+    store's own assigner when it can be built."""
+    from storyline.errors import StorylineError
+    from storyline.store.assigners import make_assigner
+    from storyline.store.check import check_store
+
+    try:
+        decode = getattr(make_assigner(store.meta("assigner") or store.config.assigner), "decode", None)
+    except StorylineError:
+        decode = None
+    return check_store(store, decode)
+
+
+@index_app.command("check")
+@friendly
+def check(db: DbArg, fmt: FormatOpt = "table") -> None:
+    """Find damaged records: SQLite's integrity check, every stored text, signature and
+    feature record decoded, the config row parsed, cross-table counts. Lists each problem with
+    its row (table, seq, article id) and the fix; exit code 1 when anything is wrong."""
+    from storyline.store import Store, StoreError
+
+    check_format(fmt)
+    if not db.exists():
+        raise ConfigError(f"no store at {db}", hint="check the path")
+    try:
+        store = Store.open(db, lenient=True)
+    except StoreError as exc:  # not even the schema reads: the whole file is the problem
+        rows = [{"kind": "file", "where": str(db), "problem": exc.message, "seq": None, "id": None,
+                 "fix": exc.hint}]
+    else:
+        with store:
+            rows = [d.to_dict() for d in _damage(store)]
+    if rows:
+        render(rows, fmt, sys.stdout)
+        typer.echo(f"{len(rows)} problems found in {db}", err=True)
+        raise typer.Exit(code=1)
+    if fmt == "table":
+        typer.echo(f"{db}: no problems found")
+    else:
+        render([], fmt, sys.stdout)
 
 
 @index_app.command("export")
