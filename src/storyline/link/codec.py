@@ -95,7 +95,7 @@ def decode_features(data: bytes, text: str, *, where: str | None = None) -> Arti
     except DamagedDataError as exc:
         raise DamagedDataError(exc.message, where=where) from None
     except (struct.error, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError,
-            AttributeError, OverflowError) as exc:
+            AttributeError, OverflowError, RecursionError) as exc:
         raise DamagedDataError(
             f"stored features do not decode ({type(exc).__name__}: {exc})", where=where
         ) from None
