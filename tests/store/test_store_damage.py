@@ -306,3 +306,23 @@ def test_a_legacy_pickle_store_is_read_once_and_rewritten(store: Path, more: Pat
         assert r.exit_code == 0 and "damaged" not in r.output, r.output
         outs.append(Path(str(db) + ".out.jsonl").read_text(encoding="utf-8"))
     assert outs[0] == outs[1]  # the upgraded store decides exactly as the one never pickled
+
+
+def test_a_rolled_back_batch_does_not_count_damage_twice(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.data import Article
+    from storyline.store import Indexer, Store
+
+    DAMAGES["random-bytes"](store)
+    with Store.open(store) as s:
+        ix = Indexer(s)
+        ix.catch_up()
+        assert len(ix.damaged) == 1
+
+        def boom(item: object) -> None:
+            raise RuntimeError("writer failed")
+
+        monkeypatch.setattr(ix.assigner, "assign", boom)
+        with pytest.raises(RuntimeError):
+            ix.add_batch([Article(id="x1", text="Officials said the bridge reopened on Monday after repairs.")])
+        ix.catch_up()  # state rebuilt from the store, damage found again, counted once
+        assert len(ix.damaged) == 1

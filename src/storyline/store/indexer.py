@@ -435,6 +435,7 @@ class Indexer:
             # the in-memory assigner may hold articles that were rolled back: rebuild it
             self.assigner.reset()
             self._restored_seq = 0
+            self._damaged.clear()
             raise
         return results
 

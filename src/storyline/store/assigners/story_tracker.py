@@ -222,6 +222,7 @@ class TrackerAssigner:
 
     def reset(self) -> None:
         self._evicted.clear()
+        self.damaged.clear()  # the restore that follows finds them again
         self.tracker = self._watch(self._new())
 
     # -- helpers -------------------------------------------------------------------------
