@@ -38,6 +38,18 @@ def test_linker_with_embeddings_keeps_relations(embedder):
     assert rev.relation in ("revision", "same_story") and rev.signals["embedding"] > 0.5
     for a, b in (("revision_v1", "quake_other"), ("match_a", "match_b")):
         assert linker.score_texts(t[a], t[b]).relation in ("related", "unrelated")
+    _stored_features_round_trip(linker, t["revision_v1"], t["revision_v2_noisy"])
+
+
+def _stored_features_round_trip(linker, text_a: str, text_b: str) -> None:
+    """The scorer's codec keeps the embedding exactly: a reopened store scores the same."""
+    from storyline.data import Article
+
+    fa, fb = linker.featurize_many([Article(id="a", text=text_a), Article(id="b", text=text_b)])
+    ga, gb = (linker.from_bytes(linker.to_bytes(f, f.text), f.text) for f in (fa, fb))
+    assert ga.embedding is not None and ga.embedding.dtype == np.float32
+    assert np.array_equal(ga.embedding, fa.embedding) and np.array_equal(gb.embedding, fb.embedding)
+    assert linker.score(ga, gb) == linker.score(fa, fb)
 
 
 def test_missing_model_dir_is_clear(tmp_path):
@@ -141,3 +153,4 @@ def test_mpnet_loads_offline_and_orders_pairs(mpnet):
     rev = linker.score_texts(t["revision_v1"], t["revision_v2_noisy"])
     other = linker.score_texts(t["revision_v1"], t["quake_other"])
     assert rev.relation in ("revision", "same_story") and rev.similarity > other.similarity
+    _stored_features_round_trip(linker, t["revision_v1"], t["revision_v2_noisy"])

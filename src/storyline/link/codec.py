@@ -130,15 +130,23 @@ def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 _NUM = (int, float)
+_STR = {str}
+_NUMBER = {int, float}
 _OPT_STR = (str, type(None))
 
 
 def _weights(pairs: Any, what: str) -> dict[str, float]:
-    return {_typed(str, k, what): _typed(_NUM, v, what) for k, v in _typed(list, pairs, what)}
+    """A ``[[term, weight], ...]`` list back as a dict (in its order), every item checked."""
+    d = dict(_typed(list, pairs, what))  # a ValueError/TypeError unless pairs of two
+    if not set(map(type, d)) <= _STR or not set(map(type, d.values())) <= _NUMBER:
+        raise DamagedDataError(f"stored features' {what} hold something other than term weights")
+    return d
 
 
 def _strings(items: Any, what: str) -> list[str]:
-    return [_typed(str, x, what) for x in _typed(list, items, what)]
+    if not isinstance(items, list) or not set(map(type, items)) <= _STR:
+        raise DamagedDataError(f"stored features' {what} hold something other than strings")
+    return items
 
 
 def _opt_date(value: Any, what: str) -> date | None:
