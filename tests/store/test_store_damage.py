@@ -326,3 +326,12 @@ def test_a_rolled_back_batch_does_not_count_damage_twice(store: Path, monkeypatc
             ix.add_batch([Article(id="x1", text="Officials said the bridge reopened on Monday after repairs.")])
         ix.catch_up()  # state rebuilt from the store, damage found again, counted once
         assert len(ix.damaged) == 1
+
+
+def test_check_names_a_cut_signature(store: Path) -> None:
+    _write(store, "UPDATE signatures SET sig = ? WHERE seq = 7", b"\x01\x02\x03")
+    r = runner.invoke(app, ["index", "check", str(store), "-f", "json"])
+    _no_traceback(r)
+    assert r.exit_code == 1
+    [p] = json.loads(r.stdout)
+    assert (p["kind"], p["seq"]) == ("signature", 7) and "3 bytes, not 512" in p["problem"]

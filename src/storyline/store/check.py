@@ -84,56 +84,48 @@ def _config(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
         yield Damage("config", "meta row 'config'", exc.message)
 
 
-def _texts(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
+def _rows(store: Store, sql: str, batch: int) -> Iterator[tuple[Any, ...]]:
+    """Every row of ``sql`` (keyed by seq, first column), read ``batch`` rows at a time."""
     last = 0
     while True:
-        rows = store.conn.execute(T.TEXTS_AFTER, (last, batch)).fetchall()
+        rows = store.conn.execute(sql, (last, batch)).fetchall()
         if not rows:
             return
-        for seq, aid, raw, original, text in rows:
-            for name, blob in (("raw", raw), ("original", original), ("text", text)):
-                where = f"articles row {seq} ({aid!r}), {name}"
-                try:
-                    unpack(None if blob is None else bytes(blob), where=where)
-                except DamagedDataError as exc:
-                    yield Damage("text", where, exc.message, seq, aid)
+        yield from rows
         last = int(rows[-1][0])
+
+
+def _texts(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
+    for seq, aid, raw, original, text in _rows(store, T.TEXTS_AFTER, batch):
+        for name, blob in (("raw", raw), ("original", original), ("text", text)):
+            where = f"articles row {seq} ({aid!r}), {name}"
+            try:
+                unpack(None if blob is None else bytes(blob), where=where)
+            except DamagedDataError as exc:
+                yield Damage("text", where, exc.message, seq, aid)
 
 
 def _signatures(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
     want = 4 * store.config.num_perm
-    last = 0
-    while True:
-        rows = store.conn.execute(T.SIGNATURES_AFTER, (last, batch)).fetchall()
-        if not rows:
-            return
-        for seq, aid, sig in rows:
-            if sig is None or len(sig) != want:
-                size = "none" if sig is None else f"{len(sig)} bytes"
-                yield Damage("signature", f"signatures row {seq} ({aid!r})",
-                             f"MinHash signature is {size}, not {want} bytes", seq, aid)
-        last = int(rows[-1][0])
+    for seq, aid, sig in _rows(store, T.SIGNATURES_AFTER, batch):
+        if sig is None or len(sig) != want:
+            size = "none" if sig is None else f"{len(sig)} bytes"
+            yield Damage("signature", f"signatures row {seq} ({aid!r})",
+                         f"MinHash signature is {size}, not {want} bytes", seq, aid)
 
 
 def _features(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
     if decode is None:
         return
-    last = 0
-    while True:
-        rows = store.conn.execute(T.FEATURES_AFTER, (last, batch)).fetchall()
-        if not rows:
-            return
-        for seq, aid, kind, data, text_z in rows:
-            where = f"features row {seq} ({aid!r})"
-            try:
-                text = unpack(None if text_z is None else bytes(text_z))
-            except DamagedDataError:
-                text = None  # reported with the article's texts
-            try:
-                decode(kind, bytes(data), text)
-            except DamagedDataError as exc:
-                yield Damage("features", where, exc.message, seq, aid)
-        last = int(rows[-1][0])
+    for seq, aid, kind, data, text_z in _rows(store, T.FEATURES_AFTER, batch):
+        try:
+            text = unpack(None if text_z is None else bytes(text_z))
+        except DamagedDataError:
+            text = None  # reported with the article's texts
+        try:
+            decode(kind, bytes(data), text)
+        except DamagedDataError as exc:
+            yield Damage("features", f"features row {seq} ({aid!r})", exc.message, seq, aid)
 
 
 def _consistency(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
