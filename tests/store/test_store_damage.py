@@ -14,7 +14,11 @@ import os
 import pickle
 import random
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -335,3 +339,48 @@ def test_check_names_a_cut_signature(store: Path) -> None:
     assert r.exit_code == 1
     [p] = json.loads(r.stdout)
     assert (p["kind"], p["seq"]) == ("signature", 7) and "3 bytes, not 512" in p["problem"]
+
+
+def _serve(db: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from storyline.cli import main; main()", "serve", str(db),
+         "--port", str(port), "--log-level", "warning", "--prep-workers", "0"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def test_a_real_serve_process_starts_on_a_damaged_store_and_stops_clearly_on_a_bad_one(
+        store: Path, tmp_path: Path) -> None:
+    """What a supervisor sees: with a damaged features blob the server comes up (no restart
+    loop); with a tampered config row it exits at once with rc 2 and one line, no traceback."""
+    pytest.importorskip("uvicorn")
+    import httpx
+
+    bad = tmp_path / "bad.db"
+    shutil.copy(store, bad)
+    _write(bad, "UPDATE meta SET value = 'garbage' WHERE key = 'config'")
+    proc = _serve(bad, 1)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and b"Traceback" not in err
+    assert err.decode().strip().startswith("error: [E020]") and b"config row is damaged" in err
+
+    DAMAGES["zlib-bomb"](store)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = _serve(store, port)
+    try:
+        for _ in range(600):
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, proc.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
+                time.sleep(0.2)
+        else:
+            pytest.fail("server did not start")
+        assert r.status_code == 200 and r.json()["damaged_records_skipped"] == 1
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert b"Traceback" not in err and b"1 damaged stored records skipped" in err
