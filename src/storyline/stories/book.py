@@ -31,7 +31,7 @@ def deciding_score(score: PairScoreLike, score_field: str) -> float:
     calls a duplicate or near duplicate is certain evidence (1.0) whatever the score."""
     if score.relation in COPY_RELATIONS:
         return 1.0
-    return float(getattr(score, score_field, score.similarity))
+    return float(score.same_story if score_field == "same_story" else score.similarity)
 
 
 class PairScores:
