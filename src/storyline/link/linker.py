@@ -13,7 +13,7 @@ from storyline.index.terms import keyed_terms
 from storyline.link.codec import CODEC, decode_features, encode_features
 from storyline.link.designs import design_row, model_variant
 from storyline.link.features import ArticleFeatures, embed_text, featurize_article
-from storyline.link.model import LinkModel, _load_model_file, _parse_model
+from storyline.link.model import LinkModel, load_model_file, parse_model
 from storyline.link.relation import is_revision
 from storyline.link.signals import compute_signals
 from storyline.normalize import normalize_article
@@ -54,9 +54,9 @@ class Linker:
         idf: IdfModel | None = None,
         entity_backend: str = "rules",
     ) -> Linker:
-        data = _load_model_file(Path(model_path) if model_path is not None else None)
+        data = load_model_file(Path(model_path) if model_path is not None else None)
         variant = model_variant(embedder.name if embedder is not None else None)
-        return cls(_parse_model(data, variant), embedder, idf, entity_backend)
+        return cls(parse_model(data, variant), embedder, idf, entity_backend)
 
     @property
     def uses_embeddings(self) -> bool:

@@ -130,7 +130,8 @@ class LinkModel:
 
 
 
-def _load_model_file(path: Path | None) -> dict[str, Any]:
+def load_model_file(path: Path | None) -> dict[str, Any]:
+    """The model file's JSON (``None``: the packaged model); ConfigError when unreadable."""
     if path is None:
         return _packaged_model()
     try:
@@ -150,7 +151,8 @@ def _packaged_model() -> dict[str, Any]:
     return data
 
 
-def _parse_model(data: Mapping[str, Any], variant: str) -> LinkModel:
+def parse_model(data: Mapping[str, Any], variant: str) -> LinkModel:
+    """One variant of a model file (``lexical``, ``embeddings``, ...) as a LinkModel."""
     if data.get("version") != 1:
         raise ConfigError(
             f"unsupported link model version {data.get('version')!r}", hint="refit with benchmarks/fit_link.py"
