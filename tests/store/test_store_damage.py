@@ -384,3 +384,22 @@ def test_a_real_serve_process_starts_on_a_damaged_store_and_stops_clearly_on_a_b
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert b"Traceback" not in err and b"1 damaged stored records skipped" in err
+
+
+def test_a_damaged_text_does_not_block_adding_its_near_copies_or_a_resent_id(store: Path) -> None:
+    from storyline.data import Article
+    from storyline.store import Indexer, Store
+    from storyline.store.db import unpack
+
+    con = sqlite3.connect(store)
+    aid, original = con.execute("SELECT id, original FROM articles WHERE seq = 5").fetchone()
+    con.close()
+    text = unpack(original)
+    _write(store, "UPDATE articles SET text = ?, original = ? WHERE seq = 5", b"junk", b"junk")
+    near = Article(id="near-copy", text=text + " A spokesman declined to comment further on Friday.")
+    with Store.open(store) as s:
+        ix = Indexer(s)
+        [r] = ix.add_batch([near])  # LSH proposes the damaged row: it is skipped, not fatal
+        assert r.status == "added"
+        [again] = ix.add_batch([Article(id=aid, text=text)])
+        assert again.status == "conflict"  # the stored (damaged) row is kept, never overwritten

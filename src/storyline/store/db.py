@@ -368,8 +368,17 @@ class Store:
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             q = T.originals_of(len(part))
-            out.update((r[0], unpack(r[1]) or "") for r in self.conn.execute(q, part))
+            out.update((r[0], self._original(r[0], r[1])) for r in self.conn.execute(q, part))
         return out
+
+    @staticmethod
+    def _original(article_id: str, data: bytes) -> str:
+        """A stored original text, or "" when it is damaged (a re-sent id is then a conflict
+        and the stored row is kept; ``storyline index check`` names it)."""
+        try:
+            return unpack(data, where=f"article {article_id!r}, original") or ""
+        except DamagedDataError:
+            return ""
 
     def known_ids(self, ids: list[str]) -> set[str]:
         """The given ids that are already stored (no text read)."""

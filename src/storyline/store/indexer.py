@@ -272,7 +272,11 @@ class Indexer:
         ranked = sorted((s for s in ordered if est[s] >= floor), key=lambda s: (-est[s], s))
         out: list[Match] = []
         for seq in ranked[: cfg.max_candidates]:
-            text = unpack(conn.execute(T.TEXT_OF, (seq,)).fetchone()[0]) or ""
+            try:
+                text = unpack(conn.execute(T.TEXT_OF, (seq,)).fetchone()[0], where=f"articles row {seq}, text") or ""
+            except DamagedDataError as exc:  # a damaged candidate cannot be verified: not a match
+                log.warning("storyline: skipped a damaged stored record: %s", exc)
+                continue
             jac, cont = set_overlap(p.shingles, self.hasher.shingles(text))
             if jac >= cfg.threshold or cont >= cfg.containment:
                 out.append(Match(seq, jac, cont))
