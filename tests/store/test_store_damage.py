@@ -403,3 +403,26 @@ def test_a_damaged_text_does_not_block_adding_its_near_copies_or_a_resent_id(sto
         assert r.status == "added"
         [again] = ix.add_batch([Article(id=aid, text=text)])
         assert again.status == "conflict"  # the stored (damaged) row is kept, never overwritten
+
+
+def test_the_service_answers_around_a_damaged_text(store: Path) -> None:
+    """A damaged text is named (E021 in the documented error shape) where it is needed, and
+    left out of its story's timeline, which still builds."""
+    pytest.importorskip("fastapi")
+    from starlette.testclient import TestClient
+
+    from storyline.service import create_app
+
+    con = sqlite3.connect(store)
+    aid, sid = con.execute("SELECT a.id, s.story_id FROM articles a JOIN assignments s ON s.seq = a.seq "
+                           "WHERE a.seq = 5").fetchone()
+    other = con.execute("SELECT id FROM articles WHERE seq = 6").fetchone()[0]
+    con.close()
+    _write(store, "UPDATE articles SET original = ? WHERE seq = 5", b"junk")
+    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+        got = c.get(f"/articles/{aid}")
+        assert got.status_code == 200 and got.json()["text"] is None and got.json()["damaged"]
+        cmp = c.get("/compare", params={"a": aid, "b": other})
+        assert cmp.status_code == 500 and cmp.json()["code"] == "E021" and aid in cmp.json()["message"]
+        assert c.get(f"/stories/{sid}/timeline").status_code == 200
+        assert c.get(f"/stories/{sid}").status_code == 200

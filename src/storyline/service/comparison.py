@@ -12,11 +12,16 @@ import re
 from typing import Any
 
 from storyline.data import Article
+from storyline.errors import DamagedDataError
 
 _NUM = re.compile(r"\d[\d,.]*")
 
 
 def article_from_row(row: dict[str, Any]) -> Article:
+    """The stored article as an Article; DamagedDataError (E021) when its texts are damaged."""
+    if row.get("damaged"):
+        raise DamagedDataError(f"article {row['id']!r} has a damaged stored text: {row['damaged']}",
+                               where=f"article {row['id']!r}")
     return Article(
         id=row["id"],
         text=row["original"],

@@ -53,7 +53,7 @@ class StoryTimelines:
         story = self.store.get_story(story_id, text=True)
         if story is None:
             return None
-        members = story["members"]
+        members = [m for m in story["members"] if not m.get("damaged")]  # the rest still builds
         shown = members[:MAX_VERSIONS]
         t = build_timeline([article_from_row(m) for m in shown])
         info = {"story_id": story["id"], "label": story.get("label"),
