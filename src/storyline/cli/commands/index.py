@@ -363,11 +363,23 @@ def export(
         raise ConfigError(f"unknown --what {what!r}", hint="use articles or stories")
     with Store.open(db) as store:
         if what == "articles":
-            n = write_records((_flat(r) for r in store.iter_articles(text=text)), out)
+            damaged: list[str] = []
+            n = write_records((_flat(_undamaged(r, damaged)) for r in store.iter_articles(text=text)), out)
+            if damaged:
+                typer.echo(f"warning: {len(damaged)} articles exported without their texts, which are "
+                           f"damaged ({', '.join(damaged[:5])}{' ...' if len(damaged) > 5 else ''}); "
+                           f"run 'storyline index check {db}'", err=True)
         else:
             n = write_records((_flat(r) for r in _all_stories(store)), out)
     if not quiet:
         render([{"exported": what, "rows": n, "out": str(out)}], fmt, sys.stdout)
+
+
+def _undamaged(row: dict[str, Any], damaged: list[str]) -> dict[str, Any]:
+    """The row with the same columns as every other (texts null when damaged); its id noted."""
+    if row.pop("damaged", None) is not None:
+        damaged.append(str(row["id"]))
+    return row
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
