@@ -106,7 +106,7 @@ def _texts(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
 
 
 def _signatures(store: Store, decode: Any, batch: int) -> Iterator[Damage]:
-    want = 4 * store.config.num_perm
+    want = 4 * store.config.minhash.num_perm
     for seq, aid, sig in _rows(store, T.SIGNATURES_AFTER, batch):
         if sig is None or len(sig) != want:
             size = "none" if sig is None else f"{len(sig)} bytes"
