@@ -162,3 +162,66 @@ def test_display_backend_setting_is_checked() -> None:
     assert _display_backend("rules") == "rules"
     with pytest.raises(ConfigError, match="STORYLINE_ENTITIES"):
         _display_backend("bogus")
+
+
+# ---------------------------------------------------------------- second round of general rules
+
+
+@pytest.mark.parametrize("place", ["Oslo", "Valdora", "Hong Kong"])
+@pytest.mark.parametrize("tail", ["based", "born", "led", "winning", "owned"])
+def test_a_lower_case_compound_tail_is_not_part_of_the_name(place: str, tail: str) -> None:
+    keys = _keys(f"The {place}-{tail} group and the Tromsdal-{tail} House of Valdora met.")
+    assert entity_key(place) in keys and "tromsdal" in keys and "house of valdora" in keys
+    assert not any(tail in k for k in keys)
+
+
+@pytest.mark.parametrize("name", ["Patrick W. Carlineo Jr.", "Maria T. Okafor", "John F. Lund"])
+def test_a_middle_initial_stays_inside_the_name(name: str) -> None:
+    keys = _keys(f"Prosecutors said {name}, 55, of Addison, was arrested.")
+    assert entity_key(name.rstrip(".")) in keys, keys
+
+
+@pytest.mark.parametrize(("text", "want", "junk"), [
+    ("Sources told Polygraph.info the Russian claims are false.", {"polygraphinfo"},
+     {"polygraphinfo the russian"}),
+    ("The house in Braunau am Inn was seized; Frankfurt am Main objected.",
+     {"braunau am inn", "frankfurt am main"}, {"inn", "main"}),
+    ("the U.S. Attorney's Office for the Western District of New York said.",
+     {"us attorney office for the western district of new york"}, {"office", "us"}),
+    ("Staff at the Children's Hospital in Tromsdal said.", {"children hospital"}, {"hospital"}),
+    ("US President Donald Trump and Russian President Vladimir Putin met in Oslo.",
+     {"us", "donald trump", "russian", "vladimir putin", "oslo"}, {"us president donald trump"}),
+    ("It was announced by US Secretary of State Mike Pompeo on Monday.", {"mike pompeo", "us"},
+     {"state mike pompeo"}),
+    ("As tensions rose, President Xi Jinping of China is likely to act.", {"xi jinping"},
+     {"xi jinping of china"}),
+    ("The Afghan Taliban and the African American vote.", {"taliban", "african american"},
+     {"afghan taliban"}),
+    ("people in 18 Northern and central counties browsed the Internet.", set(),
+     {"northern", "internet"}),
+    ("the Inspector-General of Police, Ibrahim Idris, said.", {"ibrahim idris"},
+     {"inspectorgeneral", "of police", "police"}),
+    ("Meth is here. We are here to Get. It. OUT, Noem tweeted.", {"noem"}, {"get", "out"}),
+    ("Rebels struck.\n\nWe'll start there. It's late, Don't go, Kari Lund said.", {"kari lund"},
+     {"well", "its", "dont"}),
+    ("He spoke at a rally in Monroe, La., and in Portland, Ore., on Friday.",
+     {"monroe la", "portland ore"}, {"la", "ore"}),
+    ("Teams from Bosnia and Herzegovina and Trinidad and Tobago qualified.",
+     {"bosnia and herzegovina", "trinidad and tobago"}, {"herzegovina", "tobago"}),
+    ("Teams in Path C and Group A qualified for Euro 2020 on Monday.", {"euro 2020"},
+     {"path c", "path", "group a", "euro"}),
+    ("Shows from Pixar, \"Star Wars,\" and the \"Melvin and Howard\" star.",
+     {"star wars", "melvin and howard", "pixar"}, {"wars", "melvin", "howard"}),
+    ("The WHO said the US and the UK agreed.", {"who", "us", "uk"}, set()),
+])
+def test_second_round_rules(text: str, want: set[str], junk: set[str]) -> None:
+    keys = _keys(text)
+    assert want <= keys, keys
+    assert not (junk & keys), keys
+
+
+@pytest.mark.parametrize("first", ["Will", "Can"])
+def test_a_capitalized_modal_inside_a_sentence_is_a_first_name(first: str) -> None:
+    keys = _keys(f"It was an attempt to mislead voters,'' {first} Moy, chief executive, said.")
+    assert entity_key(f"{first} Moy") in keys, keys
+    assert entity_key(first) not in _keys(f"{first} the council act? Nobody knows.")

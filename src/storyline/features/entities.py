@@ -125,7 +125,7 @@ _COUNTRIES = frozenset(
     myanmar nepal netherlands nicaragua niger nigeria norway pakistan palestine panama paraguay
     peru philippines poland portugal qatar romania russia rwanda scotland senegal serbia
     singapore slovakia slovenia somalia spain sudan sweden switzerland syria taiwan tanzania
-    thailand tunisia turkey uganda ukraine uruguay uzbekistan venezuela vietnam wales yemen
+    thailand tunisia turkey uganda ukraine britain uruguay uzbekistan venezuela vietnam wales yemen
     zambia zimbabwe europe africa asia america americas antarctica oceania london paris berlin
     moscow beijing tokyo washington delhi madrid rome kyiv kiev istanbul cairo sydney toronto
     chicago boston seattle california texas florida york brussels geneva dubai mumbai
@@ -147,16 +147,22 @@ _DEMONYMS = frozenset(
 # US party-and-state tags after a lawmaker's name: "(D-Minn.)", "R-W.Va.".
 _PARTY_TAG = re.compile(r"^[DRI]-[A-Z]")
 
+# A word of a name: "AT&T", "U.S." (and "U.S.-Mexico"), an abbreviated title, a capitalized
+# word, or a middle initial followed by the rest of the name ("Patrick W. Carlineo").
 _WORD = (
-    r"[A-Z]{1,4}&[A-Z]{1,4}\b|(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\."
-    r"|[A-Z][\w'\u2019.-]*[\w]|[A-Z]"
+    r"[A-Z]{1,4}&[A-Z]{1,4}\b|(?:[A-Z]\.){2,}(?:-[A-Z][a-z]+\b)?"
+    r"|(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\."
+    r"|[A-Z]\.(?=[ ][A-Z][a-z])|[A-Z][\w'\u2019.-]*[\w]|[A-Z]"
 )
-_CONNECT = r"(?:of|de|del|da|di|van|von|der|la|le|al|bin|for|the|&)"
+# "the" joins only after "of"/"for" ("Bank of the West"), never alone ("Polygraph.info the
+# Russian ..."); "am", "upon", "sur" join place names ("Braunau am Inn", "Newcastle upon Tyne").
+_CONNECT = r"(?:(?:of|for)[ ]the|of|de|del|da|di|du|des|van|von|der|la|le|al|bin|for|am|upon|sur|&)"
 _PHRASE = re.compile(
     rf"(?<![\w'])(?:{_WORD})(?:(?:[ ](?:{_CONNECT}[ ])?)(?:{_WORD}))*"
 )
 _ACRONYM = re.compile(r"^(?:[A-Z]\.)+[A-Z]?$|^[A-Z][A-Z0-9&]{1,7}s?$")
 _SENT_END = re.compile(r"[.!?\"':;\n(\[-]\s*$")
+_QUOTE_AFTER_COMMA = re.compile(r",[\"'\u201d\u2019]+\s*$")
 _SAID_AFTER = re.compile(r"^,?\s*(?:said|says|told|added|wrote|tweeted|who|,\s*\d{1,3},)")
 
 
@@ -186,7 +192,7 @@ def _is_common_opener(word: str) -> bool:
 
 # Adjective/participle/noun endings ("Exhausted", "Footage", "Furious", "Massive", "Unable")
 # that open sentences; trusted only for a word the text never capitalizes elsewhere.
-_ADJECTIVE_ENDINGS = ("ed", "age", "ous", "ive", "able", "ible", "ful", "less")
+_ADJECTIVE_ENDINGS = ("ed", "age", "ous", "ive", "able", "ible", "ful", "less", "ent")
 
 
 def _is_adjective_like(word: str) -> bool:
@@ -210,6 +216,8 @@ def _is_caps_heading(words: list[str]) -> bool:
 
 def _is_sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start]
+    if _QUOTE_AFTER_COMMA.search(before):
+        return False  # '..., '' Will Moy said': a quote closed mid-sentence
     return start == 0 or bool(_SENT_END.search(before)) or before.strip() == ""
 
 
@@ -232,19 +240,103 @@ def _classify(words: list[str], text: str, start: int, end: int, is_acr: bool) -
 
 def _rules(text: str) -> list[Entity]:
     lower_words = {w for w in re.findall(r"\b[a-z][\w'-]*\b", text)}
+    titles = _quoted_titles(text)
     phrases = [piece for m in _PHRASE.finditer(text)
+               if not any(a <= m.start() < b for a, b in titles)
                for start, words in _split_possessive(m.group(0), m.start())
-               for piece in _split_before_abbreviated_title(start, words)]
+               for part in _split_before_abbreviated_title(start, words)
+               for piece in _split_after_lower_tail(*part)]
     # words written capitalized where position does not force it: inside a longer name or
     # mid-sentence ("Feliciano Lopez" ... "Lopez said" keeps "Lopez")
     named = {w.lower().strip(".") for start, words in phrases
              for i, w in enumerate(words) if i > 0 or not _is_sentence_start(text, start)}
-    out: list[Entity] = []
+    in_names = {w.lower().strip(".") for _, words in phrases if len(words) > 1 for w in words}
+    out: list[Entity] = [Entity(text[a:b], entity_key(text[a:b]), "MISC", a, b) for a, b in titles]
     for start, words in phrases:
-        ent = _mention(text, start, words, lower_words, named)
+        # "Euro 2020", "Tokyo 2020": an event named by its year
+        year = _YEAR_AFTER.match(text, start + len(" ".join(words)))
+        if year and not _strippable(words[-1]):
+            words = [*words, year.group(1)]
+        ent = _mention(text, start, words, lower_words, named, in_names)
         if ent is not None:
             out.append(ent)
-    return _resolve_short_mentions(out)
+    out.sort(key=lambda e: e.start)
+    return _resolve_short_mentions(_join_and_names(text, _join_state_abbreviations(text, out)))
+
+
+# Country names with "and" in them: one place, not two ("Bosnia and Herzegovina").
+_AND_NAMES = frozenset({
+    "bosnia and herzegovina", "trinidad and tobago", "antigua and barbuda",
+    "saint kitts and nevis", "st kitts and nevis", "sao tome and principe",
+    "saint vincent and the grenadines", "heard island and mcdonald islands",
+})
+
+
+def _join_and_names(text: str, ents: list[Entity]) -> list[Entity]:
+    out: list[Entity] = []
+    for e in ents:
+        if out and text[out[-1].end:e.start] in (" and ", " and the "):
+            surface = text[out[-1].start:e.end]
+            if entity_key(surface) in _AND_NAMES:
+                prev = out.pop()
+                out.append(Entity(surface, entity_key(surface), "PLACE", prev.start, e.end))
+                continue
+        out.append(e)
+    return out
+
+
+_YEAR_AFTER = re.compile(r" ((?:19|20)\d\d)\b(?![,.]\d)")
+# A quoted run of capitalized words (small function words allowed): the title of a work or a
+# slogan ("Star Wars", "Melvin and Howard"), one name, not a title word plus a name.
+_QUOTED = re.compile(r"[\"\u201c]([A-Z][^\"\u201c\u201d\n]{2,60}?)[,.]?[\"\u201d]")
+_TITLE_SMALL = frozenset("a an and of the in on at to for or with from by".split())  # noqa: SIM905
+
+
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _QUOTED.finditer(text):
+        words = m.group(1).split()
+        if len(words) < 2 or words[-1].lower() in _TITLE_SMALL:
+            continue
+        if all(w[:1].isupper() or w in _TITLE_SMALL for w in words) and not any(
+            c in m.group(1) for c in ".!?;:"
+        ):
+            out.append((m.start(1), m.start(1) + len(m.group(1).rstrip(",. "))))
+    return out
+
+
+# AP style abbreviations of US states after a place ("Monroe, La.", "Portland, Ore.").
+_STATE_ABBREVIATIONS = frozenset(
+    """
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
+    neb nev nh nj nm ny nc nd okla ore pa ri sc sd tenn vt va wash wva wis wyo
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+
+
+def _join_state_abbreviations(text: str, ents: list[Entity]) -> list[Entity]:
+    """'Monroe, La.' is one place: the state abbreviation is not a name of its own."""
+    out: list[Entity] = []
+    for e in ents:
+        if (out and e.key.replace(" ", "") in _STATE_ABBREVIATIONS and "." in text[e.start:e.end + 1]
+                and text[out[-1].end:e.start] == ", " and e.end - e.start <= 5):
+            prev = out.pop()
+            end = e.end + 1 if text[e.end:e.end + 1] == "." else e.end
+            surface = text[prev.start:end]
+            out.append(Entity(surface, entity_key(surface), "PLACE", prev.start, end))
+        else:
+            out.append(e)
+    return out
+
+
+def _split_after_lower_tail(start: int, words: list[str]) -> list[tuple[int, list[str]]]:
+    """'Democratic Party-controlled House of Representatives': a compound with a lower-case
+    tail ends a name; the next name starts after it."""
+    for i, w in enumerate(words[:-1]):
+        if _LOWER_TAIL.match(w):
+            return [(start, words[: i + 1]), (start + sum(len(x) + 1 for x in words[: i + 1]),
+                                              words[i + 1 :])]
+    return [(start, words)]
 
 
 _ABBREVIATED_TITLES = frozenset({"gov.", "sen.", "rep.", "lt.", "gen.", "col.", "sgt.", "capt."})
@@ -254,9 +346,33 @@ def _split_before_abbreviated_title(start: int, words: list[str]) -> list[tuple[
     """'South Dakota Gov. Kristi Noem' is a place and a person: US style puts the state before
     an abbreviated title. Full-word titles ('Interior Minister ...') are left alone."""
     for i in range(1, len(words) - 1):
-        if words[i].lower() in _ABBREVIATED_TITLES:
+        if words[i].lower() in _ABBREVIATED_TITLES or (
+            words[i].lower() in _TITLES | _TITLE_OPENERS and all(_is_place_or_people(w) for w in words[:i])
+        ):
             return [(start, words[:i]), (start + sum(len(w) + 1 for w in words[:i]), words[i:])]
     return [(start, words)]
+
+
+# Words that open a title ("Prime Minister", "Foreign Minister", "Vice President").
+_TITLE_OPENERS = frozenset({"prime", "foreign", "vice", "deputy", "interior", "defense", "defence"})
+
+
+def _is_place_or_people(word: str) -> bool:
+    """A country, a demonym or a country acronym: 'US President Donald Trump' names the US too."""
+    w = word.lower()
+    return w in _COUNTRIES or w in _DEMONYMS or word in ("US", "U.S.", "UK", "U.K.", "EU")
+
+
+def _possessive_in_name(owner: str, following: str) -> bool:
+    """'U.S. Attorney's Office', 'Children's Hospital': a common noun or title owning an
+    organisation word is one name, not two."""
+    low = owner.lower()
+    return following.lower() in _ORG_WORDS and (
+        low in _TITLES or low in _STOP or low in _COMMON_OWNERS)
+
+
+# Common nouns that own institutions: "Children's Hospital", "Women's League".
+_COMMON_OWNERS = frozenset({"children", "women", "men", "people", "veterans", "workers"})
 
 
 def _split_possessive(phrase: str, start: int) -> list[tuple[int, list[str]]]:
@@ -264,10 +380,12 @@ def _split_possessive(phrase: str, start: int) -> list[tuple[int, list[str]]]:
     parts: list[tuple[int, list[str]]] = []
     cur: list[str] = []
     cur_start = pos = start
-    for w in phrase.split(" "):
+    words = phrase.split(" ")
+    for i, w in enumerate(words):
         if not cur:
             cur_start = pos
-        if w.endswith(("'s", "\u2019s")):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if w.endswith(("'s", "\u2019s")) and not _possessive_in_name(w[:-2], following):
             cur.append(w[:-2])
             parts.append((cur_start, cur))
             cur = []
@@ -279,17 +397,74 @@ def _split_possessive(phrase: str, start: int) -> list[tuple[int, list[str]]]:
     return parts
 
 
+_CONTRACTION = re.compile(r"['\u2019](?:ll|re|ve|m|d)$|n['\u2019]t$|^(?:It|That|There|He|She)['\u2019]s$")
+_LOWER_TAIL = re.compile(r"^([A-Z][\w.'\u2019]*)-[a-z]{2,}$")
+# Capitalized modals that are first names inside a sentence ("Will Moy", "Can Dundar").
+_NAME_MODALS = frozenset({"Will", "Can"})
+# Words that are never a name on their own, though they may open one ("Northern Ireland").
+_NOT_ALONE = frozenset(
+    """
+    internet web northern southern eastern western central northeastern northwestern
+    southeastern southwestern
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+
+
+def _strippable(word: str) -> bool:
+    """A stop word that may be trimmed off a phrase's edge; the acronyms US and WHO are names."""
+    return word not in ("US", "WHO") and word.lower().strip(".") in _STOP
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """English function words of the TF-IDF stage ("get", "out"): never a name alone."""
+    from storyline.features.tfidf import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def _mention(
-    text: str, start: int, words: list[str], lower_words: set[str], named: frozenset[str] | set[str] = frozenset()
+    text: str, start: int, words: list[str], lower_words: set[str],
+    named: frozenset[str] | set[str] = frozenset(), in_names: frozenset[str] | set[str] = frozenset(),
 ) -> Entity | None:
-    # Drop leading/trailing stop words ("The Pittsburgh Penguins", "On Monday").
-    titled = False
-    while words and words[0].lower().strip(".") in _STOP:
+    # "Path C", "Group A", "Plan B": a common noun and a letter label a row, not a name
+    if len(words) == 2 and re.fullmatch(r"[A-Z]\.?", words[1]) and _is_common_word(words[0].lower()):
+        return None
+    # A contraction opens a sentence, it never starts a name ("We'll", "It's", "Don't").
+    if words and _CONTRACTION.search(words[0]):
+        start += len(words[0]) + 1
+        words = words[1:]
+    # Drop leading/trailing stop words ("The Pittsburgh Penguins", "On Monday"); "US" is the
+    # country, and a capitalized "Will" inside a sentence is a first name ("Will Moy").
+    titled = title_of = False
+    while words and _strippable(words[0]) and not (
+        len(words) > 1 and words[0] in _NAME_MODALS and not _is_sentence_start(text, start)
+    ):
+        title_of = titled and words[0] == "of"
         titled = titled or words[0].lower().strip(".") in _TITLES
         start += len(words[0]) + 1
         words = words[1:]
-    while words and (words[-1].lower().strip(".") in _STOP or re.fullmatch(_CONNECT, words[-1])):
+    if title_of and len(words) >= 3 and words[-1].lower() not in _ORG_WORDS | _PLACE_WORDS and all(
+        w[:1].isupper() and w[1:].rstrip(".").islower() for w in words[-2:]
+    ):
+        start += sum(len(w) + 1 for w in words[:-2])  # "Secretary of State Mike Pompeo"
+        words = words[-2:]
+    while words and ((_strippable(words[-1]) and words[-1].lower() not in _ORG_WORDS)
+                     or re.fullmatch(_CONNECT, words[-1])):
         words = words[:-1]
+    # "London-based", "Oscar-winning": the name is the part before a lower-case compound tail
+    if words and not words[-1].endswith("-like"):
+        m = _LOWER_TAIL.match(words[-1])
+        if m:
+            words = [*words[:-1], m.group(1)]
+    if (
+        len(words) == 2
+        and words[0].lower() in _DEMONYMS
+        and words[1][:1].isupper()
+        and words[1].lower() not in _ORG_WORDS | _PLACE_WORDS | _DEMONYMS
+    ):
+        start += len(words[0]) + 1  # "the Afghan Taliban": the demonym is a name of its own
+        words = words[1:]
     if (
         len(words) in (3, 4)
         and words[0].lower() in _DEMONYMS
@@ -309,10 +484,20 @@ def _mention(
     # "Interior Minister Ali Yerlikaya", "Coach Pep Guardiola": the title is not part of the name
     for i in range(len(words) - 2, -1, -1):
         if words[i].lower().strip(".") in _TITLES:
-            start += sum(len(w) + 1 for w in words[: i + 1])
-            words = words[i + 1 :]
+            cut = i + 1
+            if cut < len(words) - 2 and words[cut] == "of" and all(
+                w[:1].isupper() and w[1:].islower() for w in words[-2:]
+            ):
+                cut = len(words) - 2  # "Secretary of State Mike Pompeo": the title runs on
+            start += sum(len(w) + 1 for w in words[:cut])
+            words = words[cut:]
             titled = True
             break
+    if titled and "of" in words[1:]:
+        words = words[: words.index("of", 1)]  # "(President) Xi Jinping of China"
+    while words and re.fullmatch(_CONNECT, words[0]):  # "Inspector-General of Police"
+        start += len(words[0]) + 1
+        words = words[1:]
     phrase = " ".join(words)
     end = start + len(phrase)
     phrase_s = phrase.rstrip(".")
@@ -330,11 +515,15 @@ def _mention(
             return None  # capitalized only because it starts a sentence
         if w in lower_words and not _is_sentence_start(text, start) and len(w) < 4:
             return None
+        if w in _NOT_ALONE or w in _TITLES or (w in _stop_words() and w not in in_names):
+            return None  # "Northern", "Internet", "Inspector-General", "to Get. It."
+    if is_acr and phrase_s.lower() in _stop_words() and len(phrase_s) >= 3 and phrase_s != "WHO":
+        return None  # a shouted word ("Get. It. OUT"), not an acronym; WHO is the agency
     if _is_caps_heading(words) or phrase_s.endswith("-like"):
         return None  # "BASH THE BILLIONAIRES", "FRONT-RUNNER": headings, not names
     if _PARTY_TAG.match(phrase_s) or text[max(0, start - 3):start].endswith(("al-", "el-")):
         return None  # "D-Minn", or the tail of "al-Tanf" (the lower-case prefix is the name)
-    if len(phrase_s) > 40 or re.search(r"[A-Za-z]\d|\d[A-Za-z]{2}", phrase_s):
+    if len(phrase_s) > (80 if len(words) >= 4 else 40) or re.search(r"[A-Za-z]\d|\d[A-Za-z]{2}", phrase_s):
         return None  # ids and scrape junk, not names
     key = entity_key(phrase_s)
     if not key or (key in _STOP and not is_acr):
