@@ -36,7 +36,7 @@ def _display_backend(value: str) -> Backend:
 # storyline[ner] is installed, else the rules. On hand-labelled real pages never used to tune
 # the rules (benchmarks/real_news.py) both reach precision 0.94; the rules find more names
 # (recall 0.95 vs 0.84) but get their kind right only half the time (spaCy 0.93), and spaCy costs
-# ~115 ms per 1,000 words against ~3. STORYLINE_ENTITIES=rules|spacy|auto overrides it.
+# ~115-140 ms per 1,000 words against ~3. STORYLINE_ENTITIES=rules|spacy|auto overrides it.
 # Matching features always use 'rules'.
 DISPLAY_BACKEND: Backend = _display_backend(os.environ.get("STORYLINE_ENTITIES", "auto"))
 
