@@ -124,10 +124,11 @@ def bench() -> object:
     return mod
 
 
-def _score(bench: object, backend: str) -> dict[str, float]:
+def _score(bench: object, backend: str, split: str | None = None) -> dict[str, float]:
     from storyline.normalize import normalize
 
-    labels = bench._read_jsonl(bench.ENTITY_LABELS)  # type: ignore[attr-defined]
+    labels = [r for r in bench._read_jsonl(bench.ENTITY_LABELS)  # type: ignore[attr-defined]
+              if split is None or r["split"] == split]
     preds = [extract_entities(normalize(bench.GOLD[r["page"]]["articleBody"][: r["end"]]).text,  # type: ignore[attr-defined]
                               backend=backend)  # type: ignore[arg-type]
              for r in labels]
@@ -147,7 +148,13 @@ def test_labels_are_well_formed_and_large_enough(bench: object) -> None:
 
 def test_rules_on_real_pages(bench: object) -> None:
     sc = _score(bench, "rules")
-    assert sc["precision"] >= 0.88 and sc["recall"] >= 0.88, sc
+    assert sc["precision"] >= 0.95 and sc["recall"] >= 0.95, sc
+
+
+def test_rules_on_pages_never_used_to_tune_them(bench: object) -> None:
+    """The issue's target (precision >= 0.90) on the 10 pages labelled before the last rules."""
+    sc = _score(bench, "rules", "heldout2")
+    assert sc["precision"] >= 0.90 and sc["recall"] >= 0.90, sc
 
 
 def test_spacy_on_real_pages(bench: object, spacy_model: str) -> None:
