@@ -156,9 +156,10 @@ _WORD = (
     r"|(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\."
     r"|[A-Z]\.(?=[ ][A-Z][a-z])|[A-Z][\w'\u2019.-]*[\w]|[A-Z]"
 )
-# "the" joins only after "of"/"for" ("Bank of the West"), never alone ("Polygraph.info the
-# Russian ..."); "am", "upon", "sur" join place names ("Braunau am Inn", "Newcastle upon Tyne").
-_CONNECT = r"(?:(?:of|for)[ ]the|of|de|del|da|di|du|des|van|von|der|la|le|al|bin|for|am|upon|sur|&)"
+# One lower-case word joins two capitalized ones; "the" never does ("Polygraph.info the
+# Russian ...", "Ivan Duarte of the Chamber of Commerce" is a person and an organisation);
+# "am", "upon", "sur" join place names ("Braunau am Inn", "Newcastle upon Tyne").
+_CONNECT = r"(?:of|de|del|da|di|du|des|van|von|der|la|le|al|bin|for|am|upon|sur|&)"
 _PHRASE = re.compile(
     rf"(?<![\w'])(?:{_WORD})(?:(?:[ ](?:{_CONNECT}[ ])?)(?:{_WORD}))*"
 )
