@@ -3,7 +3,11 @@
 Usage:
   python benchmarks/dedup.py [--n 100000] [--seed 0] [--workers 2] [--timeout 900]
         [--systems storyline,storyline-cli,datasketch,rensa,text-dedup] [--corpus FILE]
-        [--textdedup-python PATH]
+        [--textdedup-python PATH] [--profile]
+
+--profile: instead of the table, run `storyline dedup CORPUS --out DIR --quiet` once in this
+process under cProfile (--workers 1, so every stage runs here) and print where its time goes
+per stage: read/parse, normalize, features/signatures, LSH, verify, cluster/decide, write.
 
 Every system runs in a fresh subprocess on the same JSONL corpus; the parent scores the
 predicted clusters against the corpus labels. The peers rensa and datasketch come with
@@ -190,6 +194,94 @@ def child(system: str, corpus: str, out: str, workers: int, tmp: str) -> None:
     }))
 
 
+# stage -> functions (module path suffix, name) whose cumulative time it is; first match wins
+# for each function. ``read/parse`` and ``write`` are split by pass using cProfile's callers.
+STAGE_FUNCS: dict[str, list[tuple[str, str]]] = {
+    "normalize": [("storyline/dedup.py", "match_texts"), ("storyline/dedup/features.py", "match_texts")],
+    "features/signatures": [("storyline/dedup.py", "featurize"),
+                            ("storyline/dedup/features.py", "featurize")],
+    "LSH (bands, candidates)": [("", "band_hashes"), ("", "pairs_from_band_hashes"),
+                                ("", "containment_pairs")],
+    "verify": [("", "verify")],
+    "cluster/decide": [("", "clusters"), ("", "keep_rank"), ("", "decide")],
+    "report": [("storyline/cli/commands/dedup.py", "_write_report")],
+}
+PASS2 = {"kept_articles", "second_pass", "_second_pass"}  # the CLI's pass-2 functions
+
+
+def profile_cli(corpus: str, tmp: str) -> None:
+    """Run the CLI once under cProfile and print the per-stage table (see --profile)."""
+    import cProfile
+    import pstats
+
+    from storyline.cli import main as cli_main
+
+    out = Path(tmp) / "profile-out"
+    argv = ["storyline", "dedup", corpus, "--out", str(out), "--workers", "1", "--quiet"]
+    old = sys.argv
+    sys.argv = argv
+    prof = cProfile.Profile(time.process_time)  # CPU time: other jobs' load does not count
+    t0 = time.process_time()
+    try:
+        prof.runcall(cli_main)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+    finally:
+        sys.argv = old
+    cpu = time.process_time() - t0
+    st = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+
+    def find(suffix: str, name: str) -> list[tuple]:
+        return [k for k in st if k[2] == name and k[0].endswith(suffix) and "storyline" in k[0]]
+
+    def cum(keys: list[tuple]) -> float:
+        return sum(st[k][3] for k in keys)
+
+    def cum_by_caller(keys: list[tuple], callers: set[str]) -> tuple[float, float]:
+        inside = other = 0.0
+        for k in keys:
+            for caller, row in st[k][4].items():
+                if caller[2] in callers:
+                    inside += row[3]
+                else:
+                    other += row[3]
+        return inside, other
+
+    total = cum([k for k in st if k[2] == "dedup" and k[0].endswith("cli/commands/dedup.py")])
+    rows: list[tuple[str, float]] = []
+    readers = find("storyline/io/reader.py", "read_articles")
+    pass2_read, pass1_read = cum_by_caller(readers, PASS2)
+    rows.append(("read/parse (pass 1)", pass1_read))
+    feats = 0.0
+    for stage, funcs in STAGE_FUNCS.items():
+        secs = 0.0
+        for suffix, name in funcs:
+            secs += cum(find(suffix, name))
+        if stage == "features/signatures":
+            feats = secs
+        rows.append((stage, secs))
+    norm = rows[1][1]
+    rows[2] = (rows[2][0], feats - norm)  # featurize includes normalize
+    writes = cum(find("storyline/io/writers.py", "write_records"))
+    rows.append(("pass 2: read/parse again", pass2_read))
+    rows.append(("pass 2: decisions + kept articles written", writes - pass2_read))
+    print(f"per-stage profile of `storyline dedup {Path(corpus).name} --out DIR --workers 1 "
+          "--quiet`: cProfile timed in CPU seconds of this process (other jobs' load does not")
+    print("count); cProfile slows Python-level code more than compiled kernels, so shares are")
+    print("indicative. Run it twice: the first run also compiles/caches the numba kernels.")
+    print(f"total: {total:.1f} CPU s in the command ({cpu:.1f} CPU s with the profiler's own)")
+    print(f"{'stage':<44} {'CPU s':>8} {'share':>6}")
+    for name, secs in rows:
+        print(f"{name:<44} {secs:>8.1f} {secs / total:>6.1%}")
+    rest = total - sum(s for _, s in rows)
+    print(f"{'other (CLI setup, decisions iteration, ...)':<44} {rest:>8.1f} {rest / total:>6.1%}")
+    print()
+    print("top functions by own time:")
+    ps = pstats.Stats(prof)
+    ps.sort_stats("tottime").print_stats(20)
+
+
 def _write_corpus(n: int, seed: int, path: Path, workers: int) -> dict[str, str]:
     """Write the synth corpus streaming; return its gold duplicate groups (labels only)."""
     from storyline.io import write_records
@@ -224,6 +316,8 @@ def main() -> None:
                     help="systems that get the extra runs")
     default_td = ROOT / ".venv-textdedup" / "bin" / "python"
     ap.add_argument("--textdedup-python", default=str(default_td))
+    ap.add_argument("--profile", action="store_true",
+                    help="print the CLI's per-stage profile instead of the table")
     ap.add_argument("--_child", choices=SYSTEMS, help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--tmp", help=argparse.SUPPRESS)
@@ -248,6 +342,12 @@ def main() -> None:
             gold = _write_corpus(args.n, args.seed, corpus, args.workers)
         n = len(gold)
         gold_pairs = pairwise_prf(gold, gold).gold_pairs
+        if args.profile:
+            print(f"data: storyline.synth, n={n}, seed={args.seed}")
+            print(f"machine: {platform.platform()}, {os.cpu_count()} cpus, "
+                  f"python {platform.python_version()}, load {os.getloadavg()[0]:.1f}")
+            profile_cli(str(corpus), tmp)
+            return
 
         print("Method: each system runs in a fresh subprocess on the same synth corpus JSONL;")
         print("time = read JSONL -> cluster per article (wall clock, includes process-pool and")
