@@ -76,7 +76,11 @@ def check_text(text: Any, where: str, config: ReadConfig, field_name: str = "tex
             where=where,
             hint="store article text as a string",
         )
-    if len(text) > config.max_bytes or len(text.encode("utf-8", "surrogatepass")) > config.max_bytes:
+    # UTF-8 takes at most 4 bytes a character: only a long text needs encoding to be measured
+    if len(text) > config.max_bytes or (
+        len(text) * 4 > config.max_bytes
+        and len(text.encode("utf-8", "surrogatepass")) > config.max_bytes
+    ):
         raise RecordError(
             f"text is larger than max_bytes={config.max_bytes}",
             where=where,

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from storyline.config import ReadConfig
 from storyline.errors import EncodingError, FormatError, RecordError
 from storyline.io.base import TOO_LARGE_HINT, Bad, Item, guard, record_to_article, snippet
@@ -65,10 +67,48 @@ def read_jsonl(path: Path, config: ReadConfig) -> Iterator[Item]:
             yield guard(_parse_line, line, where, f"{stem}:{lineno}", config)
 
 
+_INT64 = 2.0**63
+
+
+def _overflowed(value: Any) -> bool:
+    """Whether a parsed value holds a float at or beyond 2**63: orjson reads an integer
+    literal too large for 64 bits as a float, where ``json`` keeps the exact int.
+    (A plain loop: article records are flat dicts of strings, nesting is rare.)"""
+    items = value.values() if type(value) is dict else value
+    for v in items:
+        kind = type(v)
+        if kind is str:
+            continue
+        if kind is float:
+            if not -_INT64 < v < _INT64:
+                return True
+        elif (kind is dict or kind is list) and _overflowed(v):
+            return True
+    return False
+
+
+def loads(text: str) -> Any:
+    """``json.loads``, the same value for every input, about twice as fast on article lines.
+
+    orjson parses; what it refuses (lone surrogate escapes, NaN, out-of-range numbers,
+    broken JSON) and its one lossy case (integers beyond 64 bits) go to ``json.loads``, so
+    values and error messages are exactly the standard library's.
+    """
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    if type(value) is float:
+        overflowed = not -_INT64 < value < _INT64
+    else:
+        overflowed = (type(value) is dict or type(value) is list) and _overflowed(value)
+    return json.loads(text) if overflowed else value
+
+
 def _parse_line(line: bytes, where: str, auto_id: str, config: ReadConfig) -> Item:
     text = decode(line, where, config).rstrip("\r\n")
     try:
-        rec = json.loads(text)
+        rec = loads(text)
     except json.JSONDecodeError as exc:
         return Bad(FormatError(
             f"invalid JSON: {exc.msg} at column {exc.colno}",
