@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.data import Rejected
 from storyline.errors import ConfigError
@@ -94,3 +96,25 @@ def test_csv_unknown_later_key_is_a_clear_error_and_leaves_no_file(tmp_path):
         write_records([{"id": "a"}, {"id": "b", "extra": 1}], out)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                 max_size=3),
+    max_leaves=12,
+)
+# texts that take the ASCII fast path and texts that must not: DEL, controls, non-ASCII, "\u"
+_TEXTS = st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text() | st.sampled_from(
+    ["a\x7fb", "tab\there\nnew \"q\" \\", "a \\u00e9 literal", "caf\u00e9 \u2028 \U0001f30a",
+     "\x01\x1f", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.dictionaries(st.text(max_size=5), _JSON, max_size=4))
+def test_json_line_is_json_dumps_byte_for_byte(text, rest):
+    from storyline.io.writers import json_line
+
+    rec = {"text": text, **rest, "when": Path("x")}  # default=str for non-JSON values
+    assert json_line(rec) == json.dumps(rec, ensure_ascii=False, default=str)
+    assert json_line(rest) == json.dumps(rest, ensure_ascii=False, default=str)

@@ -54,6 +54,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_ASCII_ENCODER = json.JSONEncoder(default=str)
+
+
+def json_line(rec: Any) -> str:
+    """``json.dumps(rec, ensure_ascii=False, default=str)``, the same string, faster on
+    ASCII text: CPython's ASCII string encoder is about twice as fast as its Unicode one,
+    and when nothing came out as a ``\\u`` escape (no non-ASCII, DEL or rare control
+    character) the two agree byte for byte."""
+    text = rec.get("text") if isinstance(rec, dict) else None
+    if isinstance(text, str) and text.isascii():
+        out = _ASCII_ENCODER.encode(rec)
+        if "\\u" not in out:
+            return out
+    return _ENCODER.encode(rec)
+
+
 def _cell(v: Any) -> Any:
     return json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (dict, list)) else v
 
@@ -71,7 +88,7 @@ def write_records(records: Iterable[dict[str, Any]], path: str | Path, fmt: str 
         if kind == "jsonl":
             with open(tmp, "w", encoding="utf-8") as fh:
                 for rec in records:
-                    fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+                    fh.write(json_line(rec) + "\n")
                     n += 1
         elif kind == "csv":
             with open(tmp, "w", encoding="utf-8", newline="") as fh:

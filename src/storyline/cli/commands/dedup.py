@@ -8,7 +8,6 @@ kept from pass 1), so memory does not grow with the size of the texts.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import fields
@@ -125,7 +124,7 @@ def dedup(
     from storyline.dedup import DedupConfig
     from storyline.dedup import dedup as run_dedup
     from storyline.io import ReadStats, read_articles, write_records
-    from storyline.io.writers import atomic_path
+    from storyline.io.writers import atomic_path, json_line
 
     check_format(fmt)
     chosen = out is not None
@@ -172,7 +171,7 @@ def dedup(
             if art.id in shown:
                 groups.describe(art.id, title=art.title, source=art.source,
                                 published=art.published)
-            decisions.write(dumps(_decision_record(next(verdicts), art.url)) + "\n")
+            decisions.write(json_line(_decision_record(next(verdicts), art.url)) + "\n")
             if kept[i]:
                 yield _article_record(art)
         if n != len(ids):
@@ -194,11 +193,6 @@ def dedup(
         typer.echo(f"wrote {names}" + ("" if chosen else " (the default --out; pass --out DIR "
                                        "to choose)"), err=True)
     finish_read(stats, rejects, quiet)
-
-
-def dumps(rec: dict[str, Any]) -> str:
-    """One output line, exactly as :func:`storyline.io.write_records` writes it."""
-    return json.dumps(rec, ensure_ascii=False, default=str)
 
 
 _FIELD_NAMES: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
