@@ -3,6 +3,7 @@
 Usage:
   python benchmarks/dedup.py [--n 100000] [--seed 0] [--workers 2] [--timeout 900]
         [--systems storyline,storyline-cli,datasketch,rensa,text-dedup] [--corpus FILE]
+        [--repeat 2 --repeat-systems storyline,storyline-cli,rensa]
         [--textdedup-python PATH] [--profile]
 
 --profile: instead of the table, run `storyline dedup CORPUS --out DIR --quiet` once in this
@@ -37,7 +38,7 @@ NUM_PERM = 128
 K = 5
 RENSA_BANDS = 16
 SYSTEMS = ("storyline", "storyline-cli", "datasketch", "rensa", "text-dedup")
-DEFAULT_SYSTEMS = ("storyline", "datasketch", "rensa", "text-dedup")
+DEFAULT_SYSTEMS = ("storyline", "storyline-cli", "datasketch", "rensa", "text-dedup")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -377,7 +378,7 @@ def main() -> None:
         print("ratios within one run are what count.")
         print(f"data: storyline.synth, n={n}, seed={args.seed}, gold duplicate pairs={gold_pairs}")
         print(f"machine: {platform.platform()}, {os.cpu_count()} cpus, "
-              f"python {platform.python_version()}")
+              f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
         print(flush=True)
 
         rows: dict[str, dict] = {}
@@ -453,6 +454,12 @@ def main() -> None:
     print("by that system's docs/s (>1: storyline faster); (cpu) = the same ratio in CPU")
     print("seconds (user+sys of the process and its workers), less sensitive to other jobs.")
     print("worker = peak RSS of the largest worker process (storyline/text-dedup pools).")
+    cli, rensa = rows.get("storyline-cli", {}), rows.get("rensa", {})
+    if "seconds" in cli and "seconds" in rensa:
+        print(f"storyline-cli vs rensa (what users run, end to end): "
+              f"{rensa['seconds'] / cli['seconds']:.2f}x in wall-clock seconds, "
+              f"{rensa['cpu'] / cli['cpu']:.2f}x in CPU seconds (>1: the CLI faster).")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus.")
 
 
 if __name__ == "__main__":
