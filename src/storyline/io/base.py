@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from storyline.config import ReadConfig
+from storyline.config import FieldMap, ReadConfig
 from storyline.data import Article, Rejected
 from storyline.errors import RecordError, StorylineError
 
@@ -101,27 +102,33 @@ def check_text(text: Any, where: str, config: ReadConfig, field_name: str = "tex
     return text
 
 
+@lru_cache(maxsize=64)
+def _known(f: FieldMap) -> frozenset[str]:
+    """The mapped field names (the rest of a record goes to ``meta``), once per field map."""
+    return frozenset({f.id, f.text, f.title, f.url, f.source, f.published, f.lang})
+
+
+def _opt(v: Any) -> str | None:
+    return None if v is None or v == "" else str(v)
+
+
 def record_to_article(
     rec: Mapping[str, Any], where: str, auto_id: str, config: ReadConfig, raw: str
 ) -> Article:
     """Map a dict-like record to an Article using config.fields; unknown keys go to meta."""
     f = config.fields
-    text = check_text(rec.get(f.text), where, config, f.text, list(rec))
-    known = {f.id, f.text, f.title, f.url, f.source, f.published, f.lang}
-
-    def opt(key: str) -> str | None:
-        v = rec.get(key)
-        return None if v is None or v == "" else str(v)
-
-    rid = rec.get(f.id)
+    get = rec.get
+    text = check_text(get(f.text), where, config, f.text, rec)  # its keys, listed on error
+    known = _known(f)
+    rid = get(f.id)
     return Article(
         id=auto_id if rid is None or rid == "" else str(rid),
         text=text,
-        title=opt(f.title),
-        url=opt(f.url),
-        source=opt(f.source),
-        published=opt(f.published),
-        lang=opt(f.lang),
+        title=_opt(get(f.title)),
+        url=_opt(get(f.url)),
+        source=_opt(get(f.source)),
+        published=_opt(get(f.published)),
+        lang=_opt(get(f.lang)),
         meta={k: v for k, v in rec.items() if k not in known},
         raw=raw,
         where=where,
