@@ -190,3 +190,17 @@ def test_warc_uses_http_charset(tmp_path: Path) -> None:
                                             payload=io.BytesIO(page.encode("latin-1")), http_headers=heads))
     arts, _ = _read([p])
     assert "Caf\xe9 owners" in arts[0].text
+
+
+def test_jsonl_whitespace_lines_are_skipped_and_line_numbers_kept(tmp_path: Path) -> None:
+    """Lines of ASCII whitespace only (any mix, CRLF too) are layout; a no-break space or a
+    control character is not whitespace there and is reported as bad JSON on its own line."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "one"}\r\n \t\x0b\x0c\r\n\n'
+                    b'{"id": "b", "text": "two"}\n\xc2\xa0\n\x1c\n{"id": "c", "text": "3"}')
+    stats = ReadStats()
+    arts = list(read_articles([src], ReadConfig(on_error="skip"), stats))
+    assert [(a.id, a.where) for a in arts] == [("a", f"{src}:1"), ("b", f"{src}:4"),
+                                                ("c", f"{src}:7")]
+    assert [r.where for r in stats.rejects] == [f"{src}:5", f"{src}:6"]
+    assert stats.read == 5 and stats.balanced()

@@ -62,7 +62,7 @@ def read_jsonl(path: Path, config: ReadConfig) -> Iterator[Item]:
                     f"line is larger than max_bytes={config.max_bytes}",
                     where=where, hint=TOO_LARGE_HINT))
                 continue
-            if not line.strip():
+            if line.isspace():  # not line.strip(), without copying the line
                 continue  # blank lines are layout, not records
             yield guard(_parse_line, line, where, f"{stem}:{lineno}", config)
 
