@@ -195,12 +195,12 @@ def child(system: str, corpus: str, out: str, workers: int, tmp: str) -> None:
     }))
 
 
-# stage -> functions (module path suffix, name) whose cumulative time it is; first match wins
-# for each function. ``read/parse`` and ``write`` are split by pass using cProfile's callers.
+# stage -> functions (part of the module path, name) whose cumulative time it is ("storyline/
+# dedup" is the module dedup.py or any module of a dedup/ package). ``read/parse`` and
+# ``write`` are split by pass using cProfile's callers.
 STAGE_FUNCS: dict[str, list[tuple[str, str]]] = {
-    "normalize": [("storyline/dedup.py", "match_texts"), ("storyline/dedup/features.py", "match_texts")],
-    "features/signatures": [("storyline/dedup.py", "featurize"),
-                            ("storyline/dedup/features.py", "featurize")],
+    "normalize": [("storyline/dedup", "match_texts")],
+    "features/signatures": [("storyline/dedup", "featurize")],
     "LSH (bands, candidates)": [("", "band_hashes"), ("", "pairs_from_band_hashes"),
                                 ("", "containment_pairs")],
     "verify": [("", "verify")],
@@ -233,8 +233,8 @@ def profile_cli(corpus: str, tmp: str) -> None:
     cpu = time.process_time() - t0
     st = pstats.Stats(prof).stats  # type: ignore[attr-defined]
 
-    def find(suffix: str, name: str) -> list[tuple]:
-        return [k for k in st if k[2] == name and k[0].endswith(suffix) and "storyline" in k[0]]
+    def find(part: str, name: str) -> list[tuple]:
+        return [k for k in st if k[2] == name and part in k[0] and "storyline" in k[0]]
 
     def cum(keys: list[tuple]) -> float:
         return sum(st[k][3] for k in keys)
@@ -257,8 +257,8 @@ def profile_cli(corpus: str, tmp: str) -> None:
     feats = 0.0
     for stage, funcs in STAGE_FUNCS.items():
         secs = 0.0
-        for suffix, name in funcs:
-            secs += cum(find(suffix, name))
+        for part, name in funcs:
+            secs += cum(find(part, name))
         if stage == "features/signatures":
             feats = secs
         rows.append((stage, secs))
