@@ -201,10 +201,12 @@ def child(system: str, corpus: str, out: str, workers: int, tmp: str) -> None:
 STAGE_FUNCS: dict[str, list[tuple[str, str]]] = {
     "normalize": [("storyline/dedup", "match_texts")],
     "features/signatures": [("storyline/dedup", "featurize")],
-    "LSH (bands, candidates)": [("", "band_hashes"), ("", "pairs_from_band_hashes"),
-                                ("", "containment_pairs")],
-    "verify": [("", "verify")],
-    "cluster/decide": [("", "clusters"), ("", "keep_rank"), ("", "decide")],
+    "LSH (bands, candidates)": [("storyline/index", "band_hashes"),
+                                ("storyline/index", "pairs_from_band_hashes"),
+                                ("storyline/index", "containment_pairs")],
+    "verify": [("storyline/dedup", "verify")],
+    "cluster/decide": [("storyline/dedup", "clusters"), ("storyline/dedup", "keep_rank"),
+                       ("storyline/dedup", "decide")],
     "report": [("storyline/cli/commands/dedup.py", "_write_report")],
 }
 PASS2 = {"kept_articles", "second_pass", "_second_pass"}  # the CLI's pass-2 functions
