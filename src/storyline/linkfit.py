@@ -25,6 +25,19 @@ __all__ = [
 ]
 
 
+def _weighted_scaling(
+    X: np.ndarray, n: int, weights: np.ndarray | None
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """The row weights, their sum, and the weighted column mean and spread (a constant column
+    gets spread 1): both fits standardize with these so that alpha means the same on any scale."""
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    wsum = w.sum()
+    mean = (w[:, None] * X).sum(axis=0) / wsum
+    scale = np.sqrt((w[:, None] * (X - mean) ** 2).sum(axis=0) / wsum)
+    scale[scale < 1e-9] = 1.0
+    return w, wsum, mean, scale
+
+
 def fit_ridge(
     X: np.ndarray,
     y: np.ndarray,
@@ -41,12 +54,7 @@ def fit_ridge(
     never lowers the score and a conflict never raises it: the model then extrapolates sanely
     to pairs unlike its training data (solved with scipy's bounded least squares).
     """
-    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
-    wsum = w.sum()
-    mean = (w[:, None] * X).sum(axis=0) / wsum
-    var = (w[:, None] * (X - mean) ** 2).sum(axis=0) / wsum
-    scale = np.sqrt(var)
-    scale[scale < 1e-9] = 1.0
+    w, wsum, mean, scale = _weighted_scaling(X, len(y), weights)
     Z = (X - mean) / scale
     ym = float((w * y).sum() / wsum)
     lam = alpha * wsum / len(y)
@@ -74,11 +82,7 @@ def fit_logistic(
     iters: int = 50,
 ) -> LinearModel:
     """L2-regularized weighted logistic regression by Newton steps on standardized columns."""
-    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
-    wsum = w.sum()
-    mean = (w[:, None] * X).sum(axis=0) / wsum
-    scale = np.sqrt((w[:, None] * (X - mean) ** 2).sum(axis=0) / wsum)
-    scale[scale < 1e-9] = 1.0
+    w, wsum, mean, scale = _weighted_scaling(X, len(y), weights)
     Z = np.hstack([np.ones((len(y), 1)), (X - mean) / scale])
     beta = np.zeros(Z.shape[1])
     reg = alpha * wsum / len(y) * np.eye(Z.shape[1])
