@@ -50,6 +50,16 @@ def reader_for(fmt: str, root: Path | None) -> Callable[[Path, ReadConfig], Iter
     return table[fmt]
 
 
+def _rooted(files: list[Path], root: Path, empty: str, where: str,
+            hint: str) -> Iterator[tuple[Path, Path | None]]:
+    """``files`` paired with the root they were listed under; none at all is an error (``empty``)
+    because a glob or folder that lists nothing is almost always a typo, not an empty corpus."""
+    if not files:
+        raise InputError(empty, where=where, hint=hint)
+    for p in files:
+        yield p, root
+
+
 def expand(path: Path) -> Iterator[tuple[Path, Path | None]]:
     """Files under ``path`` (sorted, for determinism) with their root; globs are expanded.
 
@@ -60,19 +70,13 @@ def expand(path: Path) -> Iterator[tuple[Path, Path | None]]:
     if any(c in s for c in "*?[") and not path.exists():
         parent = Path(s.split("*")[0].split("?")[0].split("[")[0]).parent
         found = [p for p in sorted(Path(parent).glob(str(Path(s).relative_to(parent)))) if p.is_file()]
-        if not found:
-            raise InputError(f"the pattern {s!r} matches no files", where=s,
-                             hint="check the pattern and the folder it starts from")
-        for p in found:
-            yield p, parent
+        yield from _rooted(found, parent, f"the pattern {s!r} matches no files", s,
+                           "check the pattern and the folder it starts from")
         return
     if path.is_dir():
         files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
-        if not files:
-            raise InputError(f"the directory {s} holds no files", where=s,
-                             hint="check the path, or pass the files themselves")
-        for p in files:
-            yield p, path
+        yield from _rooted(files, path, f"the directory {s} holds no files", s,
+                           "check the path, or pass the files themselves")
         return
     if not path.exists():
         raise InputError(f"{s} does not exist", where=s,
