@@ -119,6 +119,21 @@ def _span(times: list[float]) -> tuple[float, float]:
             max(t for t in times if t <= core_hi + far))
 
 
+def _svg_open(width: int, height: int, kind: str, title: str) -> str:
+    """The opening tag every chart shares: scales to its box, announced to screen readers by
+    ``title``."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+            f'role="img" class="chart {kind}" aria-label="{_e(title)}">')
+
+
+def _group(cls: str, pieces: Sequence[str], href: str | None) -> str:
+    """One row of a chart (a lane, a bar) as a ``<g>``, the whole row a link when ``href``."""
+    inner = "".join(pieces)
+    if href:
+        inner = f'<a href="{_e(href)}">{inner}</a>'
+    return f'<g class="{cls}">{inner}</g>'
+
+
 def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 330,
                 lane_height: int = 26, title: str = "Story sizes over time") -> str:
     """The lanes chart (an empty string when no lane has a dated member).
@@ -146,8 +161,7 @@ def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 
         return label_width + (ts - lo) / (hi - lo) * plot_w
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart lanes" aria-label="{_e(title)}">',
+        _svg_open(width, height, "lanes", title),
         f"<title>{_e(title)}: {len(dated)} stories, {_e(_when(lo))} to {_e(_when(hi))}</title>",
         f'<text x="{label_width}" y="15" class="ct">{_e(title)}</text>',
         f'<text x="{width - 2}" y="15" class="tick" text-anchor="end">height: articles so far '
@@ -195,10 +209,7 @@ def story_lanes(lanes: Sequence[Lane], *, width: int = 1160, label_width: int = 
             f'<text x="{max(x_last, x_first + 2) + 5:.1f}" y="{base - 2:.1f}" '
             f'class="sz">{ln.size}</text>',
         ]
-        lane = "".join(body)
-        if ln.href:
-            lane = f'<a href="{_e(ln.href)}">{lane}</a>'
-        parts.append(f'<g class="lane">{lane}</g>')
+        parts.append(_group("lane", body, ln.href))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -230,8 +241,7 @@ def bar_chart(bars: Sequence[Bar], series: Sequence[str], *, title: str, width: 
     height = top + 8 + bar_height * len(bars)
     biggest = max(b.total for b in bars)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart bars" aria-label="{_e(title)}">',
+        _svg_open(width, height, "bars", title),
         f"<title>{_e(title)}</title>",
         f'<text x="4" y="15" class="ct">{_e(title)}</text>',
     ]
@@ -257,10 +267,7 @@ def bar_chart(bars: Sequence[Bar], series: Sequence[str], *, title: str, width: 
             x += w
         row.append(f'<text x="{x + 4:.1f}" y="{y + bar_height / 2 + 4:.1f}" class="sz">'
                    f"{_e(fmt_number(b.total))}</text>")
-        g = "".join(row)
-        if b.href:
-            g = f'<a href="{_e(b.href)}">{g}</a>'
-        parts.append(f'<g class="bar">{g}</g>')
+        parts.append(_group("bar", row, b.href))
     parts.append("</svg>")
     return "".join(parts)
 
