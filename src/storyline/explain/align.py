@@ -275,20 +275,8 @@ def align_sentences(
             match_b[j] = i
 
     # merges: a leftover sentence almost contained in a matched partner of its neighbour
-    extra_a: dict[int, list[int]] = {}  # b index -> extra a indices merged into that pair
-    extra_b: dict[int, list[int]] = {}  # a index -> extra b indices
-    for i in range(len(a)):
-        if i in match_a or not ta[i]:
-            continue
-        target = _merge_target(i, ta, tb, match_a, cfg)
-        if target is not None:
-            extra_a.setdefault(target, []).append(i)
-    for j in range(len(b)):
-        if j in match_b or not tb[j]:
-            continue
-        target = _merge_target(j, tb, ta, match_b, cfg)
-        if target is not None:
-            extra_b.setdefault(target, []).append(j)
+    extra_a = _merges(ta, tb, match_a, cfg)  # b index -> extra a indices merged into that pair
+    extra_b = _merges(tb, ta, match_b, cfg)  # a index -> extra b indices
 
     used_a = set(match_a) | {i for v in extra_a.values() for i in v}
     used_b = set(match_b) | {j for v in extra_b.values() for j in v}
@@ -303,6 +291,24 @@ def align_sentences(
         only_a=[s for s in a if s.index not in used_a],
         only_b=[s for s in b if s.index not in used_b],
     )
+
+
+def _merges(
+    mine: list[frozenset[str]],
+    theirs: list[frozenset[str]],
+    matched: dict[int, int],
+    cfg: AlignConfig,
+) -> dict[int, list[int]]:
+    """One side's leftover sentences merged into a neighbour's pair: partner index -> own indices
+    (the same rule runs from each side, so a split or a join is found whichever text holds it)."""
+    extra: dict[int, list[int]] = {}
+    for i in range(len(mine)):
+        if i in matched or not mine[i]:
+            continue
+        target = _merge_target(i, mine, theirs, matched, cfg)
+        if target is not None:
+            extra.setdefault(target, []).append(i)
+    return extra
 
 
 def _merge_target(
