@@ -198,6 +198,12 @@ def create_app(
                                    "where": kind, "hint": "list stories with GET /stories"
                                    if kind == "story" else None})
 
+    def found(kind: str, key: str, row: dict[str, Any] | None) -> dict[str, Any]:
+        """The stored row, or a 404 naming the missing ``kind`` and id (every read by id)."""
+        if row is None:
+            raise not_found(kind, key)
+        return row
+
     async def prepare(articles: list[Article]) -> list[Any] | None:
         """Prepare in the worker pool (a batch split over the workers); None: it broke (a worker
         was killed, e.g. out of memory), so the writer prepares these inline and a new pool
@@ -272,10 +278,7 @@ def create_app(
     @app.get("/articles/{article_id:path}", tags=["read"])
     async def get_article(article_id: str) -> Response:
         """One stored article: text, metadata, dedup decision and story."""
-        row = store.get_article(article_id)
-        if row is None:
-            raise not_found("article", article_id)
-        return _json(row)
+        return _json(found("article", article_id, store.get_article(article_id)))
 
     @app.get("/stories", tags=["read"])
     async def list_stories(
@@ -317,19 +320,12 @@ def create_app(
     @app.get("/stories/{story_id:path}", tags=["read"])
     async def get_story(story_id: str) -> Response:
         """One story: members in time order (first report marked), label, sources."""
-        story = store.get_story(story_id)
-        if story is None:
-            raise not_found("story", story_id)
-        return _json(story)
+        return _json(found("story", story_id, store.get_story(story_id)))
 
     def _compare(a: str, b: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         from storyline.service.comparison import compare_rows
 
-        ra, rb = store.get_article(a), store.get_article(b)
-        if ra is None:
-            raise not_found("article", a)
-        if rb is None:
-            raise not_found("article", b)
+        ra, rb = found("article", a, store.get_article(a)), found("article", b, store.get_article(b))
         return ra, rb, compare_rows(ra, rb)
 
     @app.get("/compare", tags=["read"])
