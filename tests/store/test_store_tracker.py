@@ -182,3 +182,40 @@ def test_features_encoded_in_preparation_are_what_assign_would_store(tmp_path, s
     with Store.open(tmp_path / "True.db") as s:  # and they load back
         fresh = stand_ins.WordScorer()
         assert Indexer(s, TrackerAssigner(fresh, CFG)).catch_up() == 3 and fresh.featurized == 0
+
+
+def test_late_article_of_a_closed_story_says_when_it_closed(tmp_path, stand_ins) -> None:
+    one_day = cfg(window_days=1.0)
+    with Store.create(tmp_path / "s.db") as s:
+        ix = Indexer(s, TrackerAssigner(stand_ins.WordScorer(), one_day))
+        ix.add_batch([Article(id="old", text=QUAKE, published="2024-03-01T00:00:00Z")])
+        ix.add_batch([Article(id="new", text=MATCH, published="2024-03-05T00:00:00Z")])
+        ix.add_batch([Article(id="newer", text=MATCH + " Fans cheered.",
+                              published="2024-03-05T01:00:00Z")])
+        (r,) = ix.add_batch([Article(id="late", text=QUAKE2, published="2024-03-05T02:00:00Z")])
+    assert r.is_new_story and r.relation == "new"
+    assert r.reason is not None and r.reason.startswith("window: story story:old closed 2024-03-01")
+
+
+def test_stream_holds_live_stories_and_stays_bounded(stand_ins) -> None:
+    """Three weeks of stories (one an hour, each with a report the next hour), a tenth of the
+    articles misdated weeks ahead: held features stay near the window's density, and a late
+    report dated inside its story's window still joins it."""
+    from storyline.stories import StoryTracker
+
+    t = StoryTracker(stand_ins.WordScorer(), cfg(window_days=1.0))
+    held: list[int] = []
+    for h in range(500):
+        day, hour = divmod(h, 24)
+        for part in range(2):
+            a = Article(id=f"s{h}p{part}", text=f"alpha{h} beta{h} gamma{h} delta{h} part{part}",
+                        published=f"2024-03-{1 + day:02d}T{hour:02d}:{20 * part:02d}:00Z")
+            t.add(a)
+        if h % 10 == 0:
+            t.add(Article(id=f"x{h}", text=f"misdated{h} words{h} here{h}",
+                          published=f"2024-0{5 + h % 3}-15T10:00:00Z"))
+        held.append(len(t.index.features))
+    assert max(held[250:]) <= 2 * 48 + 105 + 50  # two days' stories + clock lag + outliers
+    late = t.add(Article(id="late", text="alpha490 beta490 gamma490 delta490 late",
+                         published="2024-03-21T10:30:00Z"))
+    assert not late.is_new_story and late.story_id == t.story_of("s490p0")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -166,15 +166,26 @@ class TermIndex(Generic[K]):
             elif posting.n >= 64 and posting.live * 2 < posting.n:
                 posting.compact(self._alive)
 
-    def evict_before(self, time: float) -> list[K]:
-        """Remove every key published before ``time`` (the window's lower edge)."""
+    def evict_before(self, time: float,
+                     hold: Callable[[K], float | None] | None = None) -> list[K]:
+        """Remove every key published before ``time`` (the window's lower edge).
+
+        ``hold(key)``: a time until which a key past the edge is kept (e.g. its story's last
+        article); the key is looked at again once the edge passes that time. None: evict now.
+        """
         out: list[K] = []
-        while self._times and self._times[0][0] < time:
-            _, seq, key = heapq.heappop(self._times)
+        times = self._times
+        while times and times[0][0] < time:
+            _, seq, key = heapq.heappop(times)
             item = self._items.get(key)
-            if item is not None and item[2] == seq:
-                self.remove(key)
-                out.append(key)
+            if item is None or item[2] != seq:
+                continue
+            until = hold(key) if hold is not None else None
+            if until is not None and until >= time:
+                heapq.heappush(times, (until, seq, key))
+                continue
+            self.remove(key)
+            out.append(key)
         return out
 
     def query(

@@ -84,6 +84,8 @@ class ResultOut(BaseModel):
     is_new_story: bool
     nearest_id: str | None = None
     similarity: float | None = None
+    reason: str | None = Field(None, description="a new story: why nothing matched, e.g. "
+                               "'window: story S closed 2024-01-12' or 'no candidate shares terms'")
 
 
 class ResultsOut(BaseModel):

@@ -46,6 +46,7 @@ class AddResult:
     is_new_story: bool
     nearest_id: str | None = None
     similarity: float | None = None
+    reason: str | None = None  # a new story: why nothing matched (e.g. "window: story ... closed")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -508,7 +509,7 @@ class Indexer:
         self._write_assignment(conn, seq, ts, art, a)
         return AddResult(
             art.id, "added", dup_id, reason, a.story_id, a.relation, a.is_new_story,
-            a.nearest_id, a.similarity,
+            a.nearest_id, a.similarity, a.reason,
         )
 
     def _write_assignment(self, conn: Any, seq: int, ts: str, art: Article, a: Assigned) -> None:

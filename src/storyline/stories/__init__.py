@@ -7,7 +7,7 @@ capped postings + MinHash bands, inside a time window), scored by the pair score
 
 The parts, each usable alone (Spark's engine composes the same ones):
 
-* :class:`WindowClock` (window.py): the window's median clock, ``observe(t) -> cut``;
+* :class:`WindowClock` (window.py): the window's outlier-robust clock, ``observe(t) -> cut``;
 * :class:`CandidateIndex` (candidates.py): live articles and their candidates;
 * :class:`StoryBook` (book.py): stories so far, the pure ``decide`` and ``commit``/``place``;
 * :func:`merge_stories` / :func:`finish` (merge.py): batch's merge pass, stories and labels;

@@ -70,6 +70,11 @@ class StoryState:
     seq: int
     members: list[str] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)
+    last: float | None = None  # publication time of its latest dated member (its window)
+
+    def seen(self, time: float | None) -> None:
+        if time is not None and (self.last is None or time > self.last):
+            self.last = time
 
     def add_terms(self, terms: Mapping[str, float], keep: int = 64) -> None:
         """Accumulate member terms for the label, pruned to the ``keep`` heaviest (bounded)."""
@@ -101,6 +106,7 @@ class Decision:
     nearest: PairScoreLike | None
     value: float
     novelty: float
+    reason: str | None = None
 
     def assignment(self, article_id: str, candidates: int) -> Assignment:
         near = self.nearest
@@ -114,6 +120,7 @@ class Decision:
             self.novelty,
             candidates,
             self.value,
+            self.reason,
         )
 
 
@@ -172,7 +179,11 @@ class StoryBook:
         novelty = 1.0 - best
         if best_story is None:
             near = scores[nearest_all] if nearest_all is not None else None
-            return Decision(story_id_for(node.id), True, nearest_all, near, best, novelty)
+            reason = None
+            if nearest_all is not None:
+                reason = (f"no story reaches the threshold {c.threshold:g}: nearest "
+                          f"{nearest_all} scores {best:.2f}")
+            return Decision(story_id_for(node.id), True, nearest_all, near, best, novelty, reason)
         own = self._nearest(by_story[best_story], scores)
         assert own is not None
         return Decision(best_story, False, own, scores[own], val(scores[own]), novelty)
@@ -185,6 +196,7 @@ class StoryBook:
         else:
             state = self.states[sid]
             state.members.append(node.id)
+        state.seen(node.time)
         state.add_terms(node.terms)
         self.story_of[node.id] = sid
 
@@ -211,6 +223,8 @@ class StoryBook:
         if target is None:
             target = self.states[story_id] = StoryState(story_id, len(self.states))
         target.members.append(article_id)
+        meta = self.meta.get(article_id)
+        target.seen(meta.time if meta is not None else None)
         self.story_of[article_id] = story_id
 
     def _nearest(self, keys: Sequence[str], scores: PairScores) -> str | None:

@@ -97,12 +97,14 @@ class CandidateIndex:
         return Node(article.id, order, parse_time(article.published), article.published,
                     article.source, terms)
 
-    def evict(self, cut: float | None, drop: bool = True) -> list[str]:
+    def evict(self, cut: float | None, drop: bool = True,
+              hold: Callable[[str], float | None] | None = None) -> list[str]:
         """Forget articles published before ``cut``; with ``drop=False`` their features stay
-        (drop them later with :meth:`drop`). Returns the evicted keys."""
+        (drop them later with :meth:`drop`); ``hold(key)``: keep a key until the cut passes that
+        time (its story is still open). Returns the evicted keys."""
         if cut is None:
             return []
-        gone = self.terms.evict_before(cut)
+        gone = self.terms.evict_before(cut, hold)
         for key in gone:
             self.forget(key, drop)
         return gone

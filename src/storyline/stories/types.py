@@ -58,6 +58,7 @@ class Assignment:
     novelty: float
     candidates: int = 0
     score: float = 0.0
+    reason: str | None = None  # why a new story: nothing matched, and why (not in to_dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

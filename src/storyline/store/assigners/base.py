@@ -40,6 +40,7 @@ class Assigned:
     novelty: float | None = None
     label: str | None = None
     features: bytes | None = None
+    reason: str | None = None  # a new story: why nothing matched (not stored)
 
 
 @dataclass(slots=True)

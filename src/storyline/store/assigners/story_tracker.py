@@ -169,6 +169,7 @@ class TrackerAssigner:
             novelty=round(float(a.novelty), 4),
             label=self._label(story_id, item.article) if is_new else None,
             features=encoded,
+            reason=a.reason if is_new else None,
         )
 
     def peek(self, item: ToAssign) -> Assigned:
@@ -179,7 +180,7 @@ class TrackerAssigner:
         a = self.tracker.peek(item.article, feats)
         if a.is_new_story:
             return Assigned("", "new", True, a.nearest_id, round(float(a.similarity), 4),
-                            round(float(a.novelty), 4))
+                            round(float(a.novelty), 4), reason=a.reason)
         return Assigned(a.story_id, str(a.relation or "same_story"), False, a.nearest_id,
                         round(float(a.similarity), 4), round(float(a.novelty), 4))
 
