@@ -61,3 +61,27 @@ def test_bad_config_and_duplicate_key() -> None:
     idx.insert("a", {"x": 1.0})
     with pytest.raises(ConfigError):
         idx.insert("a", {"x": 1.0})
+
+
+def test_held_keys_are_past_the_window() -> None:
+    """A key held past the window's edge (its story is still open) is found by a query dated
+    within the window of it, but not by a later or undated query, and it does not count toward
+    the posting cap: so holding keys changes nothing for a time-ordered stream."""
+    idx: TermIndex[str] = TermIndex(max_postings=2)
+    for key, t in (("s1", 0.0), ("s2", 1.0), ("other", 2.0)):
+        idx.insert(key, {"said": 1.0, key: 1.0}, time=t)
+    idx.insert("now", {"said": 1.0, "now": 1.0}, time=20.0)
+    held = {"s1": 15.0, "s2": 15.0}  # their story's last article
+    assert idx.evict_before(10.0, hold=held.get) == ["other"]
+    assert idx.is_held("s1") and idx.is_held("s2") and not idx.is_held("now")
+    # "said" has 3 postings but only 1 in the window: not skipped as too common
+    assert [k for k, _ in idx.query({"said": 1.0}, k=5, time=21.0, window=10.0)] == ["now"]
+    assert [k for k, _ in idx.query({"said": 1.0}, k=5)] == ["now"]  # undated: window only
+    late = idx.query({"said": 1.0}, k=5, time=1.5, window=10.0)  # a late article of the story
+    assert [k for k, _ in late] == ["s1", "s2"]
+    # the edge passes the story's last article: the held keys go
+    assert idx.evict_before(16.0, hold=held.get) == ["s1", "s2"]
+    assert not idx.is_held("s1") and len(idx) == 1
+    idx.insert("n2", {"said": 1.0}, time=21.0)
+    idx.insert("n3", {"said": 1.0}, time=22.0)
+    assert idx.query({"said": 1.0}, k=5) == []  # 3 postings in the window > 2: skipped

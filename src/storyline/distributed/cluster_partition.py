@@ -10,10 +10,14 @@ identical to :func:`storyline.stories.cluster_stories`.
 Why the local algorithm splits this way:
 
 * candidates of article *x* depend only on the articles before *x* (time order) that are still
-  in the window, plus the window's clock (median time of the last 101 dated articles). A block of
-  consecutive articles therefore gets exactly the local candidates when the tracker's index is
-  replayed from a *context* start that covers the 100 articles before the block and everything
-  the clock keeps in the window (:func:`block_candidates`);
+  in the window, plus the window's clock (order statistics of the last 1,001 dated articles). A
+  block of consecutive articles therefore gets exactly the local candidates when the tracker's
+  index is replayed from a *context* start that covers the clock's memory before the block and
+  everything the clock keeps in the window (:func:`block_candidates`). The local tracker also
+  holds articles past the window's edge while their story is open (for late articles of that
+  story); in time order no later article is within the window of a held one, and held articles
+  neither count toward the posting cap nor meet undated articles, so the replay evicts plainly
+  and still finds exactly the local candidates (it does not know the stories yet);
 * the assignment and merge pass only ever look at an article's candidates, members of the
   stories of those candidates (support checks) and pairs scored among them. Every member of a
   story reached its story through a candidate pair, so all of that lies inside one connected

@@ -43,7 +43,7 @@ from storyline.distributed.spark_dedup import (
     input_files,
 )
 from storyline.errors import ConfigError, InputError
-from storyline.stories import ClusterConfig, Scorer, Story, with_corpus_idf
+from storyline.stories import ClusterConfig, Scorer, Story, WindowClock, with_corpus_idf
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -147,12 +147,15 @@ def _plan_blocks(stats: list[tuple[int, float | None, float | None]], n: int, da
                  block: int, window_s: float | None) -> list[tuple[int, int]]:
     """(block, last block that needs it as context) for each block of ``block`` ranks.
 
-    Block ``b`` needs context from the first block that may hold an article still in the
-    window when ``b`` starts: its clock (median time of the last 101 dated articles) is at least
-    the time of dated rank ``min(r0, dated-1) - 100``, so anything in a block whose latest time
-    is below that minus the window is evicted before ``b``'s first query; the context also
-    covers the 100 dated articles the clock is computed from.
+    Block ``b`` (first rank ``r0``) needs as context the ``WindowClock.memory`` dated articles
+    before it (so the replayed clock equals the global one) and every block that may hold an
+    article still in the window when ``b`` starts: in time order the clock is at least the
+    time of dated rank ``min(r0, dated-1) - WindowClock.lag``, so a block whose latest time is
+    below that minus the window is evicted before ``b``'s first query. (Articles the local
+    tracker holds past that edge for their open story are never candidates of a later article
+    in time order, nor counted by the posting cap: see ``TermIndex.evict_before``.)
     """
+    clock = WindowClock(window_s)
     nb = (n + block - 1) // block
     tmin = {b: lo for b, lo, _ in stats}
     tmax = {b: hi for b, _, hi in stats}
@@ -162,13 +165,13 @@ def _plan_blocks(stats: list[tuple[int, float | None, float | None]], n: int, da
         if window_s is None or dated == 0:
             starts.append(0)
             continue
-        q = max(0, min(r0, dated - 1) - 100)
-        bq = q // block
-        lo = tmin[bq]
+        bclock = max(0, min(r0, dated) - clock.memory) // block
+        q = max(0, min(r0, dated - 1) - clock.lag)
+        lo = tmin[q // block]
         assert lo is not None
         edge = lo - window_s
         first = next(j for j in range(nb) if (tmax.get(j) is None) or tmax[j] >= edge)  # type: ignore[operator]
-        starts.append(min(first, bq))
+        starts.append(min(first, bclock))
     # a block's articles are context of every later block whose start is at or before it
     out = []
     for j in range(nb):

@@ -53,13 +53,14 @@ def keyed_terms(terms: Mapping[str, float], entity_keys: Iterable[str],
 class _Posting:
     """One term's postings: insertion numbers and weights (append-only, compacted lazily)."""
 
-    __slots__ = ("seq", "w", "n", "live")
+    __slots__ = ("seq", "w", "n", "live", "held")
 
     def __init__(self) -> None:
         self.seq = np.empty(8, dtype=np.int64)
         self.w = np.empty(8, dtype=np.float64)
         self.n = 0  # used length (live and removed entries)
         self.live = 0
+        self.held = 0  # live entries held past the window's edge (not counted by the cap)
 
     def append(self, seq: int, w: float) -> None:
         if self.n == self.seq.size:
@@ -106,6 +107,7 @@ class TermIndex(Generic[K]):
         self._items: dict[K, tuple[tuple[str, ...], float | None, int]] = {}
         self._key_of: dict[int, K] = {}
         self._alive = np.zeros(1024, dtype=bool)  # by insertion number
+        self._held = np.zeros(1024, dtype=bool)  # by insertion number: kept past the edge
         self._time = np.full(1024, np.nan)  # by insertion number; NaN = undated
         self._times: list[tuple[float, int, K]] = []  # min-heap for time eviction
         self._seq = 0
@@ -130,6 +132,7 @@ class TermIndex(Generic[K]):
         seq = self._seq
         if seq == self._alive.size:
             self._alive = np.concatenate([self._alive, np.zeros(seq, dtype=bool)])
+            self._held = np.concatenate([self._held, np.zeros(seq, dtype=bool)])
             self._time = np.concatenate([self._time, np.full(seq, np.nan)])
         kept = top_terms(terms, self.max_terms)
         postings = self._postings
@@ -158,9 +161,12 @@ class TermIndex(Generic[K]):
         terms, _, seq = self._items.pop(key)
         del self._key_of[seq]
         self._alive[seq] = False
+        held = bool(self._held[seq])
+        self._held[seq] = False
         for t in terms:
             posting = self._postings[t]
             posting.live -= 1
+            posting.held -= held
             if not posting.live:
                 del self._postings[t]
             elif posting.n >= 64 and posting.live * 2 < posting.n:
@@ -172,6 +178,9 @@ class TermIndex(Generic[K]):
 
         ``hold(key)``: a time until which a key past the edge is kept (e.g. its story's last
         article); the key is looked at again once the edge passes that time. None: evict now.
+        A held key is past the window: it no longer counts toward a term's posting cap and
+        only a query dated within ``window`` of it finds it (see :meth:`query`), so holding
+        keys never changes what a time-ordered stream finds.
         """
         out: list[K] = []
         times = self._times
@@ -183,10 +192,19 @@ class TermIndex(Generic[K]):
             until = hold(key) if hold is not None else None
             if until is not None and until >= time:
                 heapq.heappush(times, (until, seq, key))
+                if not self._held[seq]:
+                    self._held[seq] = True
+                    for t in item[0]:
+                        self._postings[t].held += 1
                 continue
             self.remove(key)
             out.append(key)
         return out
+
+    def is_held(self, key: K) -> bool:
+        """Whether ``key`` is kept past the window's edge by ``evict_before``'s ``hold``."""
+        item = self._items.get(key)
+        return item is not None and bool(self._held[item[2]])
 
     def query(
         self,
@@ -199,7 +217,9 @@ class TermIndex(Generic[K]):
         """Top ``k`` keys by accumulated weight (ties: earlier insert first).
 
         With ``time`` and ``window`` (seconds), keys whose time is known and differs by more than
-        ``window`` are ignored. Terms whose postings exceed ``max_postings`` are skipped; keys
+        ``window`` are ignored; without ``time``, keys held past the window's edge are ignored
+        (an undated article is compared with the window only). Terms with more than
+        ``max_postings`` postings in the window (held keys not counted) are skipped; keys
         scoring below ``min_score`` (one weak shared term) are not returned.
         """
         seqs: list[np.ndarray] = []
@@ -208,7 +228,7 @@ class TermIndex(Generic[K]):
         postings = self._postings
         for t, w in top_terms(terms, self.max_terms):
             posting = postings.get(t)
-            if posting is None or posting.live > self.max_postings:
+            if posting is None or posting.live - posting.held > self.max_postings:
                 continue
             examined += posting.live
             seqs.append(posting.seq[: posting.n])
@@ -233,6 +253,9 @@ class TermIndex(Generic[K]):
         if time is not None and window is not None and keys.size:
             kt = self._time[keys]
             ok = np.isnan(kt) | (np.abs(kt - time) <= window)
+            keys, vals = keys[ok], vals[ok]
+        elif time is None and keys.size:
+            ok = ~self._held[keys]
             keys, vals = keys[ok], vals[ok]
         if keys.size > k:
             top = np.argpartition(-vals, k - 1)[:k]

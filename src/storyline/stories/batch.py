@@ -97,6 +97,8 @@ def _assign_chunk_parallel(tracker: StoryTracker, chunk: list[Article], feats: l
     deferred: list[str] = []
     for a, f in zip(chunk, feats, strict=True):
         node = tracker.prepare(a, f)
+        # plain eviction, no per-story hold (the stories of this chunk are not decided yet):
+        # in time order a held article is never a candidate or supporter (TermIndex.evict_before)
         deferred.extend(index.evict(tracker.clock.observe(node.time), drop=False))
         cands = tracker.query(node, f)
         index.insert(node, f)

@@ -162,9 +162,16 @@ class CandidateIndex:
             self.ann.insert(node.id, emb)
 
     def in_window(self, node: Node, key: str) -> bool:
+        """Whether ``key`` may be compared with ``node``: both dated within the window, or
+        one undated; an undated node is not compared with a key held past the window's edge
+        (its story is open, but nothing places the undated article in that story's time)."""
         w = self.config.window_s
+        if w is None:
+            return True
+        if node.time is None:
+            return not self.terms.is_held(key)
         other = self.nodes[key].time if key in self.nodes else None
-        return w is None or node.time is None or other is None or abs(other - node.time) <= w
+        return other is None or abs(other - node.time) <= w
 
     def live(self, node: Node, key: str) -> bool:
         """Whether ``key`` is held and inside ``node``'s window (a story member can support it)."""

@@ -8,6 +8,7 @@ depends on the window's density and the caps, not on how many stories were seen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -177,8 +178,9 @@ class StoryTracker:
             return why if scored is None else f"{why}; {scored}"
         if scored is not None:
             return scored
-        near = [k for k, _ in self.index.terms.query(node.terms, 2, min_score=c.min_term_score)
-                if k != node.id]
+        # any time apart (held keys too): the nearest look-alike, to say how far it is
+        near = [k for k, _ in self.index.terms.query(node.terms, 2, node.time, math.inf,
+                                                     c.min_term_score) if k != node.id]
         if near and node.time is not None:
             held = self.book.story_of.get(near[0])
             state = self.book.states.get(held) if held is not None else None

@@ -72,6 +72,23 @@ class WindowClock:
         return self.cut
 
     @property
+    def memory(self) -> int:
+        """Dated articles the clock remembers: replaying a time-ordered stream from this many
+        dated articles back gives the same clock from then on (Spark's block replay)."""
+        keep = self._long.values.maxlen
+        assert keep is not None
+        return keep
+
+    @property
+    def lag(self) -> int:
+        """In a time-ordered stream, "now" is never earlier than the time of the dated
+        article ``lag`` places before the latest (so the window's edge is at least that time
+        minus the window)."""
+        short = self._short.values.maxlen
+        assert short is not None
+        return max(self.ahead, (short - 1) - (short - 1) // 2)
+
+    @property
     def now(self) -> float | None:
         """The clock's time (None: no dated article yet)."""
         short, long = self._short.sorted, self._long.sorted
