@@ -22,7 +22,7 @@ from storyline.stories.config import ClusterConfig
 from storyline.stories.idf import with_corpus_idf
 from storyline.stories.merge import build_stories
 from storyline.stories.types import Assignment, Node, PairScoreLike, Scorer, Story
-from storyline.stories.window import WindowClock
+from storyline.stories.window import WindowClock, parse_time
 
 CLOSED_KEEP = 10_000  # closed stories remembered for the "why" of a late article (bounded)
 
@@ -115,8 +115,22 @@ class StoryTracker:
 
     def restore(self, article: Article, features: Any, story_id: str) -> None:
         """Put back an article seen before (e.g. loaded from a store) under its known story,
-        unscored; windowing and caps behave as when it was first added."""
+        unscored; windowing and caps behave as when it was first added. Restoring every article
+        in the order it was added rebuilds the state one uninterrupted stream would have.
+        ``features`` None: the article has left the window (its features were dropped); it
+        still moves the clock, takes its processing order and counts in its story (members,
+        last date), as it did when it was added."""
+        if features is None:
+            self.book.check_new(article)
+            node = Node(article.id, self._order, parse_time(article.published),
+                        article.published, article.source, {})
+            self._order += 1
+            self.book.record(node)
+            self.evict(self.clock.observe(node.time))
+            self.book.place(node.id, story_id)
+            return
         node = self.prepare(article, features)
+        node.sig = self.index.signature(features)  # its MinHash bands, as ``query`` set them
         self.evict(self.clock.observe(node.time))
         self.book.place(node.id, story_id)
         self.hold(node, features)

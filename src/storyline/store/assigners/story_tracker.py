@@ -185,17 +185,21 @@ class TrackerAssigner:
                         round(float(a.similarity), 4), round(float(a.novelty), 4))
 
     def restore(self, rows: Iterable[Stored]) -> None:
+        """Replay every stored article in the order it was added, those whose features were
+        dropped (out of the window) included: they moved the window's clock and their
+        stories' last dates, so a resumed store decides exactly as an uninterrupted one."""
         t = self.tracker
         for r in rows:
-            if r.features is None:
-                continue
-            try:
-                feats = self.decode(r.kind, r.features, r.text, where=f"features row {r.seq} ({r.article_id!r})")
-            except DamagedDataError as exc:
-                self.damaged.append((r.seq, r.article_id, exc.message))
-                log.warning("storyline: skipped a damaged stored record: %s (fix: run "
-                            "'storyline index check' for the list, then re-add those articles)", exc)
-                continue
+            feats = None
+            if r.features is not None:
+                try:
+                    feats = self.decode(r.kind, r.features, r.text,
+                                        where=f"features row {r.seq} ({r.article_id!r})")
+                except DamagedDataError as exc:  # replayed like an article out of the window
+                    self.damaged.append((r.seq, r.article_id, exc.message))
+                    log.warning("storyline: skipped a damaged stored record: %s (fix: run "
+                                "'storyline index check' for the list, then re-add those articles)",
+                                exc)
             art = Article(id=r.article_id, text="", published=r.published, source=r.source)
             t.restore(art, feats, r.story_id)
 
