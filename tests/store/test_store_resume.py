@@ -8,6 +8,7 @@ MinHash bands as well as the term index.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.data import Article
+from storyline.data import Article, PairScore
 from storyline.store import Indexer, Store
 from storyline.store.assigners.story_tracker import TrackerAssigner
 from storyline.store.db import to_ts
@@ -32,12 +33,6 @@ class ShingleFeat:
     shingles: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
 
-@dataclass(frozen=True)
-class WordScore:
-    similarity: float
-    relation: str
-    same_story: float
-
 
 class ShingleScorer:
     """Jaccard of word sets, with word-3-gram shingles so MinHash bands give candidates too."""
@@ -49,10 +44,23 @@ class ShingleScorer:
         sh = np.array(sorted(grams), dtype=np.uint64)
         return ShingleFeat(article.id, article.text, terms, sh)
 
-    def score(self, a: ShingleFeat, b: ShingleFeat) -> WordScore:
+    def score(self, a: ShingleFeat, b: ShingleFeat) -> PairScore:
         sa, sb = set(a.terms), set(b.terms)
         s = len(sa & sb) / max(1, len(sa | sb))
-        return WordScore(s, "same_story" if s >= 0.3 else "unrelated", s)
+        return PairScore(s, s, "same_story" if s >= 0.3 else "unrelated")
+
+    # the store keeps features through the scorer's own codec (storyline.data.Scorer)
+    codec = "tests.shingle/1"
+
+    def to_bytes(self, features: ShingleFeat, text: str) -> bytes:
+        own = None if features.text == text else features.text
+        return json.dumps({"id": features.id, "text": own, "terms": features.terms,
+                           "shingles": [int(x) for x in features.shingles]}).encode()
+
+    def from_bytes(self, data: bytes, text: str) -> ShingleFeat:
+        d = json.loads(data)
+        return ShingleFeat(d["id"], text if d["text"] is None else d["text"], d["terms"],
+                           np.array(d["shingles"], dtype=np.uint64))
 
 
 # a short window over a dense synthetic stream: articles leave the window (their features are
