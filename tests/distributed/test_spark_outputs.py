@@ -54,8 +54,12 @@ def test_dedup_spark_output_reads_like_local(spark: Any, tmp_path: Path) -> None
     _run(["dedup", str(corpus), "--out", str(local), "-q"])
     _run(["dedup", str(corpus), "--engine", "spark", "--out", str(parts), "-q"])
     _run(["dedup", str(corpus), "--engine", "spark", "--out", str(single), "-q", "--single-file"])
-    assert _layout(local) == _layout(single) == {"decisions.jsonl", "deduped.jsonl", "summary.jsonl"}
-    assert _layout(parts) == {"decisions/.jsonl", "deduped/.jsonl", "summary.jsonl"}
+    assert _layout(local) == _layout(single) == {"decisions.jsonl", "deduped.jsonl", "summary.jsonl",
+                                                 "report.html"}
+    assert _layout(parts) == {"decisions/.jsonl", "deduped/.jsonl", "summary.jsonl", "report.html"}
+    # the same report from either engine: the same decisions, headlines from the same inputs
+    assert (single / "report.html").read_bytes() == (local / "report.html").read_bytes()
+    assert (parts / "report.html").read_bytes() == (local / "report.html").read_bytes()
     for name in ("decisions", "deduped", "summary"):
         want = list(read_output(local, name))
         assert want and list(read_output(parts, name)) == want == list(read_output(single, name))
@@ -108,7 +112,10 @@ def test_cluster_spark_output_reads_like_local(spark: Any, tmp_path: Path) -> No
     _run(["cluster", str(corpus), "--engine", "spark", "--out", str(single), "-q",
           "--single-file"])
     base = {"summary.jsonl", "report.html"}
-    assert _layout(local) == _layout(single) == base | {"assignments.jsonl", "stories.jsonl"}
+    # the local report also links comparison pages (OUT/compare/*.html: it has the texts at
+    # hand); the Spark report does not (docs/spark.md), every other file is the same
+    assert _layout(local) == base | {"assignments.jsonl", "stories.jsonl", "compare/.html"}
+    assert _layout(single) == base | {"assignments.jsonl", "stories.jsonl"}
     assert _layout(parts) == base | {"assignments/.jsonl", "stories/.jsonl"}
     for name in ("assignments", "stories"):
         want = list(read_output(local, name))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import typer
@@ -60,9 +61,35 @@ def dedup_command(job: SparkJob, dconf: DedupConfig, out_format: str) -> None:
 
     inputs, out, kw = job.run_args()
     result = dedup_spark(inputs, out, dconf, out_format=out_format, **kw)
-    job.report(result.summary(),
-               [f"wrote {', '.join(result.outputs.values())} ({result.seconds:.1f} s)"],
+    wrote = list(result.outputs.values())
+    if out_format == "jsonl" and "://" not in out:
+        wrote.append(str(_dedup_report(job, result.summary())))
+    job.report(result.summary(), [f"wrote {', '.join(wrote)} ({result.seconds:.1f} s)"],
                result.accounting_line(), result.rejected)
+
+
+def _dedup_report(job: SparkJob, summary: dict[str, Any]) -> Path:
+    """OUT/report.html as the local engine writes it, from the run's own decisions (read back
+    from a local output); headlines of the articles it shows come from the inputs when they are
+    local files, else from the kept articles."""
+    from storyline.cli.commands.dedup import write_dedup_report
+    from storyline.io import ReadStats, read_articles
+    from storyline.io.outputs import read_output
+    from storyline.report import DuplicateGroups
+
+    groups = DuplicateGroups()
+    for rec in read_output(job.out, "decisions"):
+        groups.add(rec)
+    shown = groups.wanted()
+    if all("://" not in str(p) for p in job.inputs):
+        articles: Any = read_articles(job.inputs, job.read, ReadStats())
+    else:
+        articles = (SimpleNamespace(**r) for r in read_output(job.out, "deduped"))
+    for art in articles:
+        if art.id in shown:
+            groups.describe(art.id, title=art.title, source=art.source, published=art.published)
+    write_dedup_report(job.out, summary, groups)
+    return job.out / "report.html"
 
 
 def cluster_command(job: SparkJob, cconf: ClusterConfig, linker: Scorer) -> None:

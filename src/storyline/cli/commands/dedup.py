@@ -184,7 +184,7 @@ def dedup(
         write_records(kept_articles(dec), out / "deduped.jsonl")
     summary = dedup_summary(result, stats) | _reason_counts(result)
     write_records([summary], out / "summary.jsonl")
-    _write_report(out, summary, groups)
+    write_dedup_report(out, summary, groups)
     if not quiet:
         render([summary], fmt, sys.stdout)
     if not quiet or not chosen:  # without --out the user must learn where the files went
@@ -221,9 +221,9 @@ def _article_record(art: Any) -> dict[str, Any]:
     return {name: getattr(art, name) for name in _names(type(art), ("raw", "where"))}
 
 
-def _write_report(out: Path, summary: dict[str, Any], groups: Any) -> None:
+def write_dedup_report(out: Path, summary: dict[str, Any], groups: Any) -> None:
     """OUT/report.html: the summary explained, copies per reason and per group, and the largest
-    groups copy by copy."""
+    groups copy by copy (both engines write it)."""
     from storyline.io.writers import atomic_path
     from storyline.report import page_html, summary_html
 
