@@ -72,3 +72,15 @@ def comparison_pages(out: Path, stories: Sequence[Story], by_id: Mapping[str, Ar
                 tmp.write_text(comparison_html(compare(first, other, linker)), encoding="utf-8")
             links[m] = f"compare/{name}"
     return links
+
+
+def write_dedup_report(out: Path, summary: dict[str, Any], groups: Any) -> None:
+    """OUT/report.html: the summary explained, copies per reason and per group, and the largest
+    groups copy by copy (both engines write it)."""
+    from storyline.io.writers import atomic_path
+    from storyline.report import page_html, summary_html
+
+    page = page_html(f"storyline dedup: {summary['read']} records",
+                     [summary_html(summary), *groups.blocks()])
+    with atomic_path(out / "report.html") as tmp:
+        tmp.write_text(page, encoding="utf-8")

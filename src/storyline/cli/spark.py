@@ -72,7 +72,7 @@ def _dedup_report(job: SparkJob, summary: dict[str, Any]) -> Path:
     """OUT/report.html as the local engine writes it, from the run's own decisions (read back
     from a local output); headlines of the articles it shows come from the inputs when they are
     local files, else from the kept articles."""
-    from storyline.cli.commands.dedup import write_dedup_report
+    from storyline.cli.report_pages import write_dedup_report
     from storyline.io import ReadStats, read_articles
     from storyline.io.outputs import read_output
     from storyline.report import DuplicateGroups

@@ -143,6 +143,7 @@ def dedup(
 
         dedup_command(SparkJob(engine, inputs, out, read, rejects, fmt, quiet), dconf, out_format)
         return
+    from storyline.cli.report_pages import write_dedup_report
     from storyline.report import DuplicateGroups
 
     stream, stats = read_inputs(inputs, read, quiet=True)  # our own bar below
@@ -221,16 +222,6 @@ def _article_record(art: Any) -> dict[str, Any]:
     return {name: getattr(art, name) for name in _names(type(art), ("raw", "where"))}
 
 
-def write_dedup_report(out: Path, summary: dict[str, Any], groups: Any) -> None:
-    """OUT/report.html: the summary explained, copies per reason and per group, and the largest
-    groups copy by copy (both engines write it)."""
-    from storyline.io.writers import atomic_path
-    from storyline.report import page_html, summary_html
-
-    page = page_html(f"storyline dedup: {summary['read']} records",
-                     [summary_html(summary), *groups.blocks()])
-    with atomic_path(out / "report.html") as tmp:
-        tmp.write_text(page, encoding="utf-8")
 
 
 def _reason_counts(result: Any) -> dict[str, int]:
