@@ -10,11 +10,15 @@ This is the only conftest.py: the Spark tests pickle the stand-in features, and 
 their class by module name, which must be one ``conftest``. ``spark_session`` is shared by
 tests/distributed/ (starting a JVM costs seconds); it skips cleanly without pyspark or Java, and
 a module that needs another number of shuffle partitions sets it in its own ``spark`` fixture.
+``browser`` is Debian's headless Chromium driven by Playwright, one per test module (the sync
+API's event loop does not outlive the module), skipping cleanly when either is missing.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -95,3 +99,21 @@ def spark_session() -> Iterator[Any]:
     session = get_session("local[2]", {"spark.sql.shuffle.partitions": "4"})
     yield session
     session.stop()
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium (Playwright's sync API); skips without playwright or chromium.
+    Name it first in a test's fixtures so the skip comes before costlier setup."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(exe):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

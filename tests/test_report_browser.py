@@ -10,23 +10,12 @@ both). Screenshots go to ``$STORYLINE_SCREENSHOTS`` (default: the test's tmp dir
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from typer.testing import CliRunner  # noqa: E402
-
-from storyline.cli import app  # noqa: E402
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from storyline.cli import app
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +31,6 @@ def reports(tmp_path_factory) -> dict[str, Path]:
     res = run(app, ["dedup", str(corpus), "--out", str(tmp / "dedup"), "-q"])
     assert res.exit_code == 0, res.output
     return {k: tmp / k / "report.html" for k in ("demo", "cluster", "dedup")}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _shot(page, name: str, tmp: Path) -> None:
@@ -91,7 +72,7 @@ def _stories_part(page) -> None:
     _fits(page)
 
 
-def test_demo_report(reports, browser):
+def test_demo_report(browser, reports):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(reports["demo"].as_uri())
     _fits(page)
@@ -108,7 +89,7 @@ def test_demo_report(reports, browser):
     page.close()
 
 
-def test_cluster_report_links_its_comparisons(reports, browser):
+def test_cluster_report_links_its_comparisons(browser, reports):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(reports["cluster"].as_uri())
     _fits(page)
@@ -123,7 +104,7 @@ def test_cluster_report_links_its_comparisons(reports, browser):
     page.close()
 
 
-def test_dedup_report(reports, browser):
+def test_dedup_report(browser, reports):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(reports["dedup"].as_uri())
     _fits(page)

@@ -9,22 +9,13 @@ Screenshots go to ``$STORYLINE_SCREENSHOTS`` (default: the test's tmp dir).
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from storyline.io import read_articles
+from storyline.timeline import build_timeline, timeline_html
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from storyline.io import read_articles  # noqa: E402
-from storyline.timeline import build_timeline, timeline_html  # noqa: E402
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 FIX = Path(__file__).parent / "fixtures" / "timeline"
 
 
@@ -36,35 +27,32 @@ def page_file(tmp_path_factory) -> Path:
     return out
 
 
-def test_chart_strip_and_tracks_render(page_file):
+def test_chart_strip_and_tracks_render(browser, page_file):
     Image = pytest.importorskip("PIL.Image")
     shots = Path(os.environ.get("STORYLINE_SCREENSHOTS") or page_file.parent)
     shots.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(page_file.as_uri())
-        assert page.title().endswith("storyline timeline")
-        # fits the window: no sideways scrolling
-        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-        charts = page.locator("svg.chart")
-        assert charts.count() >= 3
-        box = charts.first.bounding_box()
-        assert box is not None and 400 <= box["width"] <= 640 and box["height"] >= 100
-        first = charts.first
-        assert first.locator("path[stroke]").count() >= 2  # a step line per source
-        markers = first.locator("circle, rect, path[fill]:not([fill=none])")
-        assert markers.count() >= 4  # one per version that states the toll
-        assert "37 \u2192 41" in first.inner_html()
-        strip = page.locator("ol.strip li")
-        assert strip.count() == 4 and strip.nth(3).is_visible()
-        assert "Tuesday" in strip.nth(3).inner_text()
-        rows = page.locator("table tbody tr")
-        assert rows.count() >= 10
-        assert page.locator("#conflicts").is_visible()
-        shot = shots / "timeline.png"
-        page.screenshot(path=str(shot), full_page=False)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    assert page.title().endswith("storyline timeline")
+    # fits the window: no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    charts = page.locator("svg.chart")
+    assert charts.count() >= 3
+    box = charts.first.bounding_box()
+    assert box is not None and 400 <= box["width"] <= 640 and box["height"] >= 100
+    first = charts.first
+    assert first.locator("path[stroke]").count() >= 2  # a step line per source
+    markers = first.locator("circle, rect, path[fill]:not([fill=none])")
+    assert markers.count() >= 4  # one per version that states the toll
+    assert "37 \u2192 41" in first.inner_html()
+    strip = page.locator("ol.strip li")
+    assert strip.count() == 4 and strip.nth(3).is_visible()
+    assert "Tuesday" in strip.nth(3).inner_text()
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 10
+    assert page.locator("#conflicts").is_visible()
+    shot = shots / "timeline.png"
+    page.screenshot(path=str(shot), full_page=False)
     img = Image.open(shot).convert("RGB")
     assert img.size == (1280, 900)
     px = img.load()

@@ -6,7 +6,6 @@ real uvicorn process on 127.0.0.1 and a free port. Screenshots go to
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,18 +15,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi")
-sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+from storyline.data import Article
+from storyline.store import Indexer, Store
+from storyline.synth import generate
 
-from storyline.data import Article  # noqa: E402
-from storyline.store import Indexer, Store  # noqa: E402
-from storyline.synth import generate  # noqa: E402
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 
@@ -77,21 +69,13 @@ def server(tmp_path_factory):
     proc.wait(10)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def _shots(tmp: Path) -> Path:
     out = Path(os.environ.get("STORYLINE_SCREENSHOTS") or tmp)
     out.mkdir(parents=True, exist_ok=True)
     return out
 
 
-def test_browse_list_story_and_compare(server, browser):
+def test_browse_list_story_and_compare(browser, server):
     url, tmp = server
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url + "/?min_size=1")
@@ -119,7 +103,7 @@ def test_browse_list_story_and_compare(server, browser):
     page.close()
 
 
-def test_compare_form_picks_two_members(server, browser):
+def test_compare_form_picks_two_members(browser, server):
     url, _ = server
     page = browser.new_page()
     page.goto(url + "/ui/stories?min_size=2")
@@ -133,7 +117,7 @@ def test_compare_form_picks_two_members(server, browser):
     page.close()
 
 
-def test_injected_markup_stays_inert(server, browser):
+def test_injected_markup_stays_inert(browser, server):
     url, tmp = server
     page = browser.new_page()
     dialogs: list[str] = []
@@ -151,7 +135,7 @@ def test_injected_markup_stays_inert(server, browser):
     page.close()
 
 
-def test_story_page_fact_timeline_renders(server, browser):
+def test_story_page_fact_timeline_renders(browser, server):
     """The Timeline section: a count's step chart is drawn, the fact tracks are laid out, and a
     change's link opens the comparison of its two versions."""
     url, tmp = server
@@ -187,7 +171,7 @@ def _fits_and_draws(page, chart) -> None:
     assert box is not None and box["width"] > 600 and box["height"] > 40
 
 
-def test_story_list_sorts_and_charts_story_sizes(server, browser):
+def test_story_list_sorts_and_charts_story_sizes(browser, server):
     """The list's lanes chart (story sizes over time) renders and fits, a lane opens its story,
     and the sort switches between largest first and most recent first."""
     url, tmp = server
